@@ -1,0 +1,3 @@
+from gwctl.main import run
+
+run()

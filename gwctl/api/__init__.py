@@ -1,0 +1,1 @@
+"""Shared API layer: HTTP transport, retries, auth strategies, paging and redaction."""

@@ -1,0 +1,365 @@
+"""The one HTTP client every product uses: base URL, TLS, retries, typed errors, redacted logging."""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import random
+import ssl
+import time
+from collections.abc import Callable, Container
+from dataclasses import dataclass
+from datetime import timezone
+from typing import Any
+
+import httpx
+
+from gwctl import __version__, errors
+from gwctl.api.redact import Redactor, is_secret_key
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+# Raised before any byte of the request left, so retrying is safe for every method.
+_UNSENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# The request may have reached the server: only idempotent methods are retried.
+_SENT_ERRORS = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+_MESSAGE_KEYS = ("message", "error_msg", "error", "errorMessage", "detail")
+_MESSAGE_MAX = 200
+_STARTED = "gwctl.started"
+
+
+@dataclass
+class ClientConfig:
+    base_url: str
+    product: str
+    timeout: float = 30.0  # read timeout (seconds)
+    connect_timeout: float = 5.0
+    verify: bool = True  # False only with --insecure
+    ca_bundle: str | None = None  # else SSL_CERT_FILE / REQUESTS_CA_BUNDLE, else certifi
+    max_retries: int = 3  # retries after the first attempt
+    backoff_base: float = 0.5
+    backoff_cap: float = 20.0
+    retry_after_cap: float = 120.0
+    verbosity: int = 0  # 0 none, 1 request lines, 2 + headers, 3 + bodies
+    log: Callable[[str], None] | None = None  # one line per call; the CLI writes it to stderr
+    sleep: Callable[[float], None] = time.sleep
+    transport: httpx.BaseTransport | None = None
+    secret_headers: tuple[str, ...] = ()
+    request_id_header: str | None = None  # default: X-Request-Id
+    error_parser: Callable[[httpx.Response], str | None] | None = None
+    reset_header: Callable[[httpx.Response], float | None] | None = None  # seconds to wait
+    rng: random.Random | None = None
+    clock: Callable[[], float] = time.time
+
+
+def epoch_reset_header(name: str, clock: Callable[[], float] = time.time) -> Callable[[httpx.Response], float | None]:
+    """A ``reset_header`` hook for a header holding a Unix time, e.g. OPA's X-RateLimit-Retry-At."""
+
+    def delay(response: httpx.Response) -> float | None:
+        try:
+            return float(response.headers[name]) - clock()
+        except (KeyError, ValueError):
+            return None
+
+    return delay
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date."""
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # "-0000" parses naive; HTTP-dates are always UTC
+        when = when.replace(tzinfo=timezone.utc)
+    return when.timestamp() - now
+
+
+def generic_error_message(body: Any) -> str | None:
+    """The human message in a JSON error body ({"message": ...}, {"error": {"message": ...}}, ...) or raw text."""
+    if isinstance(body, dict):
+        for key in _MESSAGE_KEYS:
+            value = body.get(key)
+            if isinstance(value, (dict, list)):
+                value = generic_error_message(value)
+            if value:
+                return str(value)
+        return None
+    if isinstance(body, list):
+        return generic_error_message(body[0]) if body else None
+    return body if isinstance(body, str) and body else None
+
+
+def _one_line(text: str, limit: int = _MESSAGE_MAX) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _verify(config: ClientConfig) -> ssl.SSLContext | bool:
+    if not config.verify:
+        return False
+    path = config.ca_bundle or os.environ.get("SSL_CERT_FILE") or os.environ.get("REQUESTS_CA_BUNDLE")
+    if not path:
+        return True
+    try:
+        return ssl.create_default_context(cafile=path)
+    except (OSError, ssl.SSLError) as exc:
+        raise errors.ConfigError(f"cannot load CA bundle {path}: {exc}") from exc
+
+
+class HttpClient:
+    def __init__(self, config: ClientConfig, auth: httpx.Auth | None = None) -> None:
+        self.config = config
+        self.redactor = Redactor(config.secret_headers)
+        self._rng = config.rng or random.Random()
+        self._client = httpx.Client(
+            base_url=config.base_url,
+            auth=auth,
+            timeout=httpx.Timeout(config.timeout, connect=config.connect_timeout),
+            headers={"User-Agent": f"gwctl/{__version__} ({config.product})", "Accept": "application/json"},
+            verify=_verify(config),
+            trust_env=True,
+            follow_redirects=False,
+            transport=config.transport,
+            event_hooks={"request": [self._on_request], "response": [self._on_response]},
+        )
+
+    # -- public API ---------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        content: Any = None,
+        data: Any = None,
+        files: Any = None,
+        headers: Any = None,
+        auth: Any = httpx.USE_CLIENT_DEFAULT,
+        ok: Container[int] | None = None,
+        stream: bool = False,
+    ) -> httpx.Response:
+        """Send with retries; raise a typed error for a status >= 400 not in ``ok``.
+
+        ``url`` is relative to base_url (a leading "/" keeps the base path) or absolute.
+        ``auth=None`` sends without the client's auth (e.g. a token exchange).
+        With ``stream=True`` a successful response is returned unread; the caller closes it.
+        """
+        request = self._client.build_request(
+            method.upper(), url, params=params, json=json, content=content, data=data, files=files, headers=headers
+        )
+        retries = self.config.max_retries
+        for attempt in range(retries + 1):
+            last = attempt == retries
+            try:
+                response = self._send(request, auth, stream)
+            except httpx.TransportError as exc:
+                if last or not self._may_retry_error(request.method, exc):
+                    raise self._transport_error(request, exc, attempt + 1) from exc
+                self._wait(attempt, self._backoff(attempt), type(exc).__name__)
+                continue
+            status = response.status_code
+            if status < 400 or (ok is not None and status in ok):
+                return response
+            retryable = not last and request.method in IDEMPOTENT_METHODS and status in RETRY_STATUSES
+            delay = self._retry_delay(attempt, response) if retryable else None
+            if delay is None:
+                raise self._status_error(response)
+            response.close()
+            self._wait(attempt, delay, str(status))
+        raise AssertionError("unreachable")
+
+    def decode(self, response: httpx.Response) -> Any:
+        """Parsed JSON body; None when empty; raw text for an accepted error status that is not JSON."""
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            if not response.is_success:
+                return response.text
+            request = response.request
+            raise errors.ServerError(
+                f"{request.method} {self.redactor.url(request.url.path)}: {request.url.host} returned invalid JSON ({exc})",
+                http_status=response.status_code,
+                request_id=self._request_id(response),
+            ) from exc
+
+    def get(self, url: str, **kw: Any) -> Any:
+        return self.decode(self.request("GET", url, **kw))
+
+    def post(self, url: str, **kw: Any) -> Any:
+        return self.decode(self.request("POST", url, **kw))
+
+    def put(self, url: str, **kw: Any) -> Any:
+        return self.decode(self.request("PUT", url, **kw))
+
+    def patch(self, url: str, **kw: Any) -> Any:
+        return self.decode(self.request("PATCH", url, **kw))
+
+    def delete(self, url: str, **kw: Any) -> Any:
+        return self.decode(self.request("DELETE", url, **kw))
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- sending and retrying -----------------------------------------------
+
+    def _send(self, request: httpx.Request, auth: Any, stream: bool) -> httpx.Response:
+        response = self._client.send(request, auth=auth, stream=True)
+        try:
+            # Read inside the retry loop so a body cut off mid-way is retried like a connect error.
+            if not stream or response.is_error:
+                response.read()
+                self._log_body("<", response.text)
+        except BaseException:
+            response.close()
+            raise
+        return response
+
+    @staticmethod
+    def _may_retry_error(method: str, exc: httpx.TransportError) -> bool:
+        if _ssl_cause(exc) is not None:  # a certificate does not get better by retrying
+            return False
+        if isinstance(exc, _UNSENT_ERRORS):
+            return True
+        return isinstance(exc, _SENT_ERRORS) and method in IDEMPOTENT_METHODS
+
+    def _backoff(self, attempt: int) -> float:
+        # Full jitter: spreads clients that failed together over the whole window.
+        return self._rng.uniform(0, min(self.config.backoff_cap, self.config.backoff_base * 2**attempt))
+
+    def _server_delay(self, response: httpx.Response) -> float | None:
+        hook = self.config.reset_header
+        delays = [
+            d
+            for d in (parse_retry_after(response.headers.get("Retry-After"), self.config.clock()), hook(response) if hook else None)
+            if d is not None
+        ]
+        return max(0.0, *delays) if delays else None
+
+    def _retry_delay(self, attempt: int, response: httpx.Response) -> float | None:
+        """The wait before the next attempt, or None when the server asks for longer than the cap."""
+        server = self._server_delay(response)
+        if server is None:
+            return self._backoff(attempt)
+        return server if server <= self.config.retry_after_cap else None
+
+    def _wait(self, attempt: int, delay: float, cause: str) -> None:
+        self._log(1, f"retry {attempt + 1}/{self.config.max_retries} in {delay:.1f}s after {cause}")
+        self.config.sleep(delay)
+
+    # -- errors ---------------------------------------------------------------
+
+    def _request_id(self, response: httpx.Response) -> str | None:
+        return response.headers.get(self.config.request_id_header or "X-Request-Id")
+
+    def _status_error(self, response: httpx.Response) -> errors.ApiError:
+        request = response.request
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = response.text or None
+        vendor: str | None = None
+        if self.config.error_parser is not None:
+            try:
+                vendor = self.config.error_parser(response)
+            except Exception:  # a broken parser must not hide the HTTP error itself
+                vendor = None
+        vendor = vendor or generic_error_message(body)
+        path = self.redactor.url(request.url.path)
+        message = f"{request.method} {path}: {response.status_code} {response.reason_phrase}"
+        if vendor:
+            message += f": {_one_line(str(vendor))}"
+        return errors.error_class_for_status(response.status_code)(
+            self.redactor.text(message),
+            method=request.method,
+            url=self.redactor.url(str(request.url)),
+            http_status=response.status_code,
+            request_id=self._request_id(response),
+            body=self.redactor.text(body) if isinstance(body, str) else self.redactor.json(body),
+            retry_after=self._server_delay(response),
+        )
+
+    def _transport_error(self, request: httpx.Request, exc: httpx.TransportError, attempts: int) -> errors.GwctlError:
+        host = request.url.netloc.decode("ascii", "replace")
+        tls = _ssl_cause(exc)
+        if tls is not None:
+            what = "TLS verification failed" if isinstance(tls, ssl.SSLCertVerificationError) else "TLS handshake failed"
+            reason = getattr(tls, "verify_message", None) or tls.reason or str(tls)
+            return errors.NetworkError(
+                f"cannot reach {host}: {what}: {reason}",
+                hint="set the profile's CA bundle or SSL_CERT_FILE; --insecure skips verification",
+            )
+        reason = self.redactor.text(str(exc) or type(exc).__name__)
+        if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.ConnectTimeout):
+            path = self.redactor.url(request.url.path)
+            return errors.TimeoutError_(
+                f"{request.method} {path}: no answer from {host} after {attempts} attempt(s) ({type(exc).__name__})",
+                hint=f"the read timeout is {self.config.timeout:g}s; raise it with --timeout",
+            )
+        if isinstance(exc, _SENT_ERRORS):
+            return errors.NetworkError(
+                f"lost connection to {host}: {reason}",
+                hint=None if request.method in IDEMPOTENT_METHODS else "the request may have been applied; check before repeating it",
+            )
+        return errors.NetworkError(f"cannot reach {host}: {reason}")
+
+    # -- logging --------------------------------------------------------------
+
+    def _log(self, level: int, line: str) -> None:
+        if self.config.log is not None and self.config.verbosity >= level:
+            self.config.log(line)
+
+    def _log_headers(self, prefix: str, headers: httpx.Headers) -> None:
+        if self.config.log is not None and self.config.verbosity >= 2:
+            for name, value in self.redactor.headers(headers).items():
+                self.config.log(f"{prefix} {name}: {value}")
+
+    def _log_body(self, prefix: str, text: str) -> None:
+        if self.config.log is not None and self.config.verbosity >= 3 and text:
+            for line in self.redactor.text(text).splitlines():
+                self.config.log(f"{prefix} {line}")
+
+    def _on_request(self, request: httpx.Request) -> None:
+        # Learn credentials first (the auth flow has set them by now) so no log line can show them.
+        for name, value in request.headers.items():
+            if name.lower() in self.redactor.secret_headers or is_secret_key(name):
+                self.redactor.add_credential(value)
+        request.extensions[_STARTED] = time.perf_counter()
+        self._log(1, f"> {request.method} {self.redactor.url(str(request.url))}")
+        self._log_headers(">", request.headers)
+        try:
+            body = request.content.decode("utf-8", "replace")
+        except httpx.RequestNotRead:
+            body = "<streamed body>"
+        self._log_body(">", body)
+
+    def _on_response(self, response: httpx.Response) -> None:
+        started = response.request.extensions.get(_STARTED, time.perf_counter())
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        self._log(1, f"< {response.status_code} {response.reason_phrase} ({elapsed_ms:.0f} ms)")
+        self._log_headers("<", response.headers)

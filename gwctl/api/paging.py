@@ -1,0 +1,105 @@
+"""Iterators over the three paging styles the products use.
+
+Each yields pages (lists of items) so output can stream page by page, and is lazy:
+with ``limit`` no page is fetched once enough items have been yielded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gwctl.api.http import HttpClient
+
+
+def truncate(pages: Iterable[list], limit: int | None) -> Iterator[list]:
+    """Pages cut so that at most ``limit`` items come out in total; empty pages are skipped."""
+    iterator = iter(pages)
+    remaining = limit
+    while remaining is None or remaining > 0:
+        # Checked before pulling the next page, so a lazy source is never asked for one too many.
+        page = next(iterator, None)
+        if page is None:
+            return
+        if remaining is not None:
+            page = page[:remaining]
+            remaining -= len(page)
+        if page:
+            yield page
+
+
+def take(pages: Iterable[list], limit: int | None = None) -> Iterator[Any]:
+    """The items of ``pages``, at most ``limit`` of them."""
+    for page in truncate(pages, limit):
+        yield from page
+
+
+def offset_pages(fetch: Callable[[int, int], list], *, page_size: int, limit: int | None = None) -> Iterator[list]:
+    """``fetch(offset, count)`` style (Pomerium offset/limit). Asks only for the items still wanted."""
+
+    def pages() -> Iterator[list]:
+        offset = 0
+        while limit is None or offset < limit:
+            count = page_size if limit is None else min(page_size, limit - offset)
+            page = list(fetch(offset, count))
+            yield page[:count]  # a server that ignores count must not make us skip items
+            if len(page) < count:
+                return
+            offset += count
+
+    return truncate(pages(), limit)
+
+
+def page_number_pages(
+    fetch: Callable[[int, int], tuple[list, int | None]],
+    *,
+    page_size: int,
+    limit: int | None = None,
+    first_page: int = 1,
+) -> Iterator[list]:
+    """``fetch(page, page_size) -> (items, total)`` style (API7 page/page_size)."""
+
+    def pages() -> Iterator[list]:
+        page_number, fetched = first_page, 0
+        while True:
+            items, total = fetch(page_number, page_size)
+            items = list(items)
+            fetched += len(items)
+            yield items
+            if len(items) < page_size or (total is not None and fetched >= total):
+                return
+            page_number += 1
+
+    return truncate(pages(), limit)
+
+
+def link_pages(
+    client: HttpClient,
+    path: str,
+    *,
+    params: dict | None = None,
+    items_key: str | None = "list",
+    limit: int | None = None,
+    page_size: int | None = None,
+    page_size_param: str = "count",
+) -> Iterator[list]:
+    """GET ``path`` and follow RFC 5988 ``Link: <url>; rel="next"`` (OPA)."""
+
+    def pages() -> Iterator[list]:
+        query = dict(params or {})
+        if page_size:
+            query[page_size_param] = page_size if limit is None else min(page_size, limit)
+        url: str | None = path
+        while url is not None:
+            response = client.request("GET", url, params=query)
+            body = client.decode(response)
+            items = body if items_key is None else (body or {}).get(items_key)
+            items = list(items or [])
+            yield items
+            next_link = response.links.get("next", {}).get("url")
+            # The next URL carries its own query; resolve it against the page's URL, not base_url.
+            url = str(response.url.join(next_link)) if next_link and items else None
+            query = None
+
+    return truncate(pages(), limit)

@@ -1,0 +1,199 @@
+"""`gwctl auth`: store, inspect and remove a profile's credentials (never print them)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+from typing import Annotated
+
+import typer
+
+from gwctl.cli.common import product_app
+from gwctl.cli.context import get_app
+from gwctl.cli.render import Column, emit
+from gwctl.errors import AuthError, UsageError
+
+app = product_app("auth", "Log in, show credential status, print tokens, log out.")
+
+STATUS_COLUMNS = (
+    Column("profile", "profile"),
+    Column("product", "product"),
+    Column("item", "item"),
+    Column("kind", "kind"),
+    Column("source", "source"),
+    Column("detail", "detail"),
+)
+
+
+def _selected_profile():
+    app_ctx = get_app()
+    config = app_ctx.config
+    if app_ctx.opts.profile:
+        return config.get(app_ctx.opts.profile)
+    if len(config.profiles) == 1:
+        return next(iter(config.profiles.values()))
+    if not config.profiles:
+        raise UsageError("no profiles configured", hint="create one with `gwctl profile add` or run `gwctl sandbox start`")
+    raise UsageError("several profiles exist: choose one with -p NAME", hint="see `gwctl profile list`")
+
+
+def parse_secret_lines(text: str, names: list[str], env_names: dict[str, str]) -> dict[str, str]:
+    """Secrets from stdin: NAME=VALUE lines (name or env var), or one value per line in order."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    by_key = {n: n for n in names} | {env: n for n, env in env_names.items()}
+    named: dict[str, str] = {}
+    for line in lines:
+        key, sep, value = line.partition("=")
+        if sep and key.strip() in by_key:
+            named[by_key[key.strip()]] = value.strip()
+    if named and len(named) == len(lines):
+        return named
+    if len(names) == 1 and len(lines) == 1:
+        return {names[0]: lines[0]}
+    return dict(zip(names, lines)) if lines else {}
+
+
+def _choose_set(spec, supplied: dict[str, str]) -> tuple[str, ...]:
+    for names in spec.secret_sets:
+        if all(supplied.get(n) for n in names):
+            return names
+    wanted = " or ".join("+".join(names) for names in spec.secret_sets)
+    raise UsageError(f"incomplete credentials for {spec.name}: need {wanted}")
+
+
+def _prompt_secrets(spec) -> dict[str, str]:
+    supplied: dict[str, str] = {}
+    for i, names in enumerate(spec.secret_sets):
+        for name in names:
+            secret = spec.secret(name)
+            optional = i < len(spec.secret_sets) - 1
+            value = typer.prompt(
+                secret.label + (" (empty to skip)" if optional else ""),
+                hide_input=secret.hidden, default="" if optional else None, show_default=False, err=True,
+            )
+            if value:
+                supplied[name] = value.strip()
+        if all(supplied.get(n) for n in names):
+            return supplied
+    return supplied
+
+
+@app.command("login")
+def login(
+    stdin: Annotated[bool, typer.Option("--stdin", help="Read secrets from stdin: NAME=VALUE lines, or the values in order.")] = False,
+    insecure_storage: Annotated[bool, typer.Option("--insecure-storage", help="Store in a 0600 file instead of the OS keyring.")] = False,
+    no_verify: Annotated[bool, typer.Option("--no-verify", help="Store without checking against the API first.")] = False,
+) -> None:
+    """Verify a profile's credentials against its API, then store them.
+
+    Example: printf 'key_id=...\\nkey_secret=...\\n' | gwctl auth login -p prod --stdin
+    """
+    from gwctl.config.credentials import TokenCache, keyring_usable, NO_KEYRING_HINT
+    from gwctl.config.profiles import Edit
+    from gwctl.products import PRODUCTS
+
+    app_ctx = get_app()
+    profile = _selected_profile()
+    spec = PRODUCTS[profile.product]
+    if not spec.secret_sets:
+        names = [s.name for s in spec.secrets]
+        sets: tuple[tuple[str, ...], ...] = (tuple(names),)
+    else:
+        sets = spec.secret_sets
+    all_names = list(dict.fromkeys(n for names in sets for n in names))
+    storage = "file" if insecure_storage else "keyring"
+    if storage == "keyring" and not keyring_usable():
+        raise AuthError("cannot store credentials: no usable OS keyring", hint=NO_KEYRING_HINT)
+    if stdin:
+        supplied = parse_secret_lines(sys.stdin.read(), all_names, {n: spec.secret(n).env for n in all_names})
+    elif app_ctx.can_prompt:
+        supplied = _prompt_secrets(spec) if spec.secret_sets else {
+            n: typer.prompt(spec.secret(n).label, hide_input=True, err=True).strip() for n in all_names}
+    else:
+        raise UsageError("no terminal to prompt on: pass the secrets with --stdin")
+    chosen = _choose_set(spec, supplied) if spec.secret_sets else tuple(n for n in all_names if supplied.get(n))
+    if not chosen:
+        raise UsageError("no secrets supplied")
+    creds = app_ctx.credentials(profile)
+    creds.overrides.update({n: supplied[n] for n in chosen})
+    # Secrets from other sets must not leak into verification (e.g. env API key).
+    for name in all_names:
+        if name not in chosen:
+            creds.overrides[name] = ""
+    verified = False
+    if not no_verify:
+        module = importlib.import_module(f"gwctl.api.{profile.product}")
+        verify = getattr(module, "verify", None)
+        if verify is not None:
+            TokenCache().drop_prefix(f"{profile.name}:")
+            verify(app_ctx.client(profile.product))
+            verified = True
+    if profile.storage != storage:
+        with Edit() as config:
+            config.get(profile.name).storage = storage
+        profile.storage = storage
+        creds.storage = storage
+    for name in chosen:
+        where = creds.store(name, supplied[name], storage)
+    others = [n for n in all_names if n not in chosen]
+    if others:
+        creds.forget(others)
+    app_ctx.err(f"{'verified and ' if verified else ''}stored credentials for profile {profile.name} in {where}")
+
+
+@app.command("status")
+def status() -> None:
+    """Show, per profile, which secrets are present and where they come from (never their values)."""
+    from gwctl.config.credentials import KeyringUnavailable, TokenCache
+    from gwctl.products import PRODUCTS
+
+    app_ctx = get_app()
+    config = app_ctx.config
+    profiles = [config.get(app_ctx.opts.profile)] if app_ctx.opts.profile else list(config.profiles.values())
+    cache = TokenCache()
+    rows = []
+    now = time.time()
+    for profile in profiles:
+        creds = app_ctx.credentials(profile)
+        for secret in PRODUCTS[profile.product].secrets:
+            try:
+                found = creds.lookup(secret.name)
+                source = found.origin if found else "missing"
+                detail = found.where if found else f"set {secret.env} or run `gwctl auth login -p {profile.name}`"
+            except KeyringUnavailable as exc:
+                source, detail = "unavailable", exc.message
+            rows.append({"profile": profile.name, "product": profile.product, "item": secret.name,
+                         "kind": "secret", "source": source, "detail": detail})
+        for key, expires_at in sorted(cache.entries(f"{profile.name}:").items()):
+            left = int(expires_at - now)
+            rows.append({"profile": profile.name, "product": profile.product, "item": key.split(":", 1)[1],
+                         "kind": "cached token", "source": "token cache",
+                         "detail": f"expires in {left}s" if left > 0 else "expired",
+                         "expires_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires_at))})
+    emit(rows, STATUS_COLUMNS)
+
+
+@app.command("logout")
+def logout() -> None:
+    """Remove a profile's stored secrets and cached tokens (keyring and file)."""
+    from gwctl.config.credentials import TokenCache
+
+    app_ctx = get_app()
+    profile = _selected_profile()
+    touched = app_ctx.credentials(profile).forget()
+    TokenCache().drop_prefix(f"{profile.name}:")
+    where = " and ".join(touched) if touched else "nothing stored"
+    app_ctx.err(f"logged out of profile {profile.name} ({where})")
+
+
+@app.command("token")
+def token() -> None:
+    """Print the profile's current short-lived bearer token (for scripts)."""
+    app_ctx = get_app()
+    profile = _selected_profile()
+    client = app_ctx.client(profile.product)
+    current = getattr(client, "current_token", None)
+    if current is None:
+        raise UsageError(f"{profile.product} profiles use no short-lived token")
+    app_ctx.out(current())

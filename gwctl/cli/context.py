@@ -1,0 +1,186 @@
+"""The per-invocation application context: global options, streams, profiles, clients.
+
+Everything is built on first use, so commands that need no profile or network
+never read config, touch the keyring or import httpx.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from gwctl.cli.root import META_KEY, force_tty
+
+if TYPE_CHECKING:
+    from gwctl.config.credentials import Credentials, TokenCache
+    from gwctl.config.profiles import Config, Profile
+
+
+@dataclass
+class GlobalOptions:
+    profile: str | None = None
+    output: str | None = None
+    query: str | None = None
+    columns: str | None = None
+    no_headers: bool = False
+    verbose: int = 0
+    timeout: float | None = None
+    no_color: bool = False
+
+
+class AppContext:
+    def __init__(self, opts: GlobalOptions) -> None:
+        self.opts = opts
+        self._config: Config | None = None
+        self._clients: dict[str, Any] = {}
+        self._credentials: dict[str, Credentials] = {}
+        self.overrides: dict[str, Any] = {}  # per-command profile option overrides (--org, --gateway-group)
+
+    # --- streams -------------------------------------------------------
+    @property
+    def stdout_tty(self) -> bool:
+        return force_tty() or _isatty(sys.stdout)
+
+    @property
+    def stderr_tty(self) -> bool:
+        return force_tty() or _isatty(sys.stderr)
+
+    @property
+    def can_prompt(self) -> bool:
+        return _isatty(sys.stdin) and (force_tty() or _isatty(sys.stderr))
+
+    @property
+    def color(self) -> bool:
+        return not (self.opts.no_color or os.environ.get("NO_COLOR")) and self.stdout_tty
+
+    @property
+    def output(self) -> str:
+        if self.opts.output:
+            return self.opts.output
+        return "table" if self.stdout_tty else "tsv"
+
+    @property
+    def machine_output(self) -> bool:
+        return self.output in ("json", "jsonl", "yaml")
+
+    def out(self, text: str = "") -> None:
+        sys.stdout.write(text + "\n")
+
+    def err(self, text: str) -> None:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+    def warn(self, text: str) -> None:
+        self.err(f"warning: {text}")
+
+    def log(self, line: str) -> None:
+        """HTTP debug lines (already redacted by the transport)."""
+        self.err(line)
+
+    # --- configuration -------------------------------------------------
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            from gwctl.config.profiles import load
+
+            self._config = load()
+        return self._config
+
+    def profile(self, product: str) -> Profile:
+        return self.config.resolve(product, self.opts.profile)
+
+    def credentials(self, profile: Profile) -> Credentials:
+        if profile.name not in self._credentials:
+            from gwctl.config.credentials import Credentials
+
+            self._credentials[profile.name] = Credentials(profile.name, profile.product, profile.storage)
+        return self._credentials[profile.name]
+
+    def token_cache(self) -> TokenCache:
+        from gwctl.config.credentials import TokenCache
+
+        return TokenCache()
+
+    def client_config(self, profile: Profile, **overrides: Any):
+        from gwctl.api.http import ClientConfig
+
+        timeout = self.opts.timeout or profile.timeout or 30.0
+        if profile.insecure:
+            self.warn(f"TLS verification is off for profile {profile.name!r} (--insecure)")
+        config = ClientConfig(
+            base_url=profile.url,
+            product=profile.product,
+            timeout=timeout,
+            connect_timeout=min(timeout, 10.0),
+            verify=not profile.insecure,
+            ca_bundle=profile.ca_bundle,
+            verbosity=self.opts.verbose,
+            log=self.log,
+        )
+        for key, value in overrides.items():
+            setattr(config, key, value)
+        return config
+
+    def connection(self, product: str):
+        from gwctl.api.base import Connection
+
+        profile = self.profile(product)
+        options = dict(profile.options)
+        options.update({k: v for k, v in self.overrides.items() if v not in (None, "")})
+        return Connection(
+            profile_name=profile.name,
+            product=product,
+            url=profile.url,
+            options=options,
+            config=self.client_config(profile),
+            secrets=self.credentials(profile),
+            token_cache=self.token_cache(),
+        )
+
+    def client(self, product: str) -> Any:
+        """The product's API client for the selected profile (built once)."""
+        if product not in self._clients:
+            module = importlib.import_module(f"gwctl.api.{product}")
+            self._clients[product] = module.connect(self.connection(product))
+        return self._clients[product]
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            close = getattr(client, "close", None)
+            if close:
+                close()
+        self._clients.clear()
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def get_app(ctx: click.Context | None = None) -> AppContext:
+    """The AppContext of the running command, built from the parsed global options."""
+    ctx = ctx or click.get_current_context()
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppContext):
+        raw = ctx.meta.get(META_KEY, {})
+        output = "json" if raw.get("json") else raw.get("output")
+        opts = GlobalOptions(
+            profile=raw.get("profile"),
+            output=output,
+            query=raw.get("query"),
+            columns=raw.get("columns"),
+            no_headers=bool(raw.get("no_headers")),
+            verbose=int(raw.get("verbose", 0)),
+            timeout=raw.get("timeout"),
+            no_color=bool(raw.get("no_color")),
+        )
+        root.obj = AppContext(opts)
+        root.call_on_close(root.obj.close)
+    return root.obj

@@ -1,0 +1,256 @@
+"""One output contract for every command: table | tsv | json | jsonl | yaml.
+
+Columns are declared once per resource as `Column`s. JSON keeps the API's own
+objects and field names. Rich is imported only to draw a table on a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from gwctl.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # what --columns accepts
+    path: str | Callable[[Any], Any] = ""  # dotted key into the API object, or a function of it
+    header: str = ""
+    fmt: Callable[[Any], str] | None = None
+    default: bool = True
+
+    @property
+    def title(self) -> str:
+        return self.header or self.name.upper().replace("-", "_")
+
+    def value(self, item: Any) -> Any:
+        if callable(self.path):
+            return self.path(item)
+        return dig(item, self.path or self.name)
+
+    def cell(self, item: Any) -> str:
+        value = self.value(item)
+        return self.fmt(value) if self.fmt else format_cell(value)
+
+
+def cols(*specs: str | Column) -> tuple[Column, ...]:
+    """Shorthand: `cols("id", "name", Column(...))`; a string is a column on that key."""
+    return tuple(s if isinstance(s, Column) else Column(s.replace("_", "-"), s) for s in specs)
+
+
+def dig(item: Any, path: str) -> Any:
+    for part in path.split("."):
+        if isinstance(item, dict):
+            item = item.get(part)
+        elif isinstance(item, list) and part.isdigit() and int(part) < len(item):
+            item = item[int(part)]
+        else:
+            return None
+    return item
+
+
+def format_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(format_cell(v) if not isinstance(v, (dict, list)) else compact(v) for v in value)
+    if isinstance(value, dict):
+        if all(not isinstance(v, (dict, list)) for v in value.values()):
+            return ",".join(f"{k}={format_cell(v)}" for k, v in value.items())
+        return compact(value)
+    return str(value)
+
+
+def compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def human_bytes(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    try:
+        size = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(size) < 1024 or unit == "TiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(value)
+
+
+def select_columns(columns: Sequence[Column], spec: str | None) -> list[Column]:
+    if not spec:
+        return [c for c in columns if c.default]
+    by_name = {c.name: c for c in columns}
+    by_name.update({c.name.replace("-", "_"): c for c in columns})
+    chosen = []
+    for name in (n.strip() for n in spec.split(",")):
+        if not name:
+            continue
+        col = by_name.get(name) or by_name.get(name.lower())
+        if col is None:
+            valid = ", ".join(c.name for c in columns)
+            raise UsageError(f"unknown column {name!r} for --columns; valid columns: {valid}")
+        chosen.append(col)
+    return chosen
+
+
+def generic_columns(items: Sequence[Any]) -> list[Column]:
+    keys: list[str] = []
+    for item in items[:50]:
+        if isinstance(item, dict):
+            keys.extend(k for k in item if k not in keys)
+    return [Column(k, k, header=k.upper()) for k in keys]
+
+
+def _tsv_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+class Renderer:
+    def __init__(self, app) -> None:
+        self.app = app
+        self.format = app.output
+        self.opts = app.opts
+
+    # --- public --------------------------------------------------------
+    def emit(self, data: Any, columns: Sequence[Column] | None = None) -> None:
+        """Render one object or a list (or an iterator of pages, streamed for jsonl/tsv)."""
+        if isinstance(data, Iterator) or _is_page_stream(data):
+            data = _Pages(data)
+        if self.opts.query:
+            data = self.apply_query(data.all() if isinstance(data, _Pages) else data)
+            columns = None
+        fmt = self.format
+        if fmt == "json":
+            self._write(json.dumps(data.all() if isinstance(data, _Pages) else data, indent=2, ensure_ascii=False, default=str))
+        elif fmt == "jsonl":
+            for item in _iter_items(data):
+                self._write(json.dumps(item, ensure_ascii=False, default=str, separators=(",", ":")))
+        elif fmt == "yaml":
+            import yaml
+
+            payload = data.all() if isinstance(data, _Pages) else data
+            sys.stdout.write(yaml.safe_dump(payload, sort_keys=False, allow_unicode=True, default_flow_style=False))
+        elif isinstance(data, (dict,)) or not isinstance(data, (list, _Pages)):
+            self._single(data, columns)
+        else:
+            self._rows(data, columns)
+
+    def apply_query(self, data: Any) -> Any:
+        import jmespath
+        from jmespath.exceptions import JMESPathError
+
+        try:
+            return jmespath.search(self.opts.query, data)
+        except JMESPathError as exc:
+            raise UsageError(f"invalid --query: {' '.join(str(exc).split())}") from None
+
+    # --- table / tsv ---------------------------------------------------
+    def _rows(self, data: Any, columns: Sequence[Column] | None) -> None:
+        if self.format == "tsv" and columns and not isinstance(data, list):
+            chosen = select_columns(columns, self.opts.columns)
+            if not self.opts.no_headers:
+                self._write("\t".join(c.title for c in chosen))
+            for item in _iter_items(data):
+                self._write("\t".join(_tsv_escape(c.cell(item)) for c in chosen))
+            return
+        items = data.all() if isinstance(data, _Pages) else list(data)
+        if items and not all(isinstance(i, dict) for i in items):
+            for item in items:
+                self._write(format_cell(item) if not isinstance(item, (dict, list)) else compact(item))
+            return
+        chosen = select_columns(columns or generic_columns(items), self.opts.columns)
+        rows = [[c.cell(i) for c in chosen] for i in items]
+        self._table([c.title for c in chosen], rows)
+
+    def _single(self, item: Any, columns: Sequence[Column] | None) -> None:
+        if not isinstance(item, dict):
+            if item is not None:
+                self._write(format_cell(item) if not isinstance(item, list) else compact(item))
+            return
+        chosen = select_columns(columns, self.opts.columns) if columns else generic_columns([item])
+        rows = [[c.title, c.cell(item)] for c in chosen]
+        self._table(["FIELD", "VALUE"], rows, vertical=True)
+
+    def _table(self, headers: list[str], rows: list[list[str]], vertical: bool = False) -> None:
+        if self.format == "tsv":
+            if not self.opts.no_headers and not vertical:
+                self._write("\t".join(headers))
+            for row in rows:
+                self._write("\t".join(_tsv_escape(c) for c in row))
+            return
+        if not rows and not vertical:
+            self.app.err("No results.")
+            return
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        console = Console(
+            file=sys.stdout,
+            markup=False,
+            emoji=False,
+            highlight=False,
+            force_terminal=self.app.color or None,
+            no_color=not self.app.color,
+            soft_wrap=False,
+        )
+        table = Table(box=None, show_header=not vertical and not self.opts.no_headers,
+                      header_style="bold" if self.app.color else None, pad_edge=False)
+        for i, header in enumerate(headers):
+            style = "bold" if vertical and i == 0 and self.app.color else None
+            table.add_column(header, overflow="fold" if vertical else "ellipsis", style=style,
+                             no_wrap=not vertical)
+        for row in rows:
+            table.add_row(*(Text(c) for c in row))
+        console.print(table)
+
+    def _write(self, line: str) -> None:
+        sys.stdout.write(line + "\n")
+
+
+class _Pages:
+    """A lazily consumed stream of pages."""
+
+    def __init__(self, pages: Iterable[Any]) -> None:
+        self._pages = iter(pages)
+        self._items: list | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        for page in self._pages:
+            yield from page
+
+    def all(self) -> list:
+        if self._items is None:
+            self._items = list(self)
+        return self._items
+
+
+def _is_page_stream(data: Any) -> bool:
+    return hasattr(data, "__next__")
+
+
+def _iter_items(data: Any) -> Iterator[Any]:
+    if isinstance(data, _Pages):
+        if data._items is not None:
+            yield from data._items
+        else:
+            yield from data
+    elif isinstance(data, list):
+        yield from data
+    else:
+        yield data
+
+
+def emit(data: Any, columns: Sequence[Column] | None = None, app=None) -> None:
+    """Render `data` for the running command (see Renderer.emit)."""
+    from gwctl.cli.context import get_app
+
+    Renderer(app or get_app()).emit(data, columns)

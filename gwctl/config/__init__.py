@@ -1,0 +1,1 @@
+"""Profiles, paths, credentials and the token cache."""

@@ -1,0 +1,314 @@
+"""Where a profile's secrets come from: env var -> OS keyring -> opt-in 0600 file.
+
+Every keyring call runs in a daemon thread under a timeout, because a locked or
+broken keyring daemon can otherwise hang a cron job forever.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from gwctl.config import paths
+from gwctl.config.files import read_json, update_json
+from gwctl.errors import AuthError, SecretStorageError
+from gwctl.products import PRODUCTS, ProductSpec
+
+SERVICE = "gwctl"
+KEYRING_TIMEOUT = float(os.environ.get("GWCTL_KEYRING_TIMEOUT", "3"))
+NO_KEYRING_HINT = (
+    "no usable OS keyring here (headless box or cron?): set the secret in its environment "
+    "variable, or store it with `gwctl auth login --insecure-storage` (a 0600 file)"
+)
+
+
+class KeyringUnavailable(SecretStorageError):
+    pass
+
+
+def _call_with_timeout(fn: Callable[[], Any], what: str) -> Any:
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=target, name="gwctl-keyring", daemon=True)
+    thread.start()
+    thread.join(KEYRING_TIMEOUT)
+    if thread.is_alive():
+        raise KeyringUnavailable(f"the OS keyring did not answer within {KEYRING_TIMEOUT:g}s ({what})", hint=NO_KEYRING_HINT)
+    if "error" in result:
+        exc = result["error"]
+        raise KeyringUnavailable(f"the OS keyring failed ({what}): {type(exc).__name__}", hint=NO_KEYRING_HINT) from None
+    return result.get("value")
+
+
+_backend_checked: bool | None = None
+
+
+def keyring_usable() -> bool:
+    """True when keyring has a real backend (not the 'fail' or 'null' ones)."""
+    global _backend_checked
+    if _backend_checked is None:
+
+        def probe() -> bool:
+            import keyring
+            from keyring.backends import fail
+
+            backend = keyring.get_keyring()
+            name = type(backend).__module__ + "." + type(backend).__name__
+            if isinstance(backend, fail.Keyring) or name.startswith("keyring.backends.null"):
+                return False
+            chained = getattr(backend, "backends", None)
+            return chained is None or bool(chained)
+
+        try:
+            _backend_checked = bool(_call_with_timeout(probe, "probe"))
+        except KeyringUnavailable:
+            _backend_checked = False
+    return _backend_checked
+
+
+def reset_keyring_probe() -> None:
+    global _backend_checked
+    _backend_checked = None
+
+
+def _require_keyring() -> None:
+    if not keyring_usable():
+        raise KeyringUnavailable("no OS keyring backend is available", hint=NO_KEYRING_HINT)
+
+
+def keyring_get(user: str) -> str | None:
+    _require_keyring()
+    import keyring
+
+    return _call_with_timeout(lambda: keyring.get_password(SERVICE, user), "read")
+
+
+def keyring_set(user: str, value: str) -> None:
+    _require_keyring()
+    import keyring
+
+    _call_with_timeout(lambda: keyring.set_password(SERVICE, user, value), "write")
+
+
+def keyring_delete(user: str) -> bool:
+    _require_keyring()
+    import keyring
+    from keyring.errors import PasswordDeleteError
+
+    def delete() -> bool:
+        try:
+            keyring.delete_password(SERVICE, user)
+            return True
+        except PasswordDeleteError:
+            return False
+
+    return bool(_call_with_timeout(delete, "delete"))
+
+
+def _file_get(profile: str, name: str) -> str | None:
+    value = read_json(paths.secrets_file()).get(profile, {}).get(name)
+    return value if isinstance(value, str) else None
+
+
+def _file_set(profile: str, name: str, value: str) -> None:
+    update_json(paths.secrets_file(), lambda data: data.setdefault(profile, {}).__setitem__(name, value))
+
+
+def _file_delete(profile: str, names: list[str] | None = None) -> None:
+    def change(data: dict) -> None:
+        if names is None:
+            data.pop(profile, None)
+        else:
+            for name in names:
+                data.get(profile, {}).pop(name, None)
+            if profile in data and not data[profile]:
+                data.pop(profile)
+
+    if paths.secrets_file().exists():
+        update_json(paths.secrets_file(), change)
+
+
+def _file_rename(old: str, new: str) -> None:
+    def change(data: dict) -> None:
+        if old in data:
+            data[new] = data.pop(old)
+
+    if paths.secrets_file().exists():
+        update_json(paths.secrets_file(), change)
+
+
+@dataclass
+class SecretSource:
+    value: str
+    origin: str  # "flag", "env", "keyring" or "file"
+    where: str  # variable name or store description
+
+
+class Credentials:
+    """The secrets of one profile, resolved in the documented order."""
+
+    def __init__(self, profile_name: str, product: str, storage: str = "keyring", env: dict[str, str] | None = None) -> None:
+        self.profile = profile_name
+        self.spec: ProductSpec = PRODUCTS[product]
+        self.storage = storage
+        self.env = os.environ if env is None else env
+        self.overrides: dict[str, str] = {}  # from --*-stdin flags
+        self._cache: dict[str, SecretSource | None] = {}
+
+    def _user(self, name: str) -> str:
+        return f"{self.profile}:{name}"
+
+    def lookup(self, name: str) -> SecretSource | None:
+        if name in self._cache:
+            return self._cache[name]
+        spec = self.spec.secret(name)
+        found: SecretSource | None = None
+        if name in self.overrides:
+            found = SecretSource(self.overrides[name], "flag", "stdin")
+        elif self.env.get(spec.env):
+            found = SecretSource(self.env[spec.env], "env", spec.env)
+        elif self.storage == "file":
+            value = _file_get(self.profile, name)
+            if value:
+                found = SecretSource(value, "file", str(paths.secrets_file()))
+        else:
+            value = keyring_get(self._user(name)) if keyring_usable() else None
+            if value:
+                found = SecretSource(value, "keyring", f"keyring service '{SERVICE}'")
+        self._cache[name] = found
+        return found
+
+    def get(self, name: str) -> str | None:
+        found = self.lookup(name)
+        return found.value if found else None
+
+    def require(self, *names: str) -> dict[str, str]:
+        """All of `names`, or an AuthError that says how to supply them."""
+        values: dict[str, str] = {}
+        missing = []
+        for name in names:
+            value = self.get(name)
+            if value:
+                values[name] = value
+            else:
+                missing.append(self.spec.secret(name))
+        if missing:
+            envs = ", ".join(s.env for s in missing)
+            hint = f"run `gwctl auth login -p {self.profile}` or set {envs}"
+            if self.storage == "keyring" and not keyring_usable():
+                hint += "; " + NO_KEYRING_HINT
+            labels = ", ".join(s.label for s in missing)
+            raise AuthError(f"no credentials for profile {self.profile!r}: missing {labels}", hint=hint)
+        return values
+
+    def first_complete_set(self) -> tuple[str, ...] | None:
+        for names in self.spec.secret_sets:
+            if all(self.get(n) for n in names):
+                return names
+        return None
+
+    def store(self, name: str, value: str, storage: str | None = None) -> str:
+        """Persist and read back; returns where it went. Raises SecretStorageError."""
+        storage = storage or self.storage
+        if storage == "file":
+            _file_set(self.profile, name, value)
+            stored = _file_get(self.profile, name)
+            where = str(paths.secrets_file())
+        else:
+            keyring_set(self._user(name), value)
+            stored = keyring_get(self._user(name))
+            where = f"keyring service '{SERVICE}'"
+        if stored != value:
+            raise SecretStorageError(f"the {self.spec.secret(name).label} did not read back from {where}")
+        self._cache.pop(name, None)
+        return where
+
+    def forget(self, names: list[str] | None = None) -> list[str]:
+        """Remove stored secrets (keyring and file); returns the stores touched."""
+        names = names or [s.name for s in self.spec.secrets]
+        touched = []
+        if keyring_usable():
+            removed = [n for n in names if _safe_keyring_delete(self._user(n))]
+            if removed:
+                touched.append("keyring")
+        before = read_json(paths.secrets_file()).get(self.profile, {})
+        if any(n in before for n in names):
+            _file_delete(self.profile, names)
+            touched.append("file")
+        self._cache.clear()
+        return touched
+
+
+def _safe_keyring_delete(user: str) -> bool:
+    try:
+        return keyring_delete(user)
+    except KeyringUnavailable:
+        return False
+
+
+def rename_profile_secrets(old: str, new: str, product: str) -> None:
+    spec = PRODUCTS[product]
+    if keyring_usable():
+        for secret in spec.secrets:
+            try:
+                value = keyring_get(f"{old}:{secret.name}")
+                if value:
+                    keyring_set(f"{new}:{secret.name}", value)
+                    keyring_delete(f"{old}:{secret.name}")
+            except KeyringUnavailable:
+                pass
+    _file_rename(old, new)
+    TokenCache().rename_prefix(f"{old}:", f"{new}:")
+
+
+class TokenCache:
+    """Short-lived bearer tokens with their expiry, in a 0600 JSON file (see paths)."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.path = paths.token_cache_file()
+        self.clock = clock
+
+    def get(self, key: str) -> tuple[str, float] | None:
+        entry = read_json(self.path).get(key)
+        if not isinstance(entry, dict) or "token" not in entry:
+            return None
+        expires_at = float(entry.get("expires_at", 0))
+        if expires_at <= self.clock():
+            return None
+        return entry["token"], expires_at
+
+    def set(self, key: str, token: str, expires_at: float) -> None:
+        update_json(self.path, lambda data: data.__setitem__(key, {"token": token, "expires_at": expires_at}))
+
+    def delete(self, key: str) -> None:
+        if self.path.exists():
+            update_json(self.path, lambda data: data.pop(key, None))
+
+    def entries(self, prefix: str) -> dict[str, float]:
+        """key -> expiry for the cached tokens of one profile (values never leave)."""
+        return {
+            k: float(v.get("expires_at", 0))
+            for k, v in read_json(self.path).items()
+            if k.startswith(prefix) and isinstance(v, dict)
+        }
+
+    def drop_prefix(self, prefix: str) -> None:
+        if self.path.exists():
+            update_json(self.path, lambda data: [data.pop(k) for k in list(data) if k.startswith(prefix)])
+
+    def rename_prefix(self, old: str, new: str) -> None:
+        def change(data: dict) -> None:
+            for key in [k for k in data if k.startswith(old)]:
+                data[new + key[len(old) :]] = data.pop(key)
+
+        if self.path.exists():
+            update_json(self.path, change)

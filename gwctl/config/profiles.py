@@ -1,0 +1,245 @@
+"""Profiles: one product endpoint each, stored in config.toml (never a secret)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from gwctl.config import paths
+from gwctl.config.files import locked, write_private
+from gwctl.errors import ConfigError, NotFoundError, UsageError
+from gwctl.products import PRODUCTS, SG_REGION_URLS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+STORAGE_CHOICES = ("keyring", "file")
+# Keys a profile may hold besides the product's own options.
+COMMON_KEYS = ("product", "url", "ca_bundle", "insecure", "timeout", "storage")
+
+
+@dataclass
+class Profile:
+    name: str
+    product: str
+    url: str
+    options: dict[str, Any] = field(default_factory=dict)
+    ca_bundle: str | None = None
+    insecure: bool = False
+    timeout: float | None = None
+    storage: str = "keyring"  # where `auth login` put the secrets
+
+    def to_toml(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"product": self.product, "url": self.url}
+        data.update({k: v for k, v in self.options.items() if v not in (None, "")})
+        if self.ca_bundle:
+            data["ca_bundle"] = self.ca_bundle
+        if self.insecure:
+            data["insecure"] = True
+        if self.timeout is not None:
+            data["timeout"] = self.timeout
+        data["storage"] = self.storage
+        return data
+
+    @classmethod
+    def from_toml(cls, name: str, data: dict[str, Any]) -> Profile:
+        product = data.get("product")
+        if product not in PRODUCTS:
+            raise ConfigError(f"profile {name!r} in {paths.config_file()} has an unknown product {product!r}")
+        options = {k: v for k, v in data.items() if k not in COMMON_KEYS}
+        return cls(
+            name=name,
+            product=product,
+            url=str(data.get("url", "")),
+            options=options,
+            ca_bundle=data.get("ca_bundle"),
+            insecure=bool(data.get("insecure", False)),
+            timeout=data.get("timeout"),
+            storage=data.get("storage", "keyring"),
+        )
+
+    def public_dict(self, is_default: bool = False) -> dict[str, Any]:
+        data = {"name": self.name, **self.to_toml(), "default": is_default}
+        return data
+
+
+@dataclass
+class Config:
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)  # product -> profile name
+
+    def get(self, name: str) -> Profile:
+        try:
+            return self.profiles[name]
+        except KeyError:
+            raise NotFoundError(
+                f"profile {name!r} does not exist",
+                hint="list profiles with `gwctl profile list`",
+            ) from None
+
+    def is_default(self, profile: Profile) -> bool:
+        return self.defaults.get(profile.product) == profile.name
+
+    def resolve(self, product: str, name: str | None) -> Profile:
+        """The profile a `gwctl <product> ...` command uses."""
+        if name:
+            profile = self.get(name)
+            if profile.product != product:
+                raise UsageError(
+                    f"profile {name!r} is for {profile.product}, not {product}",
+                    hint=f"pick a {product} profile with --profile, or see `gwctl profile list`",
+                )
+            return profile
+        default = self.defaults.get(product)
+        if default and default in self.profiles:
+            return self.profiles[default]
+        candidates = [p for p in self.profiles.values() if p.product == product]
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise NotFoundError(
+                f"no {product} profile configured",
+                hint=f"create one with `gwctl profile add NAME --product {product} --url URL`, or run `gwctl sandbox start`",
+            )
+        names = ", ".join(sorted(p.name for p in candidates))
+        raise UsageError(
+            f"several {product} profiles ({names}) and none is the default",
+            hint="choose with --profile NAME or `gwctl profile use NAME`",
+        )
+
+    def to_toml(self) -> dict[str, Any]:
+        return {
+            "defaults": dict(sorted(self.defaults.items())),
+            "profiles": {name: p.to_toml() for name, p in sorted(self.profiles.items())},
+        }
+
+
+def load(path: Path | None = None) -> Config:
+    path = path or paths.config_file()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    try:
+        data = tomllib.loads(raw.decode())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    profiles_raw = data.get("profiles", {})
+    if not isinstance(profiles_raw, dict):
+        raise ConfigError(f"{path}: [profiles] must be a table")
+    config = Config(
+        profiles={name: Profile.from_toml(name, body) for name, body in profiles_raw.items()},
+        defaults={k: v for k, v in data.get("defaults", {}).items() if isinstance(v, str)},
+    )
+    return config
+
+
+def save(config: Config, path: Path | None = None) -> None:
+    import tomli_w
+
+    path = path or paths.config_file()
+    write_private(path, tomli_w.dumps(config.to_toml()))
+
+
+class Edit:
+    """`with Edit() as config:` loads under the lock and saves atomically on success."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or paths.config_file()
+        self._lock = locked(self.path)
+
+    def __enter__(self) -> Config:
+        self._lock.__enter__()
+        try:
+            self.config = load(self.path)
+        except BaseException:
+            self._lock.__exit__(*sys.exc_info())
+            raise
+        return self.config
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                save(self.config, self.path)
+        finally:
+            self._lock.__exit__(exc_type, exc, tb)
+
+
+def validate_name(name: str, flag: str = "NAME") -> str:
+    if not NAME_RE.match(name):
+        raise UsageError(f"invalid profile {flag} {name!r}: use letters, digits, '-', '_' or '.' (max 64)")
+    return name
+
+
+def validate_url(url: str, flag: str = "--url") -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"invalid {flag} {url!r}: expected http(s)://HOST[:PORT][/PATH]")
+    try:
+        parts.port
+    except ValueError:
+        raise UsageError(f"invalid {flag} {url!r}: bad port") from None
+    if parts.query or parts.fragment:
+        raise UsageError(f"invalid {flag} {url!r}: no query or fragment allowed")
+    return url.rstrip("/")
+
+
+def build_profile(
+    name: str,
+    product: str | None,
+    url: str | None,
+    options: dict[str, Any],
+    *,
+    ca_bundle: str | None = None,
+    insecure: bool = False,
+    timeout: float | None = None,
+) -> Profile:
+    """Validate `profile add` input: exit 2 naming the offending option."""
+    validate_name(name)
+    if not product:
+        raise UsageError("missing option --product", hint=f"one of: {', '.join(PRODUCTS)}")
+    spec = PRODUCTS.get(product)
+    if spec is None:
+        raise UsageError(f"invalid --product {product!r}: choose from {', '.join(PRODUCTS)}")
+    allowed = {opt.name for opt in spec.options}
+    for key, value in options.items():
+        if value not in (None, "") and key not in allowed:
+            flag = "--" + key.replace("_", "-")
+            raise UsageError(f"option {flag} does not apply to {product} profiles")
+    clean: dict[str, Any] = {}
+    for opt in spec.options:
+        value = options.get(opt.name)
+        if value in (None, ""):
+            if opt.required:
+                raise UsageError(f"missing option {opt.flag} (required for {product} profiles)", hint=opt.help)
+            continue
+        if opt.choices and value not in opt.choices:
+            raise UsageError(f"invalid {opt.flag} {value!r}: choose from {', '.join(opt.choices)}")
+        if opt.name.endswith("_url"):
+            value = validate_url(value, opt.flag)
+        clean[opt.name] = value
+    if not url:
+        if product == "sg" and clean.get("region"):
+            url = SG_REGION_URLS[clean["region"]]
+        elif spec.default_url:
+            url = spec.default_url
+        else:
+            raise UsageError(f"missing option --url (e.g. {spec.url_help})")
+    url = validate_url(url)
+    if timeout is not None and timeout <= 0:
+        raise UsageError(f"invalid --timeout {timeout}: must be positive")
+    if ca_bundle:
+        bundle = Path(ca_bundle).expanduser()
+        if not bundle.is_file():
+            raise UsageError(f"invalid --ca-bundle {ca_bundle!r}: no such file")
+        ca_bundle = str(bundle.resolve())
+    if insecure and ca_bundle:
+        raise UsageError("--insecure and --ca-bundle cannot be combined")
+    return Profile(name, product, url, clean, ca_bundle=ca_bundle, insecure=insecure, timeout=timeout)

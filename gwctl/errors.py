@@ -1,0 +1,157 @@
+"""Error types shared by every layer.
+
+Lower layers raise these; only ``gwctl.main`` turns them into exit codes and
+messages (see ``EXIT_CODES`` there). Importing this module must stay cheap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class GwctlError(Exception):
+    """An expected failure with a one-line message and an optional hint."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        http_status: int | None = None,
+        request_id: str | None = None,
+        details: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.http_status = http_status
+        self.request_id = request_id
+        self.details = details
+
+
+class UsageError(GwctlError):
+    """Bad flag, argument or input file; confirmation needed but impossible."""
+
+
+class ConfigError(UsageError):
+    """The configuration file or a profile is invalid."""
+
+
+class NotFoundError(GwctlError):
+    """A profile, file or remote resource does not exist."""
+
+
+class AuthError(GwctlError):
+    """No credentials, rejected credentials, or a failed token exchange."""
+
+
+class PermissionDeniedError(GwctlError):
+    """The credentials are valid but not allowed to do this."""
+
+
+class RejectedError(GwctlError):
+    """The server refused the request as invalid or conflicting."""
+
+
+class RateLimitedError(GwctlError):
+    """Still rate limited after the retries."""
+
+
+class TimeoutError_(GwctlError):
+    """The request timed out after the retries."""
+
+
+class ServerError(GwctlError):
+    """The server kept failing (5xx) after the retries."""
+
+
+class NetworkError(GwctlError):
+    """DNS, connection or TLS failure."""
+
+
+class PartialFailure(GwctlError):
+    """Some items of a bulk operation failed."""
+
+
+class SecretStorageError(GwctlError):
+    """A secret could not be stored or read back."""
+
+
+class ApiError(GwctlError):
+    """An HTTP error answer from a product's API, after retries."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str = "",
+        url: str = "",
+        http_status: int | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+        hint: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint, http_status=http_status, request_id=request_id, details=body)
+        self.method = method
+        self.url = url
+        self.body = body
+        self.retry_after = retry_after
+
+
+class BadRequest(ApiError, RejectedError):
+    pass
+
+
+class Unauthorized(ApiError, AuthError):
+    pass
+
+
+class Forbidden(ApiError, PermissionDeniedError):
+    pass
+
+
+class NotFound(ApiError, NotFoundError):
+    pass
+
+
+class Conflict(ApiError, RejectedError):
+    pass
+
+
+class Unprocessable(ApiError, RejectedError):
+    pass
+
+
+class RateLimited(ApiError, RateLimitedError):
+    pass
+
+
+class RemoteServerError(ApiError, ServerError):
+    pass
+
+
+class OtherHttpError(ApiError):
+    """A status gwctl has no class for (e.g. 405, 418): unexpected."""
+
+
+STATUS_ERRORS: dict[int, type[ApiError]] = {
+    400: BadRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    408: RateLimited,
+    409: Conflict,
+    422: Unprocessable,
+    429: RateLimited,
+}
+
+
+def error_class_for_status(status: int) -> type[ApiError]:
+    if status in STATUS_ERRORS:
+        return STATUS_ERRORS[status]
+    if status >= 500:
+        return RemoteServerError
+    if status in (405, 406, 410, 411, 412, 413, 414, 415, 416, 417, 425):
+        return BadRequest
+    return OtherHttpError

@@ -1,0 +1,157 @@
+"""Entry point. The only place that turns exceptions into exit codes and error messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Sequence
+
+from gwctl import errors
+
+# Checked in order, so subclasses come before their bases.
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (errors.PartialFailure, 10),
+    (errors.UsageError, 2),
+    (errors.NotFoundError, 3),
+    (errors.AuthError, 4),
+    (errors.PermissionDeniedError, 5),
+    (errors.RejectedError, 6),
+    (errors.RateLimitedError, 7),
+    (errors.TimeoutError_, 7),
+    (errors.ServerError, 8),
+    (errors.NetworkError, 9),
+    (errors.GwctlError, 1),
+)
+
+EXIT_TABLE = (
+    (0, "success (an empty list is success)"),
+    (1, "unexpected error (a bug: no traceback unless -vvv)"),
+    (2, "usage error: bad flag, argument or input file; confirmation needed but no TTY and no --yes"),
+    (3, "not found: HTTP 404, unknown profile or resource"),
+    (4, "authentication: no credentials, HTTP 401, token exchange failed"),
+    (5, "permission denied: HTTP 403"),
+    (6, "rejected by the server: HTTP 400, 409, 422"),
+    (7, "rate limited or timed out after retries"),
+    (8, "server error after retries (5xx)"),
+    (9, "network or TLS failure (DNS, refused, certificate)"),
+    (10, "partial failure of a bulk operation"),
+    (130, "interrupted"),
+)
+
+
+def exit_code_for(exc: BaseException) -> int:
+    for cls, code in EXIT_CODES:
+        if isinstance(exc, cls):
+            return code
+    return 1
+
+
+def _fast_path(argv: Sequence[str]) -> int | None:
+    """Answer `--version` before importing click or typer."""
+    if list(argv) == ["--version"]:
+        from gwctl import __version__
+
+        sys.stdout.write(f"gwctl {__version__}\n")
+        return 0
+    return None
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    args = list(argv)
+    if "--json" in args:
+        return True
+    for i, arg in enumerate(args):
+        if arg in ("-o", "--output") and i + 1 < len(args):
+            return args[i + 1] == "json"
+        if arg in ("-ojson", "--output=json"):
+            return True
+    return os.environ.get("GWCTL_OUTPUT") == "json"
+
+
+def _verbosity(argv: Sequence[str]) -> int:
+    count = 0
+    for arg in argv:
+        if arg == "--verbose":
+            count += 1
+        elif arg.startswith("-") and not arg.startswith("--") and set(arg[1:]) == {"v"}:
+            count += len(arg) - 1
+    return count
+
+
+def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_status=None, request_id=None) -> None:
+    stream = sys.stderr
+    try:
+        stream.write(f"error: {message}\n")
+        if hint:
+            stream.write(f"hint: {hint}\n")
+        if as_json:
+            payload = {"error": message, "exit_code": code, "http_status": http_status, "request_id": request_id}
+            if hint:
+                payload["hint"] = hint
+            stream.write(json.dumps(payload) + "\n")
+        stream.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    fast = _fast_path(argv)
+    if fast is not None:
+        return fast
+
+    import click
+
+    from gwctl.cli.root import build_root
+
+    as_json = _wants_json(argv)
+    try:
+        root = build_root()
+        result = root.main(args=argv, prog_name="gwctl", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except errors.GwctlError as exc:
+        code = exit_code_for(exc)
+        _report(_one_line(exc.message), code=code, hint=exc.hint, as_json=as_json,
+                http_status=exc.http_status, request_id=exc.request_id)
+        return code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        _report("interrupted", code=130, hint=None, as_json=as_json)
+        return 130
+    except click.UsageError as exc:
+        message = exc.format_message()
+        cmd = exc.ctx.command_path if exc.ctx else "gwctl"
+        _report(_one_line(message), code=2, hint=f"see `{cmd} --help`", as_json=as_json)
+        return 2
+    except click.ClickException as exc:
+        _report(_one_line(exc.format_message()), code=exc.exit_code or 1, hint=None, as_json=as_json)
+        return exc.exit_code or 1
+    except KeyboardInterrupt:
+        _report("interrupted", code=130, hint=None, as_json=as_json)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`gwctl ... | head`): not an error worth a message.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if _verbosity(argv) >= 3:
+            import traceback
+
+            # Frames only, never local variables: they can hold secrets.
+            traceback.print_exc()
+        _report(f"unexpected {type(exc).__name__}: {_one_line(str(exc))[:300]}", code=1,
+                hint="this is a gwctl bug; re-run with -vvv for a traceback and report it", as_json=as_json)
+        return 1
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""What gwctl knows about each product without importing any of its code.
+
+Used by profiles, `auth`, help text and the docs generator, so it must stay
+free of heavy imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SecretSpec:
+    name: str  # key in the credential store, e.g. "key_secret"
+    env: str  # environment variable that supplies it
+    label: str  # prompt text
+    hidden: bool = True
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    name: str  # key in the profile, e.g. "team"
+    flag: str  # `profile add` flag, e.g. "--team"
+    help: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    name: str
+    title: str
+    help: str
+    default_url: str | None
+    options: tuple[OptionSpec, ...]
+    secrets: tuple[SecretSpec, ...]
+    # Alternative sets of secret names that are each enough to authenticate.
+    secret_sets: tuple[tuple[str, ...], ...] = field(default=())
+    url_help: str = ""
+
+    def secret(self, name: str) -> SecretSpec:
+        for spec in self.secrets:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    @property
+    def env_vars(self) -> tuple[str, ...]:
+        return tuple(s.env for s in self.secrets)
+
+
+SG_REGIONS = ("us-south", "us-east", "eu-gb", "eu-de", "au-syd")
+
+PRODUCTS: dict[str, ProductSpec] = {
+    "opa": ProductSpec(
+        name="opa",
+        title="Okta Privileged Access",
+        help="Okta Privileged Access: gateways and gateway setup tokens.",
+        default_url=None,
+        url_help="https://ORG.pam.okta.com",
+        options=(OptionSpec("team", "--team", "OPA team name (every path is /v1/teams/TEAM/...).", required=True),),
+        secrets=(
+            SecretSpec("key_id", "GWCTL_OPA_KEY_ID", "Service user API key ID", hidden=False),
+            SecretSpec("key_secret", "GWCTL_OPA_KEY_SECRET", "Service user API key secret"),
+        ),
+        secret_sets=(("key_id", "key_secret"),),
+    ),
+    "pomerium": ProductSpec(
+        name="pomerium",
+        title="Pomerium Zero",
+        help="Pomerium Zero: organizations, clusters, namespaces, routes, policies, certificates, API users.",
+        default_url="https://console.pomerium.app/api/v0",
+        url_help="https://console.pomerium.app/api/v0",
+        options=(
+            OptionSpec("org", "--org", "Default organization ID.", required=True),
+            OptionSpec("cluster", "--cluster", "Default cluster ID."),
+        ),
+        secrets=(SecretSpec("refresh_token", "GWCTL_POMERIUM_TOKEN", "API user token (refresh token)"),),
+        secret_sets=(("refresh_token",),),
+    ),
+    "api7": ProductSpec(
+        name="api7",
+        title="API7 Enterprise",
+        help="API7 Enterprise Admin API: services, routes, consumers, SSL, gateway groups, tokens, users.",
+        default_url=None,
+        url_help="https://DASHBOARD:7443",
+        options=(OptionSpec("gateway_group", "--gateway-group", "Default gateway group (name or ID)."),),
+        secrets=(
+            SecretSpec("api_key", "GWCTL_API7_API_KEY", "API token (X-API-KEY)"),
+            SecretSpec("username", "GWCTL_API7_USERNAME", "Dashboard username", hidden=False),
+            SecretSpec("password", "GWCTL_API7_PASSWORD", "Dashboard password"),
+        ),
+        secret_sets=(("api_key",), ("username", "password")),
+    ),
+    "sg": ProductSpec(
+        name="sg",
+        title="IBM Cloud Secure Gateway",
+        help="IBM Cloud Secure Gateway: gateways, destinations, clients, certificates.",
+        default_url=None,
+        url_help="derived from --region",
+        options=(
+            OptionSpec("region", "--region", "IBM Cloud region.", required=True, choices=SG_REGIONS),
+            OptionSpec("resource_group", "--resource-group", "Resource group ID sent on account calls.", required=True),
+            OptionSpec("iam_url", "--iam-url", "IAM endpoint (default https://iam.cloud.ibm.com)."),
+        ),
+        secrets=(SecretSpec("api_key", "GWCTL_IBM_API_KEY", "IBM Cloud API key"),),
+        secret_sets=(("api_key",),),
+    ),
+    "gatekeeper": ProductSpec(
+        name="gatekeeper",
+        title="Vault Gatekeeper",
+        help="Vault Gatekeeper: task tokens, status, seal/unseal, policy reload.",
+        default_url=None,
+        url_help="http://HOST:9201",
+        options=(),
+        # Gatekeeper has no API credentials; the Vault token is used to unseal.
+        secrets=(SecretSpec("vault_token", "GWCTL_VAULT_TOKEN", "Vault token (for unseal)"),),
+        secret_sets=(),
+    ),
+}
+
+PRODUCT_NAMES = tuple(PRODUCTS)
+
+SG_REGION_URLS = {r: f"https://sgmanager.{r}.securegateway.cloud.ibm.com" for r in SG_REGIONS}
+IBM_IAM_URL = "https://iam.cloud.ibm.com"
+
+
+def all_env_vars() -> list[tuple[str, str]]:
+    """(variable, description) for every secret environment variable."""
+    out = []
+    for spec in PRODUCTS.values():
+        for secret in spec.secrets:
+            out.append((secret.env, f"{spec.title}: {secret.label}"))
+    return out
