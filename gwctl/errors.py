@@ -6,8 +6,6 @@ messages (see ``EXIT_CODES`` there). Importing this module must stay cheap.
 
 from __future__ import annotations
 
-from typing import Any
-
 
 class GwctlError(Exception):
     """An expected failure with a one-line message and an optional hint."""
@@ -19,7 +17,7 @@ class GwctlError(Exception):
         hint: str | None = None,
         http_status: int | None = None,
         request_id: str | None = None,
-        details: Any = None,
+        details: object = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -88,7 +86,7 @@ class ApiError(GwctlError):
         url: str = "",
         http_status: int | None = None,
         request_id: str | None = None,
-        body: Any = None,
+        body: object = None,
         hint: str | None = None,
         retry_after: float | None = None,
     ) -> None:

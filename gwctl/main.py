@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from typing import Sequence
 
-from gwctl import errors
-
-# Checked in order, so subclasses come before their bases.
-EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
-    (errors.PartialFailure, 10),
-    (errors.UsageError, 2),
-    (errors.NotFoundError, 3),
-    (errors.AuthError, 4),
-    (errors.PermissionDeniedError, 5),
-    (errors.RejectedError, 6),
-    (errors.RateLimitedError, 7),
-    (errors.TimeoutError_, 7),
-    (errors.ServerError, 8),
-    (errors.NetworkError, 9),
-    (errors.GwctlError, 1),
+# Checked in order, so subclasses come before their bases. Class names, resolved
+# lazily: `gwctl --version` must not pay for importing anything.
+EXIT_CODES: tuple[tuple[str, int], ...] = (
+    ("PartialFailure", 10),
+    ("UsageError", 2),
+    ("NotFoundError", 3),
+    ("AuthError", 4),
+    ("PermissionDeniedError", 5),
+    ("RejectedError", 6),
+    ("RateLimitedError", 7),
+    ("TimeoutError_", 7),
+    ("ServerError", 8),
+    ("NetworkError", 9),
+    ("GwctlError", 1),
 )
 
 EXIT_TABLE = (
@@ -41,13 +38,15 @@ EXIT_TABLE = (
 
 
 def exit_code_for(exc: BaseException) -> int:
-    for cls, code in EXIT_CODES:
-        if isinstance(exc, cls):
+    from gwctl import errors
+
+    for name, code in EXIT_CODES:
+        if isinstance(exc, getattr(errors, name)):
             return code
     return 1
 
 
-def _fast_path(argv: Sequence[str]) -> int | None:
+def _fast_path(argv: list[str]) -> int | None:
     """Answer `--version` before importing click or typer."""
     if list(argv) == ["--version"]:
         from gwctl import __version__
@@ -57,7 +56,7 @@ def _fast_path(argv: Sequence[str]) -> int | None:
     return None
 
 
-def _wants_json(argv: Sequence[str]) -> bool:
+def _wants_json(argv: list[str]) -> bool:
     args = list(argv)
     if "--json" in args:
         return True
@@ -69,7 +68,7 @@ def _wants_json(argv: Sequence[str]) -> bool:
     return os.environ.get("GWCTL_OUTPUT") == "json"
 
 
-def _verbosity(argv: Sequence[str]) -> int:
+def _verbosity(argv: list[str]) -> int:
     count = 0
     for arg in argv:
         if arg == "--verbose":
@@ -86,6 +85,8 @@ def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_st
         if hint:
             stream.write(f"hint: {hint}\n")
         if as_json:
+            import json
+
             payload = {"error": message, "exit_code": code, "http_status": http_status, "request_id": request_id}
             if hint:
                 payload["hint"] = hint
@@ -99,7 +100,7 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     fast = _fast_path(argv)
     if fast is not None:
@@ -107,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import click
 
+    from gwctl import errors
     from gwctl.cli.root import build_root
 
     as_json = _wants_json(argv)

@@ -6,37 +6,45 @@ free of heavy imports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+# Plain classes rather than dataclasses or NamedTuples: this module is on every
+# command's import path, and those build code with exec() at import time.
+
+
 class SecretSpec:
-    name: str  # key in the credential store, e.g. "key_secret"
-    env: str  # environment variable that supplies it
-    label: str  # prompt text
-    hidden: bool = True
+    __slots__ = ("name", "env", "label", "hidden")
+
+    def __init__(self, name: str, env: str, label: str, hidden: bool = True) -> None:
+        self.name = name  # key in the credential store, e.g. "key_secret"
+        self.env = env  # environment variable that supplies it
+        self.label = label  # prompt text
+        self.hidden = hidden
 
 
-@dataclass(frozen=True)
 class OptionSpec:
-    name: str  # key in the profile, e.g. "team"
-    flag: str  # `profile add` flag, e.g. "--team"
-    help: str
-    required: bool = False
-    choices: tuple[str, ...] = ()
+    __slots__ = ("name", "flag", "help", "required", "choices")
+
+    def __init__(self, name: str, flag: str, help: str, required: bool = False, choices: tuple = ()) -> None:
+        self.name = name  # key in the profile, e.g. "team"
+        self.flag = flag  # `profile add` flag, e.g. "--team"
+        self.help = help
+        self.required = required
+        self.choices = choices
 
 
-@dataclass(frozen=True)
 class ProductSpec:
-    name: str
-    title: str
-    help: str
-    default_url: str | None
-    options: tuple[OptionSpec, ...]
-    secrets: tuple[SecretSpec, ...]
-    # Alternative sets of secret names that are each enough to authenticate.
-    secret_sets: tuple[tuple[str, ...], ...] = field(default=())
-    url_help: str = ""
+    def __init__(self, name: str, title: str, help: str, default_url: str | None, options: tuple,
+                 secrets: tuple, secret_sets: tuple = (), url_help: str = "") -> None:
+        self.name = name
+        self.title = title
+        self.help = help
+        self.default_url = default_url
+        self.options = options
+        self.secrets = secrets
+        # Alternative sets of secret names that are each enough to authenticate.
+        self.secret_sets = secret_sets
+        self.url_help = url_help
 
     def secret(self, name: str) -> SecretSpec:
         for spec in self.secrets:

@@ -156,7 +156,7 @@ class HttpClient:
         ok: Container[int] | None = None,
         stream: bool = False,
     ) -> httpx.Response:
-        """Send with retries; raise a typed error for a status >= 400 not in ``ok``.
+        """Send with retries; raise a typed error for any status outside 2xx and ``ok`` (redirects included).
 
         ``url`` is relative to base_url (a leading "/" keeps the base path) or absolute.
         ``auth=None`` sends without the client's auth (e.g. a token exchange).
@@ -176,7 +176,7 @@ class HttpClient:
                 self._wait(attempt, self._backoff(attempt), type(exc).__name__)
                 continue
             status = response.status_code
-            if status < 400 or (ok is not None and status in ok):
+            if response.is_success or (ok is not None and status in ok):
                 return response
             retryable = not last and request.method in IDEMPOTENT_METHODS and status in RETRY_STATUSES
             delay = self._retry_delay(attempt, response) if retryable else None
@@ -196,8 +196,9 @@ class HttpClient:
             if not response.is_success:
                 return response.text
             request = response.request
+            path = self.redactor.url(request.url.path)
             raise errors.ServerError(
-                f"{request.method} {self.redactor.url(request.url.path)}: {request.url.host} returned invalid JSON ({exc})",
+                f"{request.method} {path}: {request.url.host} returned invalid JSON ({exc})",
                 http_status=response.status_code,
                 request_id=self._request_id(response),
             ) from exc
@@ -234,7 +235,7 @@ class HttpClient:
             # Read inside the retry loop so a body cut off mid-way is retried like a connect error.
             if not stream or response.is_error:
                 response.read()
-                self._log_body("<", response.text)
+                self._log_body("<", lambda: response.text)
         except BaseException:
             response.close()
             raise
@@ -253,13 +254,11 @@ class HttpClient:
         return self._rng.uniform(0, min(self.config.backoff_cap, self.config.backoff_base * 2**attempt))
 
     def _server_delay(self, response: httpx.Response) -> float | None:
-        hook = self.config.reset_header
-        delays = [
-            d
-            for d in (parse_retry_after(response.headers.get("Retry-After"), self.config.clock()), hook(response) if hook else None)
-            if d is not None
-        ]
-        return max(0.0, *delays) if delays else None
+        delays = [parse_retry_after(response.headers.get("Retry-After"), self.config.clock())]
+        if self.config.reset_header is not None:
+            delays.append(self.config.reset_header(response))
+        known = [delay for delay in delays if delay is not None]
+        return max(0.0, *known) if known else None
 
     def _retry_delay(self, attempt: int, response: httpx.Response) -> float | None:
         """The wait before the next attempt, or None when the server asks for longer than the cap."""
@@ -275,7 +274,8 @@ class HttpClient:
     # -- errors ---------------------------------------------------------------
 
     def _request_id(self, response: httpx.Response) -> str | None:
-        return response.headers.get(self.config.request_id_header or "X-Request-Id")
+        value: str | None = response.headers.get(self.config.request_id_header or "X-Request-Id")
+        return value
 
     def _status_error(self, response: httpx.Response) -> errors.ApiError:
         request = response.request
@@ -294,8 +294,10 @@ class HttpClient:
         message = f"{request.method} {path}: {response.status_code} {response.reason_phrase}"
         if vendor:
             message += f": {_one_line(str(vendor))}"
+        location = response.headers.get("Location")
         return errors.error_class_for_status(response.status_code)(
             self.redactor.text(message),
+            hint=f"the server redirects to {self.redactor.url(location)}; check the profile URL" if location else None,
             method=request.method,
             url=self.redactor.url(str(request.url)),
             http_status=response.status_code,
@@ -308,7 +310,9 @@ class HttpClient:
         host = request.url.netloc.decode("ascii", "replace")
         tls = _ssl_cause(exc)
         if tls is not None:
-            what = "TLS verification failed" if isinstance(tls, ssl.SSLCertVerificationError) else "TLS handshake failed"
+            what = (
+                "TLS verification failed" if isinstance(tls, ssl.SSLCertVerificationError) else "TLS handshake failed"
+            )
             reason = getattr(tls, "verify_message", None) or tls.reason or str(tls)
             return errors.NetworkError(
                 f"cannot reach {host}: {what}: {reason}",
@@ -324,42 +328,53 @@ class HttpClient:
         if isinstance(exc, _SENT_ERRORS):
             return errors.NetworkError(
                 f"lost connection to {host}: {reason}",
-                hint=None if request.method in IDEMPOTENT_METHODS else "the request may have been applied; check before repeating it",
+                hint=None
+                if request.method in IDEMPOTENT_METHODS
+                else "the request may have been applied; check before repeating it",
             )
         return errors.NetworkError(f"cannot reach {host}: {reason}")
 
     # -- logging --------------------------------------------------------------
+
+    def _verbose(self, level: int) -> bool:
+        return self.config.log is not None and self.config.verbosity >= level
 
     def _log(self, level: int, line: str) -> None:
         if self.config.log is not None and self.config.verbosity >= level:
             self.config.log(line)
 
     def _log_headers(self, prefix: str, headers: httpx.Headers) -> None:
-        if self.config.log is not None and self.config.verbosity >= 2:
-            for name, value in self.redactor.headers(headers).items():
-                self.config.log(f"{prefix} {name}: {value}")
+        if self._verbose(2):
+            # raw keeps the sender's spelling and repeated headers (Set-Cookie) apart
+            for raw_name, raw_value in headers.raw:
+                name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+                self._log(2, f"{prefix} {name}: {self.redactor.header(name, value)}")
 
-    def _log_body(self, prefix: str, text: str) -> None:
-        if self.config.log is not None and self.config.verbosity >= 3 and text:
-            for line in self.redactor.text(text).splitlines():
-                self.config.log(f"{prefix} {line}")
+    def _log_body(self, prefix: str, read: Callable[[], str]) -> None:
+        if self._verbose(3):  # decoding a large body is not free: only when it will be shown
+            for line in self.redactor.text(read()).splitlines():
+                self._log(3, f"{prefix} {line}")
 
     def _on_request(self, request: httpx.Request) -> None:
         # Learn credentials first (the auth flow has set them by now) so no log line can show them.
         for name, value in request.headers.items():
-            if name.lower() in self.redactor.secret_headers or is_secret_key(name):
+            if name in self.redactor.secret_headers or is_secret_key(name):
                 self.redactor.add_credential(value)
         request.extensions[_STARTED] = time.perf_counter()
-        self._log(1, f"> {request.method} {self.redactor.url(str(request.url))}")
+        if self._verbose(1):
+            self._log(1, f"> {request.method} {self.redactor.url(str(request.url))}")
         self._log_headers(">", request.headers)
-        try:
-            body = request.content.decode("utf-8", "replace")
-        except httpx.RequestNotRead:
-            body = "<streamed body>"
-        self._log_body(">", body)
+        self._log_body(">", lambda: _request_text(request))
 
     def _on_response(self, response: httpx.Response) -> None:
-        started = response.request.extensions.get(_STARTED, time.perf_counter())
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        self._log(1, f"< {response.status_code} {response.reason_phrase} ({elapsed_ms:.0f} ms)")
+        if self._verbose(1):
+            elapsed_ms = (time.perf_counter() - response.request.extensions[_STARTED]) * 1000
+            self._log(1, f"< {response.status_code} {response.reason_phrase} ({elapsed_ms:.0f} ms)")
         self._log_headers("<", response.headers)
+
+
+def _request_text(request: httpx.Request) -> str:
+    try:
+        return request.content.decode("utf-8", "replace")
+    except httpx.RequestNotRead:
+        return "<streamed body>"

@@ -6,14 +6,16 @@ with ``limit`` no page is fetched once enough items have been yielded.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from gwctl.api.http import HttpClient
 
+T = TypeVar("T")
 
-def truncate(pages: Iterable[list], limit: int | None) -> Iterator[list]:
+
+def truncate(pages: Iterable[list[T]], limit: int | None) -> Iterator[list[T]]:
     """Pages cut so that at most ``limit`` items come out in total; empty pages are skipped."""
     iterator = iter(pages)
     remaining = limit
@@ -29,16 +31,18 @@ def truncate(pages: Iterable[list], limit: int | None) -> Iterator[list]:
             yield page
 
 
-def take(pages: Iterable[list], limit: int | None = None) -> Iterator[Any]:
+def take(pages: Iterable[list[T]], limit: int | None = None) -> Iterator[T]:
     """The items of ``pages``, at most ``limit`` of them."""
     for page in truncate(pages, limit):
         yield from page
 
 
-def offset_pages(fetch: Callable[[int, int], list], *, page_size: int, limit: int | None = None) -> Iterator[list]:
+def offset_pages(
+    fetch: Callable[[int, int], Sequence[T]], *, page_size: int, limit: int | None = None
+) -> Iterator[list[T]]:
     """``fetch(offset, count)`` style (Pomerium offset/limit). Asks only for the items still wanted."""
 
-    def pages() -> Iterator[list]:
+    def pages() -> Iterator[list[T]]:
         offset = 0
         while limit is None or offset < limit:
             count = page_size if limit is None else min(page_size, limit - offset)
@@ -52,22 +56,22 @@ def offset_pages(fetch: Callable[[int, int], list], *, page_size: int, limit: in
 
 
 def page_number_pages(
-    fetch: Callable[[int, int], tuple[list, int | None]],
+    fetch: Callable[[int, int], tuple[Sequence[T], int | None]],
     *,
     page_size: int,
     limit: int | None = None,
     first_page: int = 1,
-) -> Iterator[list]:
+) -> Iterator[list[T]]:
     """``fetch(page, page_size) -> (items, total)`` style (API7 page/page_size)."""
 
-    def pages() -> Iterator[list]:
+    def pages() -> Iterator[list[T]]:
         page_number, fetched = first_page, 0
         while True:
             items, total = fetch(page_number, page_size)
-            items = list(items)
-            fetched += len(items)
-            yield items
-            if len(items) < page_size or (total is not None and fetched >= total):
+            page = list(items)
+            fetched += len(page)
+            yield page
+            if len(page) < page_size or (total is not None and fetched >= total):
                 return
             page_number += 1
 
@@ -78,28 +82,28 @@ def link_pages(
     client: HttpClient,
     path: str,
     *,
-    params: dict | None = None,
+    params: dict[str, Any] | None = None,
     items_key: str | None = "list",
     limit: int | None = None,
     page_size: int | None = None,
     page_size_param: str = "count",
-) -> Iterator[list]:
+) -> Iterator[list[Any]]:
     """GET ``path`` and follow RFC 5988 ``Link: <url>; rel="next"`` (OPA)."""
 
-    def pages() -> Iterator[list]:
-        query = dict(params or {})
+    def pages() -> Iterator[list[Any]]:
+        first = dict(params or {})
         if page_size:
-            query[page_size_param] = page_size if limit is None else min(page_size, limit)
+            first[page_size_param] = page_size if limit is None else min(page_size, limit)
+        query: dict[str, Any] | None = first
         url: str | None = path
         while url is not None:
             response = client.request("GET", url, params=query)
             body = client.decode(response)
-            items = body if items_key is None else (body or {}).get(items_key)
-            items = list(items or [])
-            yield items
+            page = list((body if items_key is None else (body or {}).get(items_key)) or [])
+            yield page
             next_link = response.links.get("next", {}).get("url")
             # The next URL carries its own query; resolve it against the page's URL, not base_url.
-            url = str(response.url.join(next_link)) if next_link and items else None
+            url = str(response.url.join(next_link)) if next_link and page else None
             query = None
 
     return truncate(pages(), limit)

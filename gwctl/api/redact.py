@@ -76,8 +76,8 @@ def _redact_json(obj: Any, pattern: re.Pattern[str] | None) -> Any:
         }
     if isinstance(obj, list):
         return [_redact_json(value, pattern) for value in obj]
-    if isinstance(obj, str):
-        return _replace_known(obj, pattern)
+    if isinstance(obj, str):  # strings may embed a form body or query string
+        return _replace_known(_mask_pairs(obj), pattern)
     return obj
 
 
@@ -98,17 +98,19 @@ def _redact_url(url: str, pattern: re.Pattern[str] | None) -> str:
     return _replace_known(base + sep + _mask_pairs(query), pattern)
 
 
+def redact_header(name: str, value: str, secret_names: Iterable[str] = SECRET_HEADERS) -> str:
+    """The value to show for one header; Authorization keeps its scheme ("Bearer ***")."""
+    low = name.lower()
+    if low not in secret_names and not is_secret_key(low):
+        return value
+    scheme, space, _ = value.partition(" ")
+    return f"{scheme} {MASK}" if low in _SCHEME_HEADERS and space else MASK
+
+
 def redact_headers(headers: Mapping[str, str], extra: Iterable[str] = ()) -> dict[str, str]:
-    """Mask secret header values by name; Authorization keeps its scheme ("Bearer ***")."""
+    """Mask secret header values by name (the defaults in SECRET_HEADERS plus ``extra``)."""
     names = SECRET_HEADERS | {name.lower() for name in extra}
-    out: dict[str, str] = {}
-    for name, value in headers.items():
-        low = name.lower()
-        if low in names or is_secret_key(low):
-            scheme, space, _ = value.partition(" ")
-            value = f"{scheme} {MASK}" if low in _SCHEME_HEADERS and space else MASK
-        out[name] = value
-    return out
+    return {name: redact_header(name, value, names) for name, value in headers.items()}
 
 
 def redact_json(obj: Any, secrets: Iterable[str] = ()) -> Any:
@@ -169,5 +171,8 @@ class Redactor:
     def json(self, obj: Any) -> Any:
         return _redact_json(obj, self._pattern)
 
+    def header(self, name: str, value: str) -> str:
+        return _replace_known(redact_header(name, value, self.secret_headers), self._pattern)
+
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
-        return {name: _replace_known(value, self._pattern) for name, value in redact_headers(headers, self.secret_headers).items()}
+        return {name: self.header(name, value) for name, value in headers.items()}

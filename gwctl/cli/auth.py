@@ -5,16 +5,17 @@ from __future__ import annotations
 import importlib
 import sys
 import time
-from typing import Annotated
+import click
 
-import typer
-
-from gwctl.cli.common import product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
 from gwctl.errors import AuthError, UsageError
 
-app = product_app("auth", "Log in, show credential status, print tokens, log out.")
+
+
+@click.group("auth", no_args_is_help=True)
+def group() -> None:
+    """Log in, show credential status, print tokens, log out (secrets are never printed)."""
 
 STATUS_COLUMNS = (
     Column("profile", "profile"),
@@ -68,7 +69,7 @@ def _prompt_secrets(spec) -> dict[str, str]:
         for name in names:
             secret = spec.secret(name)
             optional = i < len(spec.secret_sets) - 1
-            value = typer.prompt(
+            value = click.prompt(
                 secret.label + (" (empty to skip)" if optional else ""),
                 hide_input=secret.hidden, default="" if optional else None, show_default=False, err=True,
             )
@@ -79,12 +80,11 @@ def _prompt_secrets(spec) -> dict[str, str]:
     return supplied
 
 
-@app.command("login")
-def login(
-    stdin: Annotated[bool, typer.Option("--stdin", help="Read secrets from stdin: NAME=VALUE lines, or the values in order.")] = False,
-    insecure_storage: Annotated[bool, typer.Option("--insecure-storage", help="Store in a 0600 file instead of the OS keyring.")] = False,
-    no_verify: Annotated[bool, typer.Option("--no-verify", help="Store without checking against the API first.")] = False,
-) -> None:
+@group.command("login")
+@click.option("--stdin", is_flag=True, help="Read secrets from stdin: NAME=VALUE lines, or the values in order.")
+@click.option("--insecure-storage", is_flag=True, help="Store in a 0600 file instead of the OS keyring.")
+@click.option("--no-verify", is_flag=True, help="Store without checking against the API first.")
+def login(stdin, insecure_storage, no_verify) -> None:
     """Verify a profile's credentials against its API, then store them.
 
     Example: printf 'key_id=...\\nkey_secret=...\\n' | gwctl auth login -p prod --stdin
@@ -109,7 +109,7 @@ def login(
         supplied = parse_secret_lines(sys.stdin.read(), all_names, {n: spec.secret(n).env for n in all_names})
     elif app_ctx.can_prompt:
         supplied = _prompt_secrets(spec) if spec.secret_sets else {
-            n: typer.prompt(spec.secret(n).label, hide_input=True, err=True).strip() for n in all_names}
+            n: click.prompt(spec.secret(n).label, hide_input=True, err=True).strip() for n in all_names}
     else:
         raise UsageError("no terminal to prompt on: pass the secrets with --stdin")
     chosen = _choose_set(spec, supplied) if spec.secret_sets else tuple(n for n in all_names if supplied.get(n))
@@ -142,7 +142,7 @@ def login(
     app_ctx.err(f"{'verified and ' if verified else ''}stored credentials for profile {profile.name} in {where}")
 
 
-@app.command("status")
+@group.command("status")
 def status() -> None:
     """Show, per profile, which secrets are present and where they come from (never their values)."""
     from gwctl.config.credentials import KeyringUnavailable, TokenCache
@@ -174,7 +174,7 @@ def status() -> None:
     emit(rows, STATUS_COLUMNS)
 
 
-@app.command("logout")
+@group.command("logout")
 def logout() -> None:
     """Remove a profile's stored secrets and cached tokens (keyring and file)."""
     from gwctl.config.credentials import TokenCache
@@ -187,7 +187,7 @@ def logout() -> None:
     app_ctx.err(f"logged out of profile {profile.name} ({where})")
 
 
-@app.command("token")
+@group.command("token")
 def token() -> None:
     """Print the profile's current short-lived bearer token (for scripts)."""
     app_ctx = get_app()

@@ -1,18 +1,30 @@
-"""Shared pieces of product commands: option aliases, input files, confirmation, bulk, raw API, catalogue."""
+"""Typer pieces shared by product commands: option aliases, groups, raw API, catalogue."""
 
 from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterable, List, Optional, Sequence
+from typing import Annotated, Any, List, Optional, Sequence
 
 import typer
 
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, cols, emit
-from gwctl.errors import GwctlError, PartialFailure, UsageError
+from gwctl.cli.util import (  # noqa: F401 - re-exported for product modules
+    ItemResult,
+    confirm,
+    emit_secret,
+    limit_of,
+    parse_labels,
+    read_body_file,
+    read_ids,
+    run_bulk,
+    validate_body,
+    write_secret_file,
+)
+from gwctl.errors import UsageError
 
 DEFAULT_LIMIT = 50
 
@@ -44,136 +56,6 @@ def product_app(name: str, help_: str) -> typer.Typer:
     return app
 
 
-def limit_of(limit: int, all_: bool) -> int | None:
-    return None if all_ else limit
-
-
-def parse_labels(values: Sequence[str] | None, flag: str = "--label") -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for raw in values or ():
-        key, sep, value = raw.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"invalid {flag} {raw!r}: expected KEY=VALUE")
-        labels[key.strip()] = value
-    return labels
-
-
-def read_body_file(path: str | None, flag: str = "--from-file") -> Any:
-    """Parse a JSON or YAML request body from FILE or - (stdin)."""
-    if path is None:
-        return None
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text()
-    except OSError as exc:
-        raise UsageError(f"cannot read {flag} {path}: {exc.strerror}") from None
-    if not text.strip():
-        raise UsageError(f"{flag} {path} is empty")
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    import yaml
-
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise UsageError(f"{flag} {path} is neither valid JSON nor YAML{where}") from None
-
-
-def validate_body(model: Any, body: Any, flag: str = "--from-file") -> dict[str, Any]:
-    """Check `body` against a pydantic write model; exit 2 naming the field."""
-    from pydantic import ValidationError
-
-    if not isinstance(body, dict):
-        raise UsageError(f"{flag}: expected an object, got {type(body).__name__}")
-    try:
-        parsed = model.model_validate(body)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first.get("loc", ())) or "(body)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise UsageError(f"invalid {flag}: field '{field}': {first.get('msg')}{more}") from None
-    return parsed.model_dump(mode="json", by_alias=True, exclude_unset=True)
-
-
-def read_ids(ids: Sequence[str]) -> list[str]:
-    """IDs from the arguments, with `-` meaning one ID per line on stdin."""
-    out: list[str] = []
-    for value in ids:
-        if value == "-":
-            out.extend(line.strip() for line in sys.stdin if line.strip())
-        else:
-            out.append(value)
-    if not out:
-        raise UsageError("no IDs given")
-    return list(dict.fromkeys(out))
-
-
-def confirm(question: str, yes: bool) -> None:
-    """Ask on a terminal; without one, insist on --yes (exit 2)."""
-    if yes:
-        return
-    app = get_app()
-    if not app.can_prompt:
-        raise UsageError(f"{question.rstrip('?')}: confirmation required; re-run with --yes")
-    if not typer.confirm(question, default=False, err=True):
-        raise typer.Abort()
-
-
-@dataclass
-class ItemResult:
-    id: str
-    ok: bool
-    error: str | None = None
-    exit_code: int | None = None
-
-
-def run_bulk(
-    ids: Sequence[str],
-    action: Callable[[str], Any],
-    *,
-    verb: str,
-    noun: str,
-    concurrency: int = 4,
-) -> list[ItemResult]:
-    """Apply `action` to every ID with bounded parallelism and report per item.
-
-    One ID behaves like a plain command (its error propagates with its own exit
-    code); several IDs report each result and exit 10 if any failed.
-    """
-    from gwctl.main import exit_code_for
-
-    app = get_app()
-    if len(ids) == 1:
-        action(ids[0])
-        results = [ItemResult(ids[0], True)]
-    else:
-        def attempt(item_id: str) -> ItemResult:
-            try:
-                action(item_id)
-                return ItemResult(item_id, True)
-            except GwctlError as exc:
-                return ItemResult(item_id, False, exc.message, exit_code_for(exc))
-
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=min(concurrency, len(ids))) as pool:
-            results = list(pool.map(attempt, ids))
-    for result in results:
-        if result.ok:
-            app.err(f"{verb} {noun} {result.id}")
-        else:
-            app.err(f"failed: {noun} {result.id}: {result.error}")
-    if app.machine_output:
-        emit([asdict(r) for r in results])
-    failed = [r for r in results if not r.ok]
-    if failed:
-        raise PartialFailure(f"{len(failed)} of {len(results)} {noun}s failed: {', '.join(r.id for r in failed)}")
-    return results
-
-
 # --- operation catalogue ---------------------------------------------------
 @dataclass(frozen=True)
 class Operation:
@@ -197,15 +79,36 @@ class Operation:
 OPERATION_COLUMNS = cols("method", "path", "command", "summary", Column("note", "note", default=False))
 
 
-def add_common_commands(app: typer.Typer, product: str, catalogue: Callable[[], Sequence[Operation]]) -> None:
-    """Attach `api` (raw escape hatch) and `operations` (catalogue) to a product group."""
+def catalogue(product: str) -> Sequence[Operation]:
+    """A product's operation catalogue: `OPERATIONS` in gwctl.cli.<product>.catalog."""
+    import importlib
+
+    return importlib.import_module(f"gwctl.cli.{product}.catalog").OPERATIONS
+
+
+def add_common_commands(app: typer.Typer, product: str) -> None:
+    """Give a product's Typer app the `api` and `operations` commands."""
+    for sub in (api_app(product), operations_app(product)):
+        app.registered_commands.extend(sub.registered_commands)
+
+
+def operations_app(product: str) -> typer.Typer:
+    """`gwctl <product> operations`: the catalogue of API operations."""
+    app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
 
     @app.command("operations")
     def operations() -> None:
         """List every API operation gwctl knows for this product and the command that performs it."""
-        emit([op.public() for op in catalogue()], OPERATION_COLUMNS)
+        emit([op.public() for op in catalogue(product)], OPERATION_COLUMNS)
 
-    @app.command("api", context_settings={"allow_interspersed_args": True})
+    return app
+
+
+def api_app(product: str) -> typer.Typer:
+    """`gwctl <product> api`: the raw escape hatch."""
+    app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
+
+    @app.command("api")
     def api(
         method: Annotated[str, typer.Argument(metavar="METHOD", help="HTTP method, e.g. GET.")],
         path: Annotated[str, typer.Argument(metavar="PATH", help="Path relative to the profile URL (or a full URL on it).")],
@@ -226,6 +129,8 @@ def add_common_commands(app: typer.Typer, product: str, catalogue: Callable[[], 
         The HTTP status maps to the documented exit codes.
         """
         raw_api(product, method, path, data=data, form=form, header=header, param=param, paginate=paginate, include=include)
+
+    return app
 
 
 def raw_api(product: str, method: str, path: str, *, data, form, header, param, paginate, include) -> None:
@@ -283,34 +188,3 @@ def _read_data(data: str) -> str:
     return data
 
 
-def write_secret_file(path: Path, secret: str) -> None:
-    """Write a secret atomically with mode 0600; refuse a directory."""
-    from gwctl.config.files import write_private
-
-    if path.is_dir():
-        raise UsageError(f"--out {path} is a directory")
-    try:
-        write_private(path.expanduser(), secret if secret.endswith("\n") else secret + "\n")
-    except OSError as exc:
-        raise UsageError(f"cannot write --out {path}: {exc.strerror}") from None
-
-
-def emit_secret(record: dict[str, Any], secret_key: str, out: Path | None, columns: Sequence[Column] | None = None,
-                label: str = "secret") -> None:
-    """Print a record holding a secret, or write the secret to --out and print only metadata."""
-    app = get_app()
-    if out is None:
-        emit(record, columns)
-        return
-    secret = record.get(secret_key)
-    if not secret:
-        raise GwctlError(f"the response held no {label} to write")
-    write_secret_file(out, str(secret))
-    meta = {k: v for k, v in record.items() if k != secret_key}
-    meta["written_to"] = str(out)
-    app.err(f"wrote the {label} to {out} (mode 0600)")
-    emit(meta, [c for c in columns or () if c.name != secret_key.replace("_", "-")] or None)
-
-
-def iter_lines(items: Iterable[str]) -> Iterable[str]:
-    return (i for i in items if i)

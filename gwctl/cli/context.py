@@ -9,10 +9,10 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
+import time
 
 from gwctl.cli.root import META_KEY, force_tty
 
@@ -21,16 +21,24 @@ if TYPE_CHECKING:
     from gwctl.config.profiles import Config, Profile
 
 
-@dataclass
+# Tests replace this so retries never really wait.
+sleep = time.sleep
+
+
 class GlobalOptions:
-    profile: str | None = None
-    output: str | None = None
-    query: str | None = None
-    columns: str | None = None
-    no_headers: bool = False
-    verbose: int = 0
-    timeout: float | None = None
-    no_color: bool = False
+    """The parsed global options (from the root or any leaf; the leaf wins)."""
+
+    def __init__(self, profile: str | None = None, output: str | None = None, query: str | None = None,
+                 columns: str | None = None, no_headers: bool = False, verbose: int = 0,
+                 timeout: float | None = None, no_color: bool = False) -> None:
+        self.profile = profile
+        self.output = output
+        self.query = query
+        self.columns = columns
+        self.no_headers = no_headers
+        self.verbose = verbose
+        self.timeout = timeout
+        self.no_color = no_color
 
 
 class AppContext:
@@ -121,6 +129,7 @@ class AppContext:
             ca_bundle=profile.ca_bundle,
             verbosity=self.opts.verbose,
             log=self.log,
+            sleep=lambda seconds: sleep(seconds),
         )
         for key, value in overrides.items():
             setattr(config, key, value)

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import platform
 import sys
-from typing import Annotated
-
 import click
-import typer
 
 from gwctl import __version__
 from gwctl.cli.context import get_app
@@ -15,13 +12,8 @@ from gwctl.cli.render import emit
 
 SHELLS = ("bash", "zsh", "fish")
 
-version_app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
-completion_app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
-apps = {"version": version_app, "completion": completion_app}
-app = version_app
 
-
-@version_app.command("version")
+@click.command("version")
 def version() -> None:
     """Show the gwctl version (-o json for details)."""
     app_ctx = get_app()
@@ -41,10 +33,9 @@ def completion_script(shell: str) -> str:
     return cls(build_root(), {}, "gwctl", "_GWCTL_COMPLETE").source()
 
 
-@completion_app.command("completion")
-def completion(
-    shell: Annotated[str, typer.Argument(click_type=click.Choice(SHELLS), help="bash, zsh or fish.")],
-) -> None:
+@click.command("completion")
+@click.argument("shell", type=click.Choice(SHELLS))
+def completion(shell) -> None:
     """Print a shell completion script.
 
     bash: eval "$(gwctl completion bash)"; zsh: gwctl completion zsh > "${fpath[1]}/_gwctl";

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+import click
 
-import typer
-
-from gwctl.cli.common import YesOpt, confirm, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
 from gwctl.errors import UsageError
 
-app = product_app("profile", "Add, list, choose and remove connection profiles.")
+
+@click.group("profile", no_args_is_help=True)
+def group() -> None:
+    """Add, list, choose and remove connection profiles (stored in config.toml, never secrets)."""
 
 PROFILE_COLUMNS = (
     Column("name", "name"),
@@ -23,24 +23,24 @@ PROFILE_COLUMNS = (
 )
 
 
-@app.command("add")
-def add_profile(
-    name: Annotated[str, typer.Argument(help="Profile name.")],
-    product: Annotated[Optional[str], typer.Option("--product", help="opa, pomerium, api7, sg or gatekeeper.")] = None,
-    url: Annotated[Optional[str], typer.Option("--url", help="API base URL (sg: derived from --region).")] = None,
-    team: Annotated[Optional[str], typer.Option("--team", help="opa: team name.")] = None,
-    org: Annotated[Optional[str], typer.Option("--org", help="pomerium: organization ID.")] = None,
-    cluster: Annotated[Optional[str], typer.Option("--cluster", help="pomerium: default cluster ID.")] = None,
-    gateway_group: Annotated[Optional[str], typer.Option("--gateway-group", help="api7: default gateway group.")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="sg: us-south, us-east, eu-gb, eu-de or au-syd.")] = None,
-    resource_group: Annotated[Optional[str], typer.Option("--resource-group", help="sg: resource group ID.")] = None,
-    iam_url: Annotated[Optional[str], typer.Option("--iam-url", help="sg: IAM endpoint override.")] = None,
-    ca_bundle: Annotated[Optional[str], typer.Option("--ca-bundle", metavar="FILE", help="PEM bundle to verify TLS.")] = None,
-    insecure: Annotated[bool, typer.Option("--insecure", help="Skip TLS verification (warns on every use).")] = False,
-    timeout: Annotated[Optional[float], typer.Option("--timeout", help="Default request timeout in seconds.")] = None,
-    default: Annotated[bool, typer.Option("--default", help="Make it the default profile for its product.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing profile of that name.")] = False,
-) -> None:
+@group.command("add")
+@click.argument("name")
+@click.option("--product", help="opa, pomerium, api7, sg or gatekeeper.")
+@click.option("--url", help="API base URL (sg: derived from --region).")
+@click.option("--team", help="opa: team name.")
+@click.option("--org", help="pomerium: organization ID.")
+@click.option("--cluster", help="pomerium: default cluster ID.")
+@click.option("--gateway-group", help="api7: default gateway group (name or ID).")
+@click.option("--region", help="sg: us-south, us-east, eu-gb, eu-de or au-syd.")
+@click.option("--resource-group", help="sg: resource group ID.")
+@click.option("--iam-url", help="sg: IAM endpoint override.")
+@click.option("--ca-bundle", metavar="FILE", help="PEM bundle to verify TLS.")
+@click.option("--insecure", is_flag=True, help="Skip TLS verification (warns on every use).")
+@click.option("--timeout", type=float, help="Default request timeout in seconds.")
+@click.option("--default", "default", is_flag=True, help="Make it the default profile for its product.")
+@click.option("--force", is_flag=True, help="Replace an existing profile of that name.")
+def add_profile(name, product, url, team, org, cluster, gateway_group, region, resource_group, iam_url,
+                ca_bundle, insecure, timeout, default, force) -> None:
     """Add a profile: one product endpoint.
 
     Example: gwctl profile add prod --product opa --url https://acme.pam.okta.com --team ops
@@ -63,28 +63,29 @@ def add_profile(
         emit(profile.public_dict(is_default), PROFILE_COLUMNS)
 
 
-@app.command("list")
-def list_profiles(
-    product: Annotated[Optional[str], typer.Option("--product", help="Only this product's profiles.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most N profiles.")] = 1000,
-    all_: Annotated[bool, typer.Option("--all", help="Show every profile.")] = False,
-) -> None:
+@group.command("list")
+@click.option("--product", help="Only this product's profiles.")
+@click.option("--limit", type=click.IntRange(min=1), default=1000, show_default=True, help="Show at most N profiles.")
+@click.option("--all", "all_", is_flag=True, help="Show every profile.")
+def list_profiles(product, limit, all_) -> None:
     """List profiles (the default per product is marked)."""
     config = get_app().config
     rows = [p.public_dict(config.is_default(p)) for p in config.profiles.values() if not product or p.product == product]
     emit(rows if all_ else rows[:limit], PROFILE_COLUMNS)
 
 
-@app.command("show")
-def show_profile(name: Annotated[str, typer.Argument(help="Profile name.")]) -> None:
+@group.command("show")
+@click.argument("name")
+def show_profile(name) -> None:
     """Show one profile."""
     config = get_app().config
     profile = config.get(name)
     emit(profile.public_dict(config.is_default(profile)), PROFILE_COLUMNS)
 
 
-@app.command("use")
-def use_profile(name: Annotated[str, typer.Argument(help="Profile name.")]) -> None:
+@group.command("use")
+@click.argument("name")
+def use_profile(name) -> None:
     """Make a profile the default for its product."""
     from gwctl.config.profiles import Edit
 
@@ -94,9 +95,12 @@ def use_profile(name: Annotated[str, typer.Argument(help="Profile name.")]) -> N
     get_app().err(f"{name} is now the default {profile.product} profile")
 
 
-@app.command("remove")
-def remove_profile(name: Annotated[str, typer.Argument(help="Profile name.")], yes: YesOpt = False) -> None:
+@group.command("remove")
+@click.argument("name")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
+def remove_profile(name, yes) -> None:
     """Remove a profile with its stored credentials and cached tokens."""
+    from gwctl.cli.util import confirm
     from gwctl.config.credentials import Credentials, TokenCache
     from gwctl.config.profiles import Edit
 
@@ -115,11 +119,10 @@ def remove_profile(name: Annotated[str, typer.Argument(help="Profile name.")], y
     get_app().err(f"removed profile {name}")
 
 
-@app.command("rename")
-def rename_profile(
-    old: Annotated[str, typer.Argument(help="Current name.")],
-    new: Annotated[str, typer.Argument(help="New name.")],
-) -> None:
+@group.command("rename")
+@click.argument("old")
+@click.argument("new")
+def rename_profile(old, new) -> None:
     """Rename a profile, keeping its credentials and default status."""
     from gwctl.config.credentials import rename_profile_secrets
     from gwctl.config.profiles import Edit, validate_name

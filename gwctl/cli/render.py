@@ -6,21 +6,27 @@ objects and field names. Rich is imported only to draw a table on a terminal.
 
 from __future__ import annotations
 
-import json
 import sys
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from gwctl.errors import UsageError
 
 
-@dataclass(frozen=True)
 class Column:
-    name: str  # what --columns accepts
-    path: str | Callable[[Any], Any] = ""  # dotted key into the API object, or a function of it
-    header: str = ""
-    fmt: Callable[[Any], str] | None = None
-    default: bool = True
+    """One table column: `name` is what --columns accepts; `path` a dotted key or a function."""
+
+    __slots__ = ("name", "path", "header", "fmt", "default")
+
+    def __init__(self, name: str, path: str | Callable[[Any], Any] = "", header: str = "",
+                 fmt: Callable[[Any], str] | None = None, default: bool = True) -> None:
+        self.name = name
+        self.path = path
+        self.header = header
+        self.fmt = fmt
+        self.default = default
+
+    def __repr__(self) -> str:
+        return f"Column({self.name!r})"
 
     @property
     def title(self) -> str:
@@ -67,6 +73,8 @@ def format_cell(value: Any) -> str:
 
 
 def compact(value: Any) -> str:
+    import json
+
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
@@ -128,6 +136,8 @@ class Renderer:
             data = self.apply_query(data.all() if isinstance(data, _Pages) else data)
             columns = None
         fmt = self.format
+        import json
+
         if fmt == "json":
             self._write(json.dumps(data.all() if isinstance(data, _Pages) else data, indent=2, ensure_ascii=False, default=str))
         elif fmt == "jsonl":

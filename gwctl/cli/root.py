@@ -1,4 +1,4 @@
-"""The root command: global options and lazily loaded command groups.
+"""The root command: global options and the lazily loaded command groups.
 
 Only names and one-line help live here, so `gwctl --help` and completion do not
 import a product's commands, let alone httpx, pydantic or keyring.
@@ -6,38 +6,26 @@ import a product's commands, let alone httpx, pydantic or keyring.
 
 from __future__ import annotations
 
-import importlib
 import os
 
 import click
-from typer.core import TyperGroup
 
 from gwctl import __version__
+from gwctl.cli.lazy import LazyGroup
 from gwctl.products import PRODUCTS
 
 OUTPUT_FORMATS = ("table", "tsv", "json", "jsonl", "yaml")
 META_KEY = "gwctl.globals"
 
-# name -> (module, help). Each module exposes a Typer `app`.
-SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "opa": ("gwctl.cli.opa", PRODUCTS["opa"].help),
-    "pomerium": ("gwctl.cli.pomerium", PRODUCTS["pomerium"].help),
-    "api7": ("gwctl.cli.api7", PRODUCTS["api7"].help),
-    "sg": ("gwctl.cli.sg", PRODUCTS["sg"].help),
-    "gatekeeper": ("gwctl.cli.gatekeeper", PRODUCTS["gatekeeper"].help),
-    "profile": ("gwctl.cli.profile", "Add, list, choose and remove connection profiles."),
-    "auth": ("gwctl.cli.auth", "Log in, show credential status, print tokens, log out."),
-    "sandbox": ("gwctl.cli.sandbox", "Run local emulators of all five admin APIs."),
-    "completion": ("gwctl.cli.misc", "Print a shell completion script (bash, zsh, fish)."),
-    "version": ("gwctl.cli.misc", "Show the gwctl version."),
+# Products are added here as they land; each entry is ("module:attr", help).
+PRODUCT_COMMANDS: dict[str, tuple[str, str]] = {
 }
-
-
-def available_subcommands() -> dict[str, tuple[str, str]]:
-    """Subcommands whose module is present (products land one issue at a time)."""
-    from importlib.util import find_spec
-
-    return {name: entry for name, entry in SUBCOMMANDS.items() if find_spec(entry[0]) is not None}
+LOCAL_COMMANDS: dict[str, tuple[str, str]] = {
+    "profile": ("gwctl.cli.profile:group", "Add, list, choose and remove connection profiles."),
+    "auth": ("gwctl.cli.auth:group", "Log in, show credential status, print tokens, log out."),
+    "completion": ("gwctl.cli.misc:completion", "Print a shell completion script (bash, zsh, fish)."),
+    "version": ("gwctl.cli.misc:version", "Show the gwctl version."),
+}
 
 
 def _store(name: str, accumulate: bool = False):
@@ -99,42 +87,6 @@ def attach_global_options(command: click.Command) -> click.Command:
     return command
 
 
-class LazyGroup(TyperGroup):
-    """Root group that imports a subcommand's module only when it is used."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._loaded: dict[str, click.Command] = {}
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(available_subcommands())
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in self._loaded:
-            return self._loaded[cmd_name]
-        entry = SUBCOMMANDS.get(cmd_name)
-        if entry is None:
-            return None
-        import typer.main
-
-        module = importlib.import_module(entry[0])
-        app = getattr(module, "apps", {}).get(cmd_name) or module.app
-        command = typer.main.get_command(app)
-        command.name = cmd_name
-        attach_global_options(command)
-        self._loaded[cmd_name] = command
-        return command
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, help_) for name, (_, help_) in available_subcommands().items()]
-        products = [r for r in rows if r[0] in PRODUCTS]
-        others = [r for r in rows if r[0] not in PRODUCTS]
-        for title, section in (("Products", products), ("Commands", others)):
-            if section:
-                with formatter.section(title):
-                    formatter.write_dl(section)
-
-
 EPILOG = """\b
 Exit codes:
   0 success            1 unexpected error      2 usage error
@@ -161,12 +113,12 @@ def build_root() -> LazyGroup:
     )
     return LazyGroup(
         name="gwctl",
+        entries={**PRODUCT_COMMANDS, **LOCAL_COMMANDS},
+        sections={"Products": list(PRODUCT_COMMANDS), "Commands": list(LOCAL_COMMANDS)},
         params=params,
         help="Administer access and API gateways: Okta PA, Pomerium Zero, API7, IBM Secure Gateway, Vault Gatekeeper.\n\n"
         "Usage: gwctl [OPTIONS] PRODUCT RESOURCE VERB [ARGS]. Global options also work after the command.",
         epilog=EPILOG,
-        no_args_is_help=True,
-        rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
 

@@ -133,7 +133,7 @@ def _file_delete(profile: str, names: list[str] | None = None) -> None:
             if profile in data and not data[profile]:
                 data.pop(profile)
 
-    if paths.secrets_file().exists():
+    if os.path.exists(paths.secrets_file()):
         update_json(paths.secrets_file(), change)
 
 
@@ -142,7 +142,7 @@ def _file_rename(old: str, new: str) -> None:
         if old in data:
             data[new] = data.pop(old)
 
-    if paths.secrets_file().exists():
+    if os.path.exists(paths.secrets_file()):
         update_json(paths.secrets_file(), change)
 
 
@@ -179,7 +179,7 @@ class Credentials:
         elif self.storage == "file":
             value = _file_get(self.profile, name)
             if value:
-                found = SecretSource(value, "file", str(paths.secrets_file()))
+                found = SecretSource(value, "file", paths.secrets_file())
         else:
             value = keyring_get(self._user(name)) if keyring_usable() else None
             if value:
@@ -222,7 +222,7 @@ class Credentials:
         if storage == "file":
             _file_set(self.profile, name, value)
             stored = _file_get(self.profile, name)
-            where = str(paths.secrets_file())
+            where = paths.secrets_file()
         else:
             keyring_set(self._user(name), value)
             stored = keyring_get(self._user(name))
@@ -290,7 +290,7 @@ class TokenCache:
         update_json(self.path, lambda data: data.__setitem__(key, {"token": token, "expires_at": expires_at}))
 
     def delete(self, key: str) -> None:
-        if self.path.exists():
+        if os.path.exists(self.path):
             update_json(self.path, lambda data: data.pop(key, None))
 
     def entries(self, prefix: str) -> dict[str, float]:
@@ -302,7 +302,7 @@ class TokenCache:
         }
 
     def drop_prefix(self, prefix: str) -> None:
-        if self.path.exists():
+        if os.path.exists(self.path):
             update_json(self.path, lambda data: [data.pop(k) for k in list(data) if k.startswith(prefix)])
 
     def rename_prefix(self, old: str, new: str) -> None:
@@ -310,5 +310,5 @@ class TokenCache:
             for key in [k for k in data if k.startswith(old)]:
                 data[new + key[len(old) :]] = data.pop(key)
 
-        if self.path.exists():
+        if os.path.exists(self.path):
             update_json(self.path, change)

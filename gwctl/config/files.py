@@ -5,19 +5,26 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
-from pathlib import Path
 from typing import Any, Iterator
 
 from gwctl.errors import ConfigError
 
 
-def write_private(path: Path, data: bytes | str) -> None:
+def ensure_parent(path: str | os.PathLike) -> str:
+    parent = os.path.dirname(os.path.abspath(path))
+    os.makedirs(parent, mode=0o700, exist_ok=True)
+    return parent
+
+
+def write_private(path: str | os.PathLike, data: bytes | str) -> None:
     """Write `data` to `path` atomically with mode 0600 (temp file + fsync + rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    import tempfile
+
+    parent = ensure_parent(path)
+
     if isinstance(data, str):
         data = data.encode()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as fh:
@@ -32,12 +39,12 @@ def write_private(path: Path, data: bytes | str) -> None:
 
 
 @contextlib.contextmanager
-def locked(path: Path, timeout: float = 10.0) -> Iterator[None]:
+def locked(path: str | os.PathLike, timeout: float = 10.0) -> Iterator[None]:
     """Hold an exclusive lock on `path`.lock (one writer at a time, across processes)."""
     from filelock import FileLock, Timeout
 
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    lock = FileLock(str(path) + ".lock", timeout=timeout, mode=0o600)
+    ensure_parent(path)
+    lock = FileLock(os.fspath(path) + ".lock", timeout=timeout, mode=0o600)
     try:
         with lock:
             yield
@@ -45,9 +52,10 @@ def locked(path: Path, timeout: float = 10.0) -> Iterator[None]:
         raise ConfigError(f"{path} is locked by another gwctl process; try again") from None
 
 
-def read_json(path: Path) -> dict[str, Any]:
+def read_json(path: str | os.PathLike) -> dict[str, Any]:
     try:
-        raw = path.read_text()
+        with open(path, encoding="utf-8") as fh:
+            raw = fh.read()
     except FileNotFoundError:
         return {}
     try:
@@ -59,7 +67,7 @@ def read_json(path: Path) -> dict[str, Any]:
     return data
 
 
-def update_json(path: Path, change) -> dict[str, Any]:
+def update_json(path: str | os.PathLike, change) -> dict[str, Any]:
     """Read-modify-write `path` under its lock; `change(data)` mutates in place."""
     with locked(path):
         data = read_json(path)

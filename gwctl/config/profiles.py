@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
-from pathlib import Path
+import os
 from typing import Any
-from urllib.parse import urlsplit
 
 from gwctl.config import paths
 from gwctl.config.files import locked, write_private
@@ -25,16 +23,24 @@ STORAGE_CHOICES = ("keyring", "file")
 COMMON_KEYS = ("product", "url", "ca_bundle", "insecure", "timeout", "storage")
 
 
-@dataclass
 class Profile:
-    name: str
-    product: str
-    url: str
-    options: dict[str, Any] = field(default_factory=dict)
-    ca_bundle: str | None = None
-    insecure: bool = False
-    timeout: float | None = None
-    storage: str = "keyring"  # where `auth login` put the secrets
+    def __init__(self, name: str, product: str, url: str, options: dict[str, Any] | None = None, *,
+                 ca_bundle: str | None = None, insecure: bool = False, timeout: float | None = None,
+                 storage: str = "keyring") -> None:
+        self.name = name
+        self.product = product
+        self.url = url
+        self.options = dict(options or {})
+        self.ca_bundle = ca_bundle
+        self.insecure = insecure
+        self.timeout = timeout
+        self.storage = storage  # where `auth login` put the secrets ("keyring" or "file")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Profile) and self.to_toml() == other.to_toml() and self.name == other.name
+
+    def __repr__(self) -> str:
+        return f"Profile({self.name!r}, {self.product!r}, {self.url!r})"
 
     def to_toml(self) -> dict[str, Any]:
         data: dict[str, Any] = {"product": self.product, "url": self.url}
@@ -55,10 +61,10 @@ class Profile:
             raise ConfigError(f"profile {name!r} in {paths.config_file()} has an unknown product {product!r}")
         options = {k: v for k, v in data.items() if k not in COMMON_KEYS}
         return cls(
-            name=name,
-            product=product,
-            url=str(data.get("url", "")),
-            options=options,
+            name,
+            product,
+            str(data.get("url", "")),
+            options,
             ca_bundle=data.get("ca_bundle"),
             insecure=bool(data.get("insecure", False)),
             timeout=data.get("timeout"),
@@ -70,10 +76,10 @@ class Profile:
         return data
 
 
-@dataclass
 class Config:
-    profiles: dict[str, Profile] = field(default_factory=dict)
-    defaults: dict[str, str] = field(default_factory=dict)  # product -> profile name
+    def __init__(self, profiles: dict[str, Profile] | None = None, defaults: dict[str, str] | None = None) -> None:
+        self.profiles = profiles or {}
+        self.defaults = defaults or {}  # product -> profile name
 
     def get(self, name: str) -> Profile:
         try:
@@ -121,10 +127,11 @@ class Config:
         }
 
 
-def load(path: Path | None = None) -> Config:
+def load(path: str | None = None) -> Config:
     path = path or paths.config_file()
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read()
     except FileNotFoundError:
         return Config()
     try:
@@ -141,7 +148,7 @@ def load(path: Path | None = None) -> Config:
     return config
 
 
-def save(config: Config, path: Path | None = None) -> None:
+def save(config: Config, path: str | None = None) -> None:
     import tomli_w
 
     path = path or paths.config_file()
@@ -151,7 +158,7 @@ def save(config: Config, path: Path | None = None) -> None:
 class Edit:
     """`with Edit() as config:` loads under the lock and saves atomically on success."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: str | None = None) -> None:
         self.path = path or paths.config_file()
         self._lock = locked(self.path)
 
@@ -179,6 +186,8 @@ def validate_name(name: str, flag: str = "NAME") -> str:
 
 
 def validate_url(url: str, flag: str = "--url") -> str:
+    from urllib.parse import urlsplit
+
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"invalid {flag} {url!r}: expected http(s)://HOST[:PORT][/PATH]")
@@ -236,10 +245,10 @@ def build_profile(
     if timeout is not None and timeout <= 0:
         raise UsageError(f"invalid --timeout {timeout}: must be positive")
     if ca_bundle:
-        bundle = Path(ca_bundle).expanduser()
-        if not bundle.is_file():
+        bundle = os.path.expanduser(ca_bundle)
+        if not os.path.isfile(bundle):
             raise UsageError(f"invalid --ca-bundle {ca_bundle!r}: no such file")
-        ca_bundle = str(bundle.resolve())
+        ca_bundle = os.path.realpath(bundle)
     if insecure and ca_bundle:
         raise UsageError("--insecure and --ca-bundle cannot be combined")
     return Profile(name, product, url, clean, ca_bundle=ca_bundle, insecure=insecure, timeout=timeout)

@@ -1,0 +1,70 @@
+"""A click group that imports a subcommand's module only when that subcommand runs.
+
+Used for the root and for large products, so `--help`, completion and local
+commands stay fast however many commands gwctl grows.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+# name -> ("module:attr", one-line help, *factory args)
+Entries = dict[str, tuple[Any, ...]]
+
+
+def load_target(target: str, args: tuple[Any, ...] = ()) -> click.Command:
+    """Resolve "module:attr" to a click command: a click command, a Typer app, or a factory of either."""
+    module_name, _, attr = target.partition(":")
+    obj = getattr(importlib.import_module(module_name), attr)
+    if args or (callable(obj) and not isinstance(obj, click.Command) and not hasattr(obj, "registered_commands")):
+        obj = obj(*args)
+    if isinstance(obj, click.Command):
+        return obj
+    import typer.main
+
+    return typer.main.get_command(obj)
+
+
+class LazyGroup(click.Group):
+    def __init__(self, *args: Any, entries: Entries, sections: dict[str, list[str]] | None = None,
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("no_args_is_help", True)
+        super().__init__(*args, **kwargs)
+        self.entries = entries
+        self.sections = sections or {}
+        self._loaded: dict[str, click.Command] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.entries)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self._loaded:
+            return self._loaded[cmd_name]
+        entry = self.entries.get(cmd_name)
+        if entry is None:
+            return None
+        from gwctl.cli.root import attach_global_options
+
+        command = load_target(entry[0], tuple(entry[2:]))
+        command.name = cmd_name
+        if not command.help and not command.short_help:
+            command.short_help = entry[1]
+        attach_global_options(command)
+        self._loaded[cmd_name] = command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands from the declared help, without importing them."""
+        placed = {name for names in self.sections.values() for name in names}
+        sections = dict(self.sections)
+        rest = [n for n in self.entries if n not in placed]
+        if rest:
+            sections["Commands"] = rest
+        for title, names in sections.items():
+            rows = [(n, self.entries[n][1]) for n in names if n in self.entries]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
