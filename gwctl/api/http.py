@@ -153,12 +153,14 @@ class HttpClient:
         files: Any = None,
         headers: Any = None,
         auth: Any = httpx.USE_CLIENT_DEFAULT,
-        ok: Container[int] | None = None,
+        ok: Container[int] | Callable[[httpx.Response], bool] | None = None,
         stream: bool = False,
     ) -> httpx.Response:
         """Send with retries; raise a typed error for any status outside 2xx and ``ok`` (redirects included).
 
         ``url`` is relative to base_url (a leading "/" keeps the base path) or absolute.
+        ``ok`` lists statuses that are answers, not errors, or is a predicate on the
+        response (e.g. a 503 whose body is a real status report, unlike a proxy's 503).
         ``auth=None`` sends without the client's auth (e.g. a token exchange).
         With ``stream=True`` a successful response is returned unread; the caller closes it.
         """
@@ -176,7 +178,7 @@ class HttpClient:
                 self._wait(attempt, self._backoff(attempt), type(exc).__name__)
                 continue
             status = response.status_code
-            if response.is_success or (ok is not None and status in ok):
+            if response.is_success or _accepted(ok, response):
                 return response
             retryable = not last and request.method in IDEMPOTENT_METHODS and status in RETRY_STATUSES
             delay = self._retry_delay(attempt, response) if retryable else None
@@ -371,6 +373,14 @@ class HttpClient:
             elapsed_ms = (time.perf_counter() - response.request.extensions[_STARTED]) * 1000
             self._log(1, f"< {response.status_code} {response.reason_phrase} ({elapsed_ms:.0f} ms)")
         self._log_headers("<", response.headers)
+
+
+def _accepted(ok: Container[int] | Callable[[httpx.Response], bool] | None, response: httpx.Response) -> bool:
+    if ok is None:
+        return False
+    if callable(ok):
+        return bool(ok(response))
+    return response.status_code in ok
 
 
 def _request_text(request: httpx.Request) -> str:

@@ -123,7 +123,7 @@ class Emulator:
             for name in dir(cls)
             for rule, methods in getattr(getattr(cls, name), "_emulator_routes", ())
         ]
-        # Vendors answer a stray or doubled slash with 404, never with a redirect.
+        # A doubled or trailing slash must 404 as at the vendors, not redirect (so write rules without a trailing /).
         cls.url_map = Map(rules, merge_slashes=False)
 
     def __init__(

@@ -48,8 +48,10 @@ def make_client(rec: Recorder) -> Iterator[Callable[..., HttpClient]]:
 
     def make(handler: Handler, *, auth: httpx.Auth | None = None, **overrides: Any) -> HttpClient:
         def recording(request: httpx.Request) -> httpx.Response:
-            request.read()
-            rec.requests.append(request)
+            # A snapshot: an auth flow re-sends the same Request object with new headers.
+            rec.requests.append(
+                httpx.Request(request.method, request.url, headers=request.headers.copy(), content=request.read())
+            )
             return handler(request)
 
         options: dict[str, Any] = {
