@@ -176,3 +176,41 @@ def serve():
     yield start
     for server in running:
         server.stop()
+
+
+@dataclass
+class SandboxHandle:
+    product: str
+    emulator: Any
+    server: Any
+    profile: str
+    env: dict[str, str]
+    gw: Runner
+
+    def run(self, *argv: str, **kwargs: Any) -> Result:
+        return self.gw(*argv, **kwargs)
+
+
+@pytest.fixture
+def sandbox(gw, serve, monkeypatch):
+    """sandbox("opa") -> a profile `sandbox-opa` (the default) on that product's emulator on
+    127.0.0.1, with its secrets in the documented environment variables."""
+    from gwctl.products import PRODUCTS
+    from gwctl.sandbox import registry
+
+    def start(product: str, **emulator_kwargs: Any) -> SandboxHandle:
+        emulator = registry.load(product)(**emulator_kwargs)
+        server = serve(emulator)
+        name = f"sandbox-{product}"
+        argv = ["profile", "add", name, "--product", product, "--url", emulator.profile_url(server.url)]
+        for key, value in emulator.profile_options(server.url).items():
+            argv += ["--" + key.replace("_", "-"), str(value)]
+        result = gw(*argv)
+        assert result.code == 0, result.err
+        env = {PRODUCTS[product].secret(k).env: v for k, v in emulator.credentials().items()}
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        emulator.clear_log()
+        return SandboxHandle(product, emulator, server, name, env, gw)
+
+    return start

@@ -37,13 +37,19 @@ class LazyGroup(click.Group):
         self.sections = sections or {}
         self._loaded: dict[str, click.Command] = {}
 
+    def available(self) -> dict[str, tuple[Any, ...]]:
+        """Entries whose module is installed (products land one at a time)."""
+        from importlib.util import find_spec
+
+        return {name: e for name, e in self.entries.items() if find_spec(e[0].partition(":")[0]) is not None}
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.entries)
+        return list(self.available())
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self._loaded:
             return self._loaded[cmd_name]
-        entry = self.entries.get(cmd_name)
+        entry = self.available().get(cmd_name)
         if entry is None:
             return None
         from gwctl.cli.root import attach_global_options
@@ -58,13 +64,14 @@ class LazyGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List commands from the declared help, without importing them."""
+        entries = self.available()
         placed = {name for names in self.sections.values() for name in names}
         sections = dict(self.sections)
-        rest = [n for n in self.entries if n not in placed]
+        rest = [n for n in entries if n not in placed]
         if rest:
             sections["Commands"] = rest
         for title, names in sections.items():
-            rows = [(n, self.entries[n][1]) for n in names if n in self.entries]
+            rows = [(n, entries[n][1]) for n in names if n in entries]
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows)

@@ -19,10 +19,16 @@ META_KEY = "gwctl.globals"
 
 # Products are added here as they land; each entry is ("module:attr", help).
 PRODUCT_COMMANDS: dict[str, tuple[str, str]] = {
+    "opa": ("gwctl.cli.opa:app", PRODUCTS["opa"].help),
+    "pomerium": ("gwctl.cli.pomerium:app", PRODUCTS["pomerium"].help),
+    "api7": ("gwctl.cli.api7:app", PRODUCTS["api7"].help),
+    "sg": ("gwctl.cli.sg:app", PRODUCTS["sg"].help),
+    "gatekeeper": ("gwctl.cli.gatekeeper:app", PRODUCTS["gatekeeper"].help),
 }
 LOCAL_COMMANDS: dict[str, tuple[str, str]] = {
     "profile": ("gwctl.cli.profile:group", "Add, list, choose and remove connection profiles."),
     "auth": ("gwctl.cli.auth:group", "Log in, show credential status, print tokens, log out."),
+    "sandbox": ("gwctl.cli.sandbox:group", "Run local emulators of all five admin APIs."),
     "completion": ("gwctl.cli.misc:completion", "Print a shell completion script (bash, zsh, fish)."),
     "version": ("gwctl.cli.misc:version", "Show the gwctl version."),
 }

@@ -164,12 +164,16 @@ class Emulator:
         """Secrets for a sandbox profile, keyed by the product's SecretSpec names."""
         return {}
 
-    def profile_options(self) -> dict[str, Any]:
-        """Product options for a sandbox profile, keyed by OptionSpec names."""
+    def profile_options(self, server_url: str = "") -> dict[str, Any]:
+        """Product options for a sandbox profile, keyed by OptionSpec names (e.g. sg's iam_url)."""
         return {}
 
     def profile_url(self, server_url: str) -> str:
         return server_url.rstrip("/") + self.base_path
+
+    def example_values(self) -> dict[str, str]:
+        """Values for the {placeholders} of the catalogue's examples (IDs of seeded objects)."""
+        return {}
 
     # -- responses ------------------------------------------------------------------
 

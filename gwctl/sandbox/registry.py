@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from .base import Emulator
 
 EMULATORS: dict[str, str] = {
+    "opa": "gwctl.sandbox.opa:OpaEmulator",
+    "pomerium": "gwctl.sandbox.pomerium:PomeriumEmulator",
+    "api7": "gwctl.sandbox.api7:Api7Emulator",
+    "sg": "gwctl.sandbox.sg:SecureGatewayEmulator",
     "gatekeeper": "gwctl.sandbox.gatekeeper:GatekeeperEmulator",
 }
 
