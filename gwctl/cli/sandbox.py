@@ -1,0 +1,296 @@
+"""`gwctl sandbox`: run the emulators of all five admin APIs on 127.0.0.1.
+
+`serve` runs them in the foreground; `start` runs `serve` as a background
+process and waits until it has written its state file (pid, URLs, profiles).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import click
+
+from gwctl.cli.context import get_app
+from gwctl.cli.render import Column, emit
+from gwctl.errors import GwctlError, NotFoundError, UsageError
+
+PROFILE_PREFIX = "sandbox-"
+START_TIMEOUT = 20.0
+STATUS_COLUMNS = (
+    Column("product", "product"),
+    Column("url", "url", header="URL"),
+    Column("profile", "profile"),
+    Column("example", "example"),
+)
+EXAMPLES = {
+    "opa": "gwctl -p sandbox-opa opa gateways list",
+    "pomerium": "gwctl -p sandbox-pomerium pomerium routes list",
+    "api7": "gwctl -p sandbox-api7 api7 services list",
+    "sg": "gwctl -p sandbox-sg sg gateways list",
+    "gatekeeper": "gwctl -p sandbox-gatekeeper gatekeeper status",
+}
+PORT_ORDER = ("opa", "pomerium", "api7", "sg", "gatekeeper")
+
+
+def state_file() -> str:
+    from gwctl.config import paths
+
+    return os.path.join(paths.state_dir(), "sandbox.json")
+
+
+def log_file() -> str:
+    from gwctl.config import paths
+
+    return os.path.join(paths.state_dir(), "sandbox.log")
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def read_state() -> dict | None:
+    """The running sandbox's state; a stale file (dead pid, garbage) is removed."""
+    path = state_file()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            state = json.load(fh)
+        pid = int(state["pid"])
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError):
+        _remove(path)
+        return None
+    if not pid_alive(pid):
+        _remove(path)
+        return None
+    return state
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _rows(state: dict) -> list[dict]:
+    return [
+        {"product": product, "url": info["url"], "profile": info["profile"], "example": EXAMPLES.get(product, "")}
+        for product, info in state["products"].items()
+    ]
+
+
+def _summary(state: dict, verb: str) -> None:
+    app = get_app()
+    if app.machine_output or app.opts.query:
+        emit({"running": True, **state, "endpoints": _rows(state)})
+        return
+    app.err(f"sandbox {verb} (pid {state['pid']}); credentials stored in the {state['storage']}")
+    emit(_rows(state), STATUS_COLUMNS)
+    app.err("stop it with `gwctl sandbox stop`")
+
+
+def register_profiles(endpoints: dict[str, tuple[str, dict, dict]]) -> str:
+    """Write a `sandbox-<product>` profile per emulator and store its credentials.
+
+    Returns where the credentials went: the keyring when one works, else the 0600 file.
+    """
+    from gwctl.config.credentials import Credentials, TokenCache, keyring_usable
+    from gwctl.config.profiles import Edit, build_profile
+
+    storage = "keyring" if keyring_usable() else "file"
+    with Edit() as config:
+        for product, (url, options, _) in endpoints.items():
+            name = PROFILE_PREFIX + product
+            profile = build_profile(name, product, url, options)
+            profile.storage = storage
+            config.profiles[name] = profile
+            config.defaults.setdefault(product, name)
+    for product, (_, _, secrets) in endpoints.items():
+        name = PROFILE_PREFIX + product
+        creds = Credentials(name, product, storage, env={})
+        for key, value in secrets.items():
+            creds.store(key, value, storage)
+        TokenCache().drop_prefix(f"{name}:")
+    return "OS keyring" if storage == "keyring" else "0600 credentials file"
+
+
+@click.group("sandbox", no_args_is_help=True)
+def group() -> None:
+    """Run local emulators of all five admin APIs on 127.0.0.1, with ready profiles.
+
+    Example: gwctl sandbox start && gwctl -p sandbox-gatekeeper gatekeeper status
+    """
+
+
+def _port_base_option(fn):
+    return click.option("--port-base", type=click.IntRange(1024, 65000), default=None,
+                        help="First port; products use consecutive ports (default: free ports).")(fn)
+
+
+@group.command("serve")
+@_port_base_option
+@click.option("--detached", is_flag=True, hidden=True, help="Internal: run as the background process of `start`.")
+def serve(port_base: int | None, detached: bool) -> None:
+    """Run the sandbox in the foreground until Ctrl-C (or SIGTERM)."""
+    from gwctl.config.files import write_private
+    from gwctl.sandbox import registry
+    from gwctl.sandbox.server import serve as serve_app
+
+    app = get_app()
+    existing = read_state()
+    if existing and existing["pid"] != os.getpid():
+        raise UsageError(f"a sandbox is already running (pid {existing['pid']})", hint="stop it with `gwctl sandbox stop`")
+    products = [p for p in PORT_ORDER if p in registry.available()]
+    servers = []
+    endpoints: dict[str, tuple[str, dict, dict]] = {}
+    try:
+        for offset, product in enumerate(products):
+            emulator = registry.load(product)()
+            port = port_base + offset if port_base else 0
+            try:
+                server = serve_app(emulator, port=port)
+            except OSError as exc:
+                raise UsageError(f"cannot listen on 127.0.0.1:{port} for {product}: {exc.strerror}",
+                                 hint="choose another --port-base") from None
+            servers.append(server)
+            endpoints[product] = (emulator.profile_url(server.url), emulator.profile_options(server.url),
+                                  emulator.credentials())
+        storage = register_profiles(endpoints)
+        state = {
+            "pid": os.getpid(),
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "storage": storage,
+            "products": {p: {"url": e[0], "profile": PROFILE_PREFIX + p} for p, e in endpoints.items()},
+        }
+        write_private(state_file(), json.dumps(state, indent=2))
+        if not detached:
+            _summary(state, "running in the foreground")
+            app.err("press Ctrl-C to stop")
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    finally:
+        for server in servers:
+            server.stop()
+        current = _state_pid()
+        if current == os.getpid():
+            _remove(state_file())
+
+
+def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt
+
+
+def _state_pid() -> int | None:
+    try:
+        with open(state_file(), encoding="utf-8") as fh:
+            return int(json.load(fh)["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+@group.command("start")
+@_port_base_option
+def start(port_base: int | None) -> None:
+    """Start the sandbox in the background (idempotent: reports a running one)."""
+    app = get_app()
+    state = read_state()
+    if state:
+        _summary(state, "is already running")
+        return
+    from gwctl.config.files import ensure_parent
+
+    ensure_parent(state_file())
+    argv = [sys.executable, "-m", "gwctl", "sandbox", "serve", "--detached"]
+    if port_base:
+        argv += ["--port-base", str(port_base)]
+    with open(log_file(), "ab") as log:
+        child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+                                 close_fds=True)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise GwctlError(f"the sandbox exited during start (status {child.returncode})",
+                             hint=f"see {log_file()}")
+        state = read_state()
+        if state and state.get("pid") == child.pid:
+            _summary(state, "started")
+            return
+        time.sleep(0.05)
+    child.terminate()
+    raise GwctlError(f"the sandbox did not start within {START_TIMEOUT:g}s", hint=f"see {log_file()}")
+
+
+@group.command("status")
+def status() -> None:
+    """Show the running sandbox's endpoints and profiles (exit 3 when none runs)."""
+    state = read_state()
+    if not state:
+        app = get_app()
+        if app.machine_output:
+            emit({"running": False})
+        raise NotFoundError("the sandbox is not running", hint="start it with `gwctl sandbox start`")
+    _summary(state, "is running")
+
+
+@group.command("stop")
+@click.option("--purge", is_flag=True, help="Also remove the sandbox-* profiles and their credentials.")
+def stop(purge: bool) -> None:
+    """Stop the background sandbox; keeps its profiles unless --purge."""
+    app = get_app()
+    state = read_state()
+    if state:
+        pid = int(state["pid"])
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            _reap(pid)
+        if pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        _remove(state_file())
+        app.err(f"stopped the sandbox (pid {pid})")
+    else:
+        app.err("the sandbox is not running")
+    if purge:
+        removed = purge_profiles()
+        app.err(f"removed {len(removed)} sandbox profile(s)" + (f": {', '.join(removed)}" if removed else ""))
+
+
+def _reap(pid: int) -> None:
+    """Collect our own child (`start` then `stop` in one process, as in tests)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def purge_profiles() -> list[str]:
+    from gwctl.config.credentials import Credentials, TokenCache
+    from gwctl.config.profiles import Edit
+
+    with Edit() as config:
+        doomed = [p for p in config.profiles.values() if p.name.startswith(PROFILE_PREFIX)]
+        for profile in doomed:
+            del config.profiles[profile.name]
+            if config.defaults.get(profile.product) == profile.name:
+                del config.defaults[profile.product]
+    for profile in doomed:
+        Credentials(profile.name, profile.product, profile.storage).forget()
+        TokenCache().drop_prefix(f"{profile.name}:")
+    return [p.name for p in doomed]
