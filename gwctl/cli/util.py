@@ -171,7 +171,8 @@ def emit_secret(record: dict[str, Any], secret_key: str, out: Path | None, colum
     meta = {k: v for k, v in record.items() if k != secret_key}
     meta["written_to"] = str(out)
     app.err(f"wrote the {label} to {out} (mode 0600)")
-    emit(meta, [c for c in columns or () if c.name != secret_key.replace("_", "-")] or None)
+    kept = [c for c in columns or () if c.value(record) != secret]
+    emit(meta, [*kept, Column("written-to", "written_to")] if columns else None)
 
 
 def iter_lines(items: Iterable[str]) -> Iterable[str]:

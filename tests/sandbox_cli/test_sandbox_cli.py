@@ -1,0 +1,106 @@
+"""`gwctl sandbox start|status|stop` with a real background process, in temp dirs."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from gwctl.sandbox import registry
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def headless(monkeypatch, gw):
+    """No OS keyring in the background process (as on a server): credentials go to the 0600 file."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    yield
+    gw("sandbox", "stop")
+
+
+def state_path(tmp_path):
+    return tmp_path / "state" / "sandbox.json"
+
+
+def test_start_status_stop(headless, gw, tmp_path):
+    started = gw("sandbox", "start")
+    assert started.code == 0, started.err
+    state = json.loads(state_path(tmp_path).read_text())
+    pid = state["pid"]
+    assert started.err == (
+        f"sandbox started (pid {pid}); credentials stored in the 0600 credentials file\n"
+        "stop it with `gwctl sandbox stop`\n"
+    )
+    lines = started.out.splitlines()
+    assert lines[0] == "PRODUCT\tURL\tPROFILE\tEXAMPLE"
+    products = [line.split("\t")[0] for line in lines[1:]]
+    assert products == [p for p in ("opa", "pomerium", "api7", "sg", "gatekeeper") if p in registry.available()]
+    gk_row = dict(zip(lines[0].split("\t"), lines[-1].split("\t")))
+    assert gk_row["URL"].startswith("http://127.0.0.1:")
+    assert gk_row["EXAMPLE"] == "gwctl -p sandbox-gatekeeper gatekeeper status"
+
+    # The profile works right away, with its secret in the 0600 file and not in config.toml.
+    result = gw("-p", "sandbox-gatekeeper", "gatekeeper", "status", "--query", "unsealed")
+    assert (result.code, result.out) == (0, "true\n")
+    creds = tmp_path / "config" / "credentials.json"
+    assert stat.S_IMODE(os.stat(creds).st_mode) == 0o600
+    from gwctl.sandbox.gatekeeper import GatekeeperEmulator
+
+    assert GatekeeperEmulator.vault_token in creds.read_text()
+    assert GatekeeperEmulator.vault_token not in (tmp_path / "config" / "config.toml").read_text()
+
+    again = gw("sandbox", "start")
+    assert again.code == 0
+    assert again.err.startswith(f"sandbox is already running (pid {pid})")
+    assert json.loads(state_path(tmp_path).read_text())["pid"] == pid
+
+    status = gw("sandbox", "status", "-o", "json")
+    assert status.code == 0
+    body = status.json()
+    assert body["running"] is True and body["pid"] == pid
+    assert body["products"]["gatekeeper"]["profile"] == "sandbox-gatekeeper"
+
+    stopped = gw("sandbox", "stop")
+    assert (stopped.code, stopped.err) == (0, f"stopped the sandbox (pid {pid})\n")
+    assert not state_path(tmp_path).exists()
+    status = gw("sandbox", "status")
+    assert status.code == 3
+    assert status.err == "error: the sandbox is not running\nhint: start it with `gwctl sandbox start`\n"
+    # Profiles stay until --purge.
+    assert "sandbox-gatekeeper" in gw("profile", "list").out
+    purged = gw("sandbox", "stop", "--purge")
+    assert purged.code == 0
+    assert "removed" in purged.err and "sandbox-gatekeeper" in purged.err
+    assert "sandbox-gatekeeper" not in gw("profile", "list").out
+    assert "sandbox-gatekeeper" not in creds.read_text()
+
+
+def test_stale_pid_file_is_detected_and_cleaned(headless, gw, tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    path = state_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"pid": dead.pid, "products": {}}))
+    status = gw("sandbox", "status")
+    assert status.code == 3
+    assert not path.exists()
+    path.write_text("not json")
+    started = gw("sandbox", "start")
+    assert started.code == 0, started.err
+    assert json.loads(path.read_text())["pid"] != dead.pid
+
+
+def test_status_json_when_not_running(gw):
+    result = gw("sandbox", "status", "-o", "json")
+    assert result.code == 3
+    assert result.json() == {"running": False}
+
+
+def test_stop_when_not_running_is_fine(gw):
+    result = gw("sandbox", "stop")
+    assert (result.code, result.err) == (0, "the sandbox is not running\n")
