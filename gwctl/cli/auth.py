@@ -28,12 +28,15 @@ STATUS_COLUMNS = (
 
 
 def _selected_profile():
+    """The profile named by -p, or the only one; later client() calls then use it too."""
     app_ctx = get_app()
     config = app_ctx.config
     if app_ctx.opts.profile:
         return config.get(app_ctx.opts.profile)
     if len(config.profiles) == 1:
-        return next(iter(config.profiles.values()))
+        profile = next(iter(config.profiles.values()))
+        app_ctx.opts.profile = profile.name
+        return profile
     if not config.profiles:
         raise UsageError("no profiles configured", hint="create one with `gwctl profile add` or run `gwctl sandbox start`")
     raise UsageError("several profiles exist: choose one with -p NAME", hint="see `gwctl profile list`")
