@@ -1,0 +1,55 @@
+"""Pydantic write models: request bodies are checked against these before anything is sent."""
+
+from __future__ import annotations
+
+from typing import Dict, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from typing_extensions import Annotated
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[\w\-_.]+$")]
+Labels = Optional[Dict[str, str]]
+
+
+class InfrastructureOrchestrator(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Optional[str] = None
+    name: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "InfrastructureOrchestrator":
+        if (self.id is None) == (self.name is None):
+            raise ValueError("give either id or name, not both")
+        return self
+
+
+class SetupTokenDetails(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    labels: Labels = None
+    infrastructure_orchestrator: Optional[InfrastructureOrchestrator] = None
+
+
+class SetupTokenCreate(BaseModel):
+    """POST /v1/teams/{team}/gateway_setup_tokens (S3 schema; Okta's own client sends details.labels)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    registration_type: Literal["gateway-agent"]
+    description: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    details: SetupTokenDetails
+    name: Optional[Name] = None
+
+
+class GatewayUpdate(BaseModel):
+    """PUT /v1/teams/{team}/gateways/{id} (fields of the seed's sample body)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Optional[Annotated[str, StringConstraints(min_length=1, max_length=255)]] = None
+    description: Optional[Annotated[str, StringConstraints(max_length=1024)]] = None
+    access_address: Optional[str] = None
+    default_address: Optional[str] = None
+    labels: Labels = None
+    refuse_connections: Optional[bool] = Field(default=None)

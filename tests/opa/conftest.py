@@ -1,0 +1,46 @@
+"""Fixtures for the OPA end-to-end tests: the emulator on loopback with a fake clock."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+
+class FakeClock:
+    """Starts at the real time (so cached expiries look sane to the client) and moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def opa(sandbox, clock):
+    """The OPA sandbox: profile `sandbox-opa` (team "sandbox"), admin key in GWCTL_OPA_KEY_*."""
+    return sandbox("opa", clock=clock)
+
+
+@pytest.fixture
+def client_clock(monkeypatch, clock) -> FakeClock:
+    """Make gwctl's HTTP client (token refresh decisions) use the emulator's fake clock too."""
+    from gwctl.cli.context import AppContext
+
+    original = AppContext.client_config
+
+    def client_config(self, profile, **overrides):
+        overrides.setdefault("clock", clock)
+        return original(self, profile, **overrides)
+
+    monkeypatch.setattr(AppContext, "client_config", client_config)
+    return clock
