@@ -1,0 +1,277 @@
+"""API7 Enterprise Admin API 3.2.x client (shared/api/api7-enterprise.md).
+
+Auth: an API token in `X-API-KEY`, else Basic auth of a dashboard user. Bodies are the
+`{"value", "key", "warning_msg"}` envelope (methods here return `value`; warnings are
+kept in `client.warnings`) or `{"list", "total"}` (paged with page/page_size).
+Errors are `{"error_msg": ...}`.
+
+Version drift: `GET /api/version` is read once per profile (cached for a day) and
+decides the paths that moved in 3.2.14 (tokens, design-time services and routes). A
+server without /api/version (the 3.2.11 spec has none) is treated as 3.2.11.
+
+Gateway groups: the profile's `gateway_group` (or `--gateway-group`) may be a name or an
+ID; a name is resolved once through the list endpoint and cached for a day.
+
+Resource paths live in `paths` below; commands call the generic verbs (`get`, `create`,
+`replace`, `patch`, `remove`, `pages`, `items`) with them, so a new resource needs no
+client code.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any, Iterator
+
+import httpx
+
+from gwctl.api.auth import HeaderAuth
+from gwctl.api.base import Connection, ProductClient, seg
+from gwctl.api.http import HttpClient
+from gwctl.api.paging import page_number_pages
+from gwctl.errors import NotFound, NotFoundError, UsageError
+
+PAGE_SIZE = 100  # page_size asked for (tests lower it to exercise paging)
+CACHE_TTL = 24 * 3600
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+FALLBACK_VERSION = "3.2.11 (assumed: no /api/version)"
+
+
+def parse_error(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict) and isinstance(body.get("error_msg"), str):
+        return body["error_msg"]
+    return None
+
+
+def family_of(version: str) -> str:
+    """'3.2.14' for 3.2.14 and later (and dev builds), else '3.2.11'."""
+    match = re.match(r"v?(\d+)\.(\d+)\.(\d+)", version or "")
+    if not match:
+        return "3.2.14" if version.strip().lower() == "dev" else "3.2.11"
+    return "3.2.14" if tuple(int(p) for p in match.groups()) >= (3, 2, 14) else "3.2.11"
+
+
+class paths:
+    """Paths of this version family's resources (3.2.11 unless noted)."""
+
+    gateway_groups = "/api/gateway_groups"
+    routes_admin = "/apisix/admin/routes"
+    services_admin = "/apisix/admin/services"
+    consumers = "/apisix/admin/consumers"
+    ssls = "/apisix/admin/ssls"
+    global_rules = "/apisix/admin/global_rules"
+    plugin_metadata = "/apisix/admin/plugin_metadata"
+    secrets = "/apisix/admin/secrets"
+    plugins = "/apisix/admin/plugins"
+    variables = "/apisix/admin/variables"
+    instances = "/api/instances"
+    service_versions = "/api/service_versions"
+    tokens = {"3.2.11": "/api/settings/tokens", "3.2.14": "/api/tokens"}
+    services = {"3.2.11": "/apisix/admin/services", "3.2.14": "/api/services/template"}
+    routes = {"3.2.11": "/apisix/admin/routes", "3.2.14": "/api/routes/template"}
+
+    @staticmethod
+    def gg(gg_id: str, *rest: str) -> str:
+        return "/".join(["/api/gateway_groups", seg(gg_id), *rest])
+
+
+class Api7Client(ProductClient):
+    def __init__(self, conn: Connection) -> None:
+        conn.config.error_parser = parse_error
+        conn.config.secret_headers = (*conn.config.secret_headers, "X-API-KEY")
+        self.conn = conn
+        self.options = conn.options
+        key = conn.secrets.get("api_key")
+        secrets: list[str] = []
+        if key:
+            auth: httpx.Auth = HeaderAuth("X-API-KEY", key)
+            self.auth_kind = "api_key"
+            secrets.append(key)
+        elif conn.secrets.get("username") or conn.secrets.get("password"):
+            creds = conn.secrets.require("username", "password")
+            auth = httpx.BasicAuth(creds["username"], creds["password"])
+            self.auth_kind = "basic"
+            secrets.append(creds["password"])
+        else:
+            conn.secrets.require("api_key")  # raises an AuthError saying how to supply one
+            raise AssertionError("unreachable")
+        self.http = HttpClient(conn.config, auth)
+        for secret in secrets:
+            self.http.redactor.add(secret)
+        self.warnings: list[str] = []
+        self._version: str | None = None
+        self._gg: dict[str, str] = {}
+
+    # -- envelopes ------------------------------------------------------------------------------
+
+    def _value(self, body: Any) -> Any:
+        if isinstance(body, dict) and "value" in body:
+            if body.get("warning_msg"):
+                self.warnings.append(str(body["warning_msg"]))
+            return body["value"]
+        return body
+
+    def get(self, path: str, params: dict | None = None) -> Any:
+        return self._value(self.http.get(path, params=_clean(params)))
+
+    def create(self, path: str, body: Any = None, params: dict | None = None) -> Any:
+        return self._value(self.http.post(path, json=body, params=_clean(params)))
+
+    def replace(self, path: str, body: Any, params: dict | None = None) -> Any:
+        return self._value(self.http.put(path, json=body, params=_clean(params)))
+
+    def patch(self, path: str, body: Any, params: dict | None = None) -> Any:
+        return self._value(self.http.patch(path, json=body, params=_clean(params)))
+
+    def remove(self, path: str, params: dict | None = None) -> Any:
+        return self._value(self.http.delete(path, params=_clean(params)))
+
+    def items(self, path: str, params: dict | None = None) -> list:
+        """An unpaged `{"list", "total"}` answer (or a bare array / array value) as a list."""
+        body = self.http.get(path, params=_clean(params))
+        if isinstance(body, dict) and "list" in body:
+            return list(body.get("list") or [])
+        value = self._value(body)
+        return value if isinstance(value, list) else [value]
+
+    def pages(self, path: str, params: dict | None = None, limit: int | None = None) -> Iterator[list]:
+        """Pages of a `{"list", "total"}` collection, fetched lazily with page/page_size."""
+        size = PAGE_SIZE if limit is None else max(1, min(PAGE_SIZE, limit))
+        base = _clean(params) or {}
+
+        def fetch(page: int, page_size: int) -> tuple[list, int | None]:
+            body = self.http.get(path, params={**base, "page": page, "page_size": page_size})
+            if not isinstance(body, dict):
+                return (body if isinstance(body, list) else []), None
+            total = body.get("total")
+            return list(body.get("list") or []), total if isinstance(total, int) else None
+
+        return page_number_pages(fetch, page_size=size, limit=limit)
+
+    def raw_pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
+        return self.pages(path, params)
+
+    # -- version -----------------------------------------------------------------------------------
+
+    def version(self) -> str:
+        """The dashboard version (GET /api/version, cached per profile for a day)."""
+        if self._version is None:
+            cache, key = self.conn.token_cache, self.conn.cache_key("api7-version")
+            cached = cache.get(key) if cache is not None else None
+            if cached:
+                self._version = cached[0]
+            else:
+                try:
+                    value = self._value(self.http.get("/api/version"))
+                    self._version = str(value) if value else FALLBACK_VERSION
+                except NotFound:
+                    self._version = FALLBACK_VERSION
+                if cache is not None:
+                    cache.set(key, self._version, time.time() + CACHE_TTL)
+        return self._version
+
+    def refresh_version(self) -> str:
+        if self.conn.token_cache is not None:
+            self.conn.token_cache.delete(self.conn.cache_key("api7-version"))
+        self._version = None
+        return self.version()
+
+    @property
+    def family(self) -> str:
+        return family_of(self.version())
+
+    @property
+    def tokens_path(self) -> str:
+        return paths.tokens[self.family]
+
+    @property
+    def services_path(self) -> str:
+        return paths.services[self.family]
+
+    @property
+    def routes_path(self) -> str:
+        return paths.routes[self.family]
+
+    # -- gateway groups --------------------------------------------------------------------------------
+
+    def gateway_group_id(self) -> str:
+        """The selected gateway group's ID (a name is looked up once, then cached)."""
+        value = str(self.options.get("gateway_group") or "").strip()
+        if not value:
+            raise UsageError("no gateway group selected: pass --gateway-group NAME_OR_ID or add it to the profile "
+                             "(gwctl profile add ... --gateway-group NAME_OR_ID)")
+        return self.resolve_gateway_group(value)
+
+    def resolve_gateway_group(self, value: str) -> str:
+        if UUID_RE.match(value):
+            return value
+        if value in self._gg:
+            return self._gg[value]
+        cache, key = self.conn.token_cache, self.conn.cache_key(f"api7-gateway-group:{value}")
+        cached = cache.get(key) if cache is not None else None
+        if cached:
+            self._gg[value] = cached[0]
+            return cached[0]
+        found = None
+        body = self.http.get(paths.gateway_groups, params={"search": value, "page": 1, "page_size": PAGE_SIZE})
+        for group in (body or {}).get("list") or [] if isinstance(body, dict) else []:
+            if isinstance(group, dict) and value in (group.get("name"), group.get("id")):
+                found = str(group["id"])
+                break
+        if found is None:
+            try:
+                group = self.get(f"{paths.gateway_groups}/{seg(value)}")
+                found = str((group or {}).get("id") or value)
+            except NotFound:
+                raise NotFoundError(f"no gateway group named {value!r} (nor with that ID)",
+                                    hint="see `gwctl api7 gateway-groups list`") from None
+        self._gg[value] = found
+        if cache is not None:
+            cache.set(key, found, time.time() + CACHE_TTL)
+        return found
+
+    def forget_gateway_group(self, value: str) -> None:
+        self._gg.pop(value, None)
+        if self.conn.token_cache is not None:
+            self.conn.token_cache.delete(self.conn.cache_key(f"api7-gateway-group:{value}"))
+
+    # -- publishing ---------------------------------------------------------------------------------------
+
+    def conflict_check(self, body: dict) -> dict:
+        return self.create("/api/services/conflict_check", body) or {}
+
+    def publish(self, body: dict) -> Any:
+        return self.create("/api/services/publish", body)
+
+    # -- secrets learned from responses ----------------------------------------------------------------------
+
+    def learn(self, *secrets: Any) -> None:
+        for secret in secrets:
+            if isinstance(secret, str) and secret:
+                self.http.redactor.add(secret)
+
+    def download(self, path: str, params: dict | None = None) -> bytes:
+        return self.http.request("GET", path, params=_clean(params)).content
+
+
+def _clean(params: dict | None) -> dict | None:
+    if not params:
+        return None
+    out = {k: v for k, v in params.items() if v is not None and v != "" and v != []}
+    for key, value in list(out.items()):
+        if isinstance(value, bool):
+            out[key] = "true" if value else "false"
+    return out or None
+
+
+def connect(conn: Connection) -> Api7Client:
+    return Api7Client(conn)
+
+
+def verify(client: Api7Client) -> None:
+    """Check the credentials: one cheap authenticated call (401 -> AuthError)."""
+    client.http.get(paths.gateway_groups, params={"page": 1, "page_size": 1})

@@ -1,0 +1,216 @@
+"""Pieces shared by the `gwctl api7` resource modules (no httpx/pydantic at import)."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any, Callable, List, Optional, Sequence
+
+import typer
+
+from gwctl.cli.common import (  # noqa: F401 - re-exported for the resource modules
+    AllOpt,
+    ConcurrencyOpt,
+    DEFAULT_LIMIT,
+    FromFileOpt,
+    IdsArg,
+    LabelOpt,
+    LimitOpt,
+    OutFileOpt,
+    YesOpt,
+    product_app,
+)
+from gwctl.cli.context import get_app
+from gwctl.cli.render import Column, cols, emit  # noqa: F401
+from gwctl.cli.util import confirm, limit_of, parse_labels, read_body_file, read_ids, run_bulk, validate_body
+from gwctl.errors import UsageError
+
+PRODUCT = "api7"
+
+GatewayGroupOpt = Annotated[
+    Optional[str],
+    typer.Option("--gateway-group", "-g", metavar="NAME|ID",
+                 help="Gateway group (name or ID); overrides the profile's gateway_group."),
+]
+SearchOpt = Annotated[Optional[str], typer.Option("--search", "-s", metavar="TEXT", help="Only items matching TEXT.")]
+LabelFilterOpt = Annotated[
+    Optional[List[str]], typer.Option("--label", "-l", metavar="KEY=VALUE", help="Only items with this label (repeatable).")
+]
+OrderByOpt = Annotated[Optional[str], typer.Option("--order-by", metavar="FIELD", help="Sort field, e.g. created_at or updated_at.")]
+DirectionOpt = Annotated[
+    Optional[str], typer.Option("--direction", metavar="asc|desc", help="Sort direction (the API's default is desc).")
+]
+NameOpt = Annotated[Optional[str], typer.Option("--name", "-n", help="Name.")]
+DescOpt = Annotated[Optional[str], typer.Option("--desc", help="Description.")]
+SetLabelOpt = Annotated[Optional[List[str]], typer.Option("--label", "-l", metavar="KEY=VALUE", help="Label to set (repeatable).")]
+PluginOpt = Annotated[
+    Optional[List[str]],
+    typer.Option("--plugin", metavar="NAME[=JSON]", help="Plugin and its JSON config, e.g. cors or 'limit-count={\"count\":10}' (repeatable)."),
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Ask the server to validate only (dry-run=all).")]
+
+
+def client():
+    return get_app().client(PRODUCT)
+
+
+def use_gateway_group(value: Optional[str]) -> None:
+    """Apply --gateway-group before the client is built."""
+    if value:
+        app = get_app()
+        app.overrides["gateway_group"] = value
+        built = app._clients.get(PRODUCT)
+        if built is not None:  # the client may exist already (e.g. `client().patch(path(gg_id(...)))`)
+            built.options["gateway_group"] = value
+
+
+def gg_id(value: Optional[str] = None) -> str:
+    use_gateway_group(value)
+    return client().gateway_group_id()
+
+
+def list_params(search: Optional[str] = None, label: Optional[Sequence[str]] = None, order_by: Optional[str] = None,
+                direction: Optional[str] = None, **extra: Any) -> dict[str, Any]:
+    params: dict[str, Any] = dict(extra)
+    if direction is not None:
+        if direction.lower() not in ("asc", "desc"):
+            raise UsageError(f"invalid --direction {direction!r}: choose asc or desc")
+        params["direction"] = direction.lower()
+    if order_by:
+        params["order_by"] = order_by
+    if search:
+        params["search"] = search
+    for key, value in parse_labels(label).items():
+        params[f"labels[{key}]"] = value
+    return params
+
+
+def flush_warnings() -> None:
+    app = get_app()
+    api = app._clients.get(PRODUCT)
+    for warning in getattr(api, "warnings", ()) or ():
+        app.warn(warning)
+    if api is not None:
+        api.warnings.clear()
+
+
+def show(value: Any, columns: Sequence[Column] | None = None) -> None:
+    flush_warnings()
+    emit(value, columns)
+
+
+def show_pages(pages, columns: Sequence[Column] | None = None) -> None:
+    emit(pages, columns)
+    flush_warnings()
+
+
+def show_list(path: str, columns: Sequence[Column], params: dict | None, limit: int, all_: bool) -> None:
+    show_pages(client().pages(path, params, limit_of(limit, all_)), columns)
+
+
+def plugins_of(values: Optional[Sequence[str]]) -> dict[str, Any] | None:
+    if not values:
+        return None
+    import json
+
+    out: dict[str, Any] = {}
+    for raw in values:
+        name, sep, conf = raw.partition("=")
+        if not name.strip():
+            raise UsageError(f"invalid --plugin {raw!r}: expected NAME or NAME=JSON")
+        try:
+            out[name.strip()] = json.loads(conf) if sep else {}
+        except ValueError:
+            raise UsageError(f"invalid --plugin {raw!r}: the config is not valid JSON") from None
+        if not isinstance(out[name.strip()], dict):
+            raise UsageError(f"invalid --plugin {raw!r}: the config must be a JSON object")
+    return out
+
+
+def build_body(model_name: str, from_file: Optional[str], fields: dict[str, Any], base: dict | None = None) -> dict:
+    """--from-file merged with flags (flags win), validated by models.<model_name> before any request."""
+    from gwctl.api.api7 import models
+
+    body = dict(base or {})
+    loaded = read_body_file(from_file)
+    if loaded is not None:
+        if not isinstance(loaded, dict):
+            raise UsageError(f"--from-file: expected an object, got {type(loaded).__name__}")
+        body.update(loaded)
+    body.update({k: v for k, v in fields.items() if v is not None})
+    flag = "--from-file" if from_file else "flags"
+    return validate_body(getattr(models, model_name), body, flag)
+
+
+def delete_items(ids: Sequence[str], noun: str, yes: bool, concurrency: int, action: Callable[[str], Any]) -> None:
+    items = read_ids(ids)
+    what = f"{noun} {items[0]}" if len(items) == 1 else f"{len(items)} {noun}s"
+    confirm(f"Delete {what}?", yes)
+    run_bulk(items, action, verb="deleted", noun=noun, concurrency=concurrency)
+
+
+def parse_duration(text: str, flag: str = "--expires-in") -> int:
+    """'90d', '12h', '30m', '3600s' or '3600' -> seconds; 'never' or '0' -> 0."""
+    raw = text.strip().lower()
+    if raw in ("never", "0"):
+        return 0
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 365 * 86400}
+    unit = raw[-1] if raw[-1:] in units else "s"
+    number = raw[:-1] if raw[-1:] in units else raw
+    try:
+        value = int(number)
+    except ValueError:
+        raise UsageError(f"invalid {flag} {text!r}: use e.g. 90d, 12h, 30m, 3600s or never") from None
+    if value <= 0:
+        raise UsageError(f"invalid {flag} {text!r}: must be positive (or never)")
+    return value * units[unit]
+
+
+def expires_at(text: Optional[str]) -> int | None:
+    if text is None:
+        return None
+    seconds = parse_duration(text)
+    return 0 if seconds == 0 else int(time.time()) + seconds
+
+
+def fmt_time(value: Any) -> str:
+    if value in (None, "", 0):
+        return "" if value != 0 else "never"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if number > 1e12:  # milliseconds
+        number /= 1000
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(number))
+
+
+def ts(name: str, key: str | None = None, default: bool = True) -> Column:
+    return Column(name, key or name.replace("-", "_"), fmt=fmt_time, default=default)
+
+
+def optional_gg(value: Optional[str] = None) -> str | None:
+    """The gateway group ID when one is selected (sent where the API takes it optionally)."""
+    use_gateway_group(value)
+    api = client()
+    return api.gateway_group_id() if api.options.get("gateway_group") else None
+
+
+def secret_value(raw: Optional[str], flag: str) -> Optional[str]:
+    """A credential flag value; '-' reads it from stdin (keeps it out of shell history)."""
+    import sys
+
+    if raw != "-":
+        return raw
+    value = sys.stdin.readline().strip()
+    if not value:
+        raise UsageError(f"{flag}: stdin was empty")
+    return value
+
+
+def show_items(items: Any, columns: Sequence[Column] | None, limit: int, all_: bool) -> None:
+    """An unpaged list answer, cut to --limit client-side."""
+    flush_warnings()
+    if isinstance(items, list):
+        cap = limit_of(limit, all_)
+        items = items if cap is None else items[:cap]
+    emit(items, columns)

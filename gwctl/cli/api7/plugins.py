@@ -1,0 +1,45 @@
+"""`gwctl api7 plugins`: the plugins the gateway offers and their schemas."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from gwctl.cli.api7._common import AllOpt, DEFAULT_LIMIT, LimitOpt, client, cols, product_app, show, show_items
+
+app = product_app("plugins", "Available plugins and their schemas.")
+
+
+@app.command("list")
+def list_(has_metadata: Annotated[bool, typer.Option("--has-metadata", help="Only plugins that take metadata.")] = False,
+          limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> None:
+    """List plugin names (GET /apisix/admin/plugins/list).
+
+    Example: gwctl api7 plugins list --has-metadata
+    """
+    from gwctl.api.api7 import paths
+
+    show_items(client().items(f"{paths.plugins}/list", {"has_metadata": has_metadata or None}), None, limit, all_)
+
+
+@app.command("types")
+def types() -> None:
+    """List plugins with their type (GET /api/plugins).
+
+    Example: gwctl api7 plugins types
+    """
+    show(client().get("/api/plugins"), cols("name", "type", "has_metadata"))
+
+
+@app.command("schema")
+def schema(plugin: Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin name.")],
+           all_scopes: Annotated[bool, typer.Option("--all-scopes", help="Include every schema scope (scope=all).")] = False) -> None:
+    """Show a plugin's JSON schema (GET /apisix/admin/plugins/{plugin}).
+
+    Example: gwctl api7 plugins schema key-auth -o json
+    """
+    from gwctl.api.api7 import paths
+    from gwctl.api.base import seg
+
+    show(client().get(f"{paths.plugins}/{seg(plugin)}", {"scope": "all" if all_scopes else None}))

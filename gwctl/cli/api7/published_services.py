@@ -1,0 +1,140 @@
+"""`gwctl api7 published-services`: services running in a gateway group, their versions and runtime configuration."""
+
+from __future__ import annotations
+
+from typing import Annotated, List, Optional
+
+import typer
+
+from gwctl.cli.api7._common import (
+    AllOpt, ConcurrencyOpt, DirectionOpt, DryRunOpt, FromFileOpt, GatewayGroupOpt, IdsArg, LimitOpt, OrderByOpt,
+    PluginOpt, SearchOpt, YesOpt, DEFAULT_LIMIT, Column, build_body, client, cols, delete_items, gg_id, list_params,
+    fmt_time, plugins_of, product_app, show, show_list, ts,
+)
+from gwctl.cli.api7.services import PUBLISHED_COLUMNS, USER_COLUMNS, _nodes, parse_nodes
+
+app = product_app("published-services", "Services published in a gateway group: versions, runtime configuration, unpublish.")
+
+COLUMNS = cols("id", "name", "version", "status", "hosts", "path_prefix",
+               Column("upstream", lambda s: _nodes(s.get("upstream"))), ts("updated-at"),
+               Column("service_version_id", "service_version_id", default=False),
+               Column("gateway_group", "gateway_group_name", default=False))
+VERSION_COLUMNS = cols("id", "version", "name", Column("publish_time", "publish_time", fmt=fmt_time),
+                       Column("hosts", "hosts", default=False))
+RUNTIME_COLUMNS = cols("hosts", "path_prefix", "strip_path_prefix", "status",
+                       Column("upstream", lambda r: _nodes(r.get("upstreams"))),
+                       Column("service_name", "upstreams.service_name"), Column("discovery_type", "upstreams.discovery_type"),
+                       "plugins")
+HEALTH_COLUMNS = cols("host", "port", "status")
+ServiceArg = Annotated[str, typer.Argument(metavar="SERVICE_ID", help="Service ID.")]
+
+
+def _path(gg: str, *rest: str) -> str:
+    from gwctl.api.api7 import paths
+    from gwctl.api.base import seg
+
+    return paths.gg(gg, "services", *(seg(r) for r in rest))
+
+
+@app.command("list")
+def list_(gateway_group: GatewayGroupOpt = None, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False,
+          search: SearchOpt = None, order_by: OrderByOpt = None, direction: DirectionOpt = None,
+          runtime_type: Annotated[Optional[str], typer.Option("--runtime-type", metavar="normal|canary", help="Only this runtime type.")] = None,
+          unhealthy: Annotated[Optional[bool], typer.Option("--unhealthy/--healthy", help="Only services with (or without) unhealthy nodes.")] = None) -> None:
+    """List the services published in a gateway group (GET /api/gateway_groups/{id}/services).
+
+    Example: gwctl api7 published-services list --gateway-group default
+    """
+    nodes = None if unhealthy is None else ("unhealthy_nodes_exists" if unhealthy else "no_unhealthy_nodes")
+    show_list(_path(gg_id(gateway_group)), COLUMNS,
+              list_params(search, None, order_by, direction, runtime_type=runtime_type, unhealthy_nodes=nodes), limit, all_)
+
+
+@app.command("get")
+def get(service_id: ServiceArg, gateway_group: GatewayGroupOpt = None) -> None:
+    """Show a published service (GET /api/gateway_groups/{id}/services/{service_id}).
+
+    Example: gwctl api7 published-services get SERVICE_ID -g default
+    """
+    show(client().get(_path(gg_id(gateway_group), service_id)), COLUMNS)
+
+
+@app.command("delete")
+def delete(ids: IdsArg, gateway_group: GatewayGroupOpt = None, yes: YesOpt = False, concurrency: ConcurrencyOpt = 4) -> None:
+    """Unpublish services from a gateway group (DELETE /api/gateway_groups/{id}/services/{service_id}).
+
+    The design-time service stays. Example: gwctl api7 published-services delete SERVICE_ID -g staging --yes
+    """
+    gg = gg_id(gateway_group)
+    api = client()
+    delete_items(ids, "published service", yes, concurrency, lambda sid: api.remove(_path(gg, sid)))
+
+
+@app.command("versions")
+def versions(service_id: ServiceArg, gateway_group: GatewayGroupOpt = None, direction: DirectionOpt = None) -> None:
+    """List the versions of a service published in a gateway group (GET .../services/{service_id}/versions).
+
+    Example: gwctl api7 published-services versions SERVICE_ID -g default
+    """
+    show(client().items(_path(gg_id(gateway_group), service_id, "versions"),
+                        list_params(None, None, None, direction)), VERSION_COLUMNS)
+
+
+@app.command("runtime-config")
+def runtime_config(service_id: ServiceArg, gateway_group: GatewayGroupOpt = None) -> None:
+    """Show the runtime configuration of a published service (GET .../runtime_configuration).
+
+    Example: gwctl api7 published-services runtime-config SERVICE_ID -g default
+    """
+    show(client().get(_path(gg_id(gateway_group), service_id, "runtime_configuration")), RUNTIME_COLUMNS)
+
+
+@app.command("set-runtime-config")
+def set_runtime_config(
+    service_id: ServiceArg, gateway_group: GatewayGroupOpt = None,
+    host: Annotated[Optional[List[str]], typer.Option("--host", metavar="HOST", help="Hosts (repeatable; replaces the list).")] = None,
+    path_prefix: Annotated[Optional[str], typer.Option("--path-prefix", metavar="/PREFIX", help="Path prefix.")] = None,
+    strip_path_prefix: Annotated[Optional[bool], typer.Option("--strip-path-prefix/--keep-path-prefix", help="Strip the prefix before proxying.")] = None,
+    upstream_node: Annotated[Optional[List[str]], typer.Option("--upstream-node", metavar="HOST:PORT[:WEIGHT]", help="Upstream node (repeatable; replaces the nodes).")] = None,
+    service_name: Annotated[Optional[str], typer.Option("--service-name", help="Service name in the service registry.")] = None,
+    discovery_type: Annotated[Optional[str], typer.Option("--discovery-type", metavar="kubernetes|nacos", help="Service discovery type.")] = None,
+    status: Annotated[Optional[int], typer.Option("--status", metavar="0|1", help="Object status (the 3.2.11 docs: 0 = active, 1 = inactive).")] = None,
+    plugin: PluginOpt = None, from_file: FromFileOpt = None, dry_run: DryRunOpt = False,
+) -> None:
+    """Change the runtime configuration of a published service (PATCH .../runtime_configuration).
+
+    Example: gwctl api7 published-services set-runtime-config SERVICE_ID -g default --upstream-node 10.0.0.7:8080
+    """
+    upstreams = {k: v for k, v in (("nodes", parse_nodes(upstream_node)), ("service_name", service_name),
+                                   ("discovery_type", discovery_type)) if v is not None}
+    body = build_body("RuntimeConfigPatch", from_file, {
+        "hosts": host or None, "path_prefix": path_prefix, "strip_path_prefix": strip_path_prefix,
+        "upstreams": upstreams or None, "status": status, "plugins": plugins_of(plugin)})
+    show(client().patch(_path(gg_id(gateway_group), service_id, "runtime_configuration"), body,
+                        params={"dry-run": "all" if dry_run else None}), RUNTIME_COLUMNS)
+
+
+@app.command("healthcheck")
+def healthcheck(service_id: ServiceArg, gateway_group: GatewayGroupOpt = None) -> None:
+    """Show the health of a published service's upstream nodes (GET .../services/{service_id}/healthcheck).
+
+    Example: gwctl api7 published-services healthcheck SERVICE_ID -g default
+    """
+    value = client().get(_path(gg_id(gateway_group), service_id, "healthcheck")) or {}
+    nodes = value.get("nodes") if isinstance(value, dict) else None
+    from gwctl.cli.context import get_app
+
+    show(value if get_app().machine_output or nodes is None else nodes, HEALTH_COLUMNS)
+
+
+@app.command("permitted-users")
+def permitted_users(service_id: ServiceArg, gateway_group: GatewayGroupOpt = None, limit: LimitOpt = DEFAULT_LIMIT,
+                    all_: AllOpt = False,
+                    role: Annotated[Optional[List[str]], typer.Option("--role", metavar="ROLE_ID", help="Only users with this role (repeatable).")] = None,
+                    order_by: OrderByOpt = None, direction: DirectionOpt = None) -> None:
+    """List the users allowed to operate on a published service (GET .../services/{service_id}/permitted_users).
+
+    The path is inferred (the seed lost it). Example: gwctl api7 published-services permitted-users SERVICE_ID
+    """
+    show_list(_path(gg_id(gateway_group), service_id, "permitted_users"), USER_COLUMNS,
+              list_params(None, None, order_by, direction, roles=role or None), limit, all_)
