@@ -68,6 +68,19 @@ def _options(command: click.Command, ctx: click.Context, skip: set[str]) -> list
     return rows
 
 
+def command_env_vars() -> list[tuple[str, str]]:
+    """(variable, description) for GWCTL_* variables that only a command's option help mentions."""
+    import re
+
+    found: dict[str, str] = {}
+    for path, command, ctx in all_commands():
+        for param in command.get_params(ctx):
+            for name in re.findall(r"\bGWCTL_[A-Z0-9_]+\b", getattr(param, "help", None) or ""):
+                opt = param.opts[0] if getattr(param, "opts", None) else param.name
+                found.setdefault(name, f"Read by `gwctl {' '.join(path)}` (see its {opt} option).")
+    return sorted(found.items())
+
+
 def man_page() -> str:
     from gwctl.cli.root import GLOBAL_OPTION_NAMES, build_root
 
@@ -100,8 +113,14 @@ def man_page() -> str:
     for code, meaning in EXIT_TABLE:
         out += [".TP", f"\\fB{code}\\fR", _esc(meaning)]
     out.append(".SH ENVIRONMENT")
+    documented = set()
     for name, meaning in OTHER_ENV + tuple(all_env_vars()):
         out += [".TP", f"\\fB{name}\\fR", _esc(meaning)]
+        documented.add(name)
+    for name, meaning in command_env_vars():
+        if name not in documented:
+            out += [".TP", f"\\fB{name}\\fR", _esc(meaning)]
+            documented.add(name)
     out += [
         ".SH FILES",
         ".TP",

@@ -96,6 +96,25 @@ def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_st
         pass
 
 
+def default_hint(exc: BaseException) -> str | None:
+    """The hint for an error that brings none: how to log in after a 401, what to check when unreachable."""
+    from gwctl import errors
+
+    if isinstance(exc, errors.AuthError) and exc.http_status == 401:
+        return "the server rejected the credentials: see `gwctl auth status`, then `gwctl auth login -p PROFILE`"
+    if isinstance(exc, errors.NetworkError):
+        return "check the profile's URL (`gwctl profile show PROFILE`), that the server is up, and the network"
+    return None
+
+
+def _write_help(text: str) -> None:
+    try:
+        sys.stderr.write(text.rstrip("\n") + "\n")
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -111,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     from gwctl import errors
     from gwctl.cli.root import build_root
 
+    # `import httpx` also imports its optional command-line client (click, rich, pygments: ~35 ms)
+    # whenever those are installed; gwctl never uses it, so let httpx take its fallback.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[assignment]
+
     as_json = _wants_json(argv)
     try:
         root = build_root()
@@ -118,15 +141,20 @@ def main(argv: list[str] | None = None) -> int:
         return result if isinstance(result, int) else 0
     except errors.GwctlError as exc:
         code = exit_code_for(exc)
-        _report(_one_line(exc.message), code=code, hint=exc.hint, as_json=as_json,
+        _report(_one_line(exc.message), code=code, hint=exc.hint or default_hint(exc), as_json=as_json,
                 http_status=exc.http_status, request_id=exc.request_id)
         return code
     except click.exceptions.Exit as exc:
         return exc.exit_code
+    except SystemExit as exc:  # click's shell completion (`_GWCTL_COMPLETE=...`) exits by itself
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except click.exceptions.Abort:
         _report("interrupted", code=130, hint=None, as_json=as_json)
         return 130
     except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `gwctl`, `gwctl profile`: the help, as is
+            _write_help(exc.format_message())
+            return 2
         message = exc.format_message()
         cmd = exc.ctx.command_path if exc.ctx else "gwctl"
         _report(_one_line(message), code=2, hint=f"see `{cmd} --help`", as_json=as_json)

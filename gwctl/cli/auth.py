@@ -53,6 +53,8 @@ def parse_secret_lines(text: str, names: list[str], env_names: dict[str, str]) -
             named[by_key[key.strip()]] = value.strip()
     if named and len(named) == len(lines):
         return named
+    if named:
+        raise UsageError("stdin mixes NAME=VALUE lines with bare values: use one form for every secret")
     if len(names) == 1 and len(lines) == 1:
         return {names[0]: lines[0]}
     return dict(zip(names, lines)) if lines else {}
@@ -132,13 +134,18 @@ def login(stdin, insecure_storage, no_verify) -> None:
             TokenCache().drop_prefix(f"{profile.name}:")
             verify(app_ctx.client(profile.product))
             verified = True
+    previous = profile.storage
+    # Store (and read back) first: if that fails, the profile still points at its old secrets.
+    for name in chosen:
+        where = creds.store(name, supplied[name], storage)
     if profile.storage != storage:
         with Edit() as config:
             config.get(profile.name).storage = storage
         profile.storage = storage
         creds.storage = storage
-    for name in chosen:
-        where = creds.store(name, supplied[name], storage)
+    if previous != storage:
+        # Moving between keyring and file: no stale copy (above all no plaintext one) stays behind.
+        creds.discard(list(chosen), previous)
     others = [n for n in all_names if n not in chosen]
     if others:
         creds.forget(others)
@@ -148,7 +155,7 @@ def login(stdin, insecure_storage, no_verify) -> None:
 @group.command("status")
 def status() -> None:
     """Show, per profile, which secrets are present and where they come from (never their values)."""
-    from gwctl.config.credentials import KeyringUnavailable, TokenCache
+    from gwctl.config.credentials import KeyringUnavailable, TokenCache, keyring_usable
     from gwctl.products import PRODUCTS
 
     app_ctx = get_app()
@@ -164,6 +171,8 @@ def status() -> None:
                 found = creds.lookup(secret.name)
                 source = found.origin if found else "missing"
                 detail = found.where if found else f"set {secret.env} or run `gwctl auth login -p {profile.name}`"
+                if not found and profile.storage != "file" and not keyring_usable():
+                    detail += " --insecure-storage (no usable OS keyring here)"
             except KeyringUnavailable as exc:
                 source, detail = "unavailable", exc.message
             rows.append({"profile": profile.name, "product": profile.product, "item": secret.name,

@@ -62,6 +62,15 @@ class LazyGroup(click.Group):
         self._loaded[cmd_name] = command
         return command
 
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list:
+        """Complete command names from the declared entries, without importing any of them."""
+        from click.shell_completion import CompletionItem
+
+        items = [CompletionItem(name, help=entry[1]) for name, entry in self.available().items()
+                 if name.startswith(incomplete)]
+        items.extend(click.Command.shell_complete(self, ctx, incomplete))
+        return items
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List commands from the declared help, without importing them."""
         entries = self.available()

@@ -50,13 +50,24 @@ def add_profile(name, product, url, team, org, cluster, gateway_group, region, r
     options = {"team": team, "org": org, "cluster": cluster, "gateway_group": gateway_group, "region": region,
                "resource_group": resource_group, "iam_url": iam_url}
     profile = build_profile(name, product, url, options, ca_bundle=ca_bundle, insecure=insecure, timeout=timeout)
+    replaced = None
     with Edit() as config:
         if name in config.profiles and not force:
             raise UsageError(f"profile {name!r} already exists", hint="use --force to replace it")
+        replaced = config.profiles.get(name)
+        if replaced is not None and replaced.product != profile.product:
+            # No default of the old product may point at a profile of another product.
+            if config.defaults.get(replaced.product) == name:
+                del config.defaults[replaced.product]
         config.profiles[name] = profile
         if default or profile.product not in config.defaults:
             config.defaults[profile.product] = name
         is_default = config.is_default(profile)
+    if replaced is not None and replaced.product != profile.product:
+        from gwctl.config.credentials import Credentials, TokenCache
+
+        Credentials(name, replaced.product, replaced.storage).forget()
+        TokenCache().drop_prefix(f"{name}:")
     app_ctx = get_app()
     app_ctx.err(f"added profile {name} ({profile.product}, {profile.url})" + (" [default]" if is_default else ""))
     if app_ctx.machine_output:

@@ -117,6 +117,25 @@ def generic_columns(items: Sequence[Any]) -> list[Column]:
     return [Column(k, k, header=k.upper()) for k in keys]
 
 
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape_controls(text: str) -> str:
+    """Control characters (terminal escape sequences, tabs, CR, ...) shown escaped, never sent to a terminal."""
+    if text.isprintable():
+        return text
+    import re
+
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+
+
+def _screen_safe(text: str, multiline: bool = False) -> str:
+    """A table cell for a terminal: one line per row, except in a vertical (single object) table."""
+    if multiline:
+        return "\n".join(_escape_controls(line) for line in text.replace("\r\n", "\n").split("\n"))
+    return _escape_controls(text)
+
+
 def _tsv_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
@@ -191,7 +210,7 @@ class Renderer:
 
     def _table(self, headers: list[str], rows: list[list[str]], vertical: bool = False) -> None:
         if self.format == "tsv":
-            if not self.opts.no_headers and not vertical:
+            if not self.opts.no_headers and not vertical and headers:
                 self._write("\t".join(headers))
             for row in rows:
                 self._write("\t".join(_tsv_escape(c) for c in row))
@@ -216,10 +235,10 @@ class Renderer:
                       header_style="bold" if self.app.color else None, pad_edge=False)
         for i, header in enumerate(headers):
             style = "bold" if vertical and i == 0 and self.app.color else None
-            table.add_column(header, overflow="fold" if vertical else "ellipsis", style=style,
+            table.add_column(_escape_controls(header), overflow="fold" if vertical else "ellipsis", style=style,
                              no_wrap=not vertical)
         for row in rows:
-            table.add_row(*(Text(c) for c in row))
+            table.add_row(*(Text(_screen_safe(c, multiline=vertical)) for c in row))
         console.print(table)
 
     def _write(self, line: str) -> None:
@@ -235,7 +254,10 @@ class _Pages:
 
     def __iter__(self) -> Iterator[Any]:
         for page in self._pages:
-            yield from page
+            if isinstance(page, (list, tuple)):
+                yield from page
+            else:  # an iterator of items rather than pages: never iterate an object's keys
+                yield page
 
     def all(self) -> list:
         if self._items is None:

@@ -18,15 +18,26 @@ from gwctl.errors import AuthError, SecretStorageError
 from gwctl.products import PRODUCTS, ProductSpec
 
 SERVICE = "gwctl"
-KEYRING_TIMEOUT = float(os.environ.get("GWCTL_KEYRING_TIMEOUT", "3"))
+
+
+def _env_seconds(name: str, default: float) -> float:
+    """A positive number of seconds from the environment; a bad value falls back to the default."""
+    try:
+        value = float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+KEYRING_TIMEOUT = _env_seconds("GWCTL_KEYRING_TIMEOUT", 3.0)
 NO_KEYRING_HINT = (
     "no usable OS keyring here (headless box or cron?): set the secret in its environment "
     "variable, or store it with `gwctl auth login --insecure-storage` (a 0600 file)"
 )
 
 
-class KeyringUnavailable(SecretStorageError):
-    pass
+class KeyringUnavailable(SecretStorageError, AuthError):
+    """No keyring backend, or it failed or timed out: exit 4 (no credentials), like a missing secret."""
 
 
 def _call_with_timeout(fn: Callable[[], Any], what: str) -> Any:
@@ -246,6 +257,19 @@ class Credentials:
             touched.append("file")
         self._cache.clear()
         return touched
+
+
+    def discard(self, names: list[str], storage: str) -> None:
+        """Remove `names` from one storage only ("keyring" or "file"), e.g. the one a login moved away from."""
+        if storage == "file":
+            before = read_json(paths.secrets_file()).get(self.profile, {})
+            if any(n in before for n in names):
+                _file_delete(self.profile, names)
+        elif keyring_usable():
+            for name in names:
+                _safe_keyring_delete(self._user(name))
+        for name in names:
+            self._cache.pop(name, None)
 
 
 def _safe_keyring_delete(user: str) -> bool:

@@ -56,6 +56,8 @@ class Profile:
 
     @classmethod
     def from_toml(cls, name: str, data: dict[str, Any]) -> Profile:
+        if not isinstance(data, dict):
+            raise ConfigError(f"profile {name!r} in {paths.config_file()} must be a table")
         product = data.get("product")
         if product not in PRODUCTS:
             raise ConfigError(f"profile {name!r} in {paths.config_file()} has an unknown product {product!r}")
@@ -104,7 +106,7 @@ class Config:
                 )
             return profile
         default = self.defaults.get(product)
-        if default and default in self.profiles:
+        if default and default in self.profiles and self.profiles[default].product == product:
             return self.profiles[default]
         candidates = [p for p in self.profiles.values() if p.product == product]
         if len(candidates) == 1:
@@ -134,6 +136,8 @@ def load(path: str | None = None) -> Config:
             raw = fh.read()
     except FileNotFoundError:
         return Config()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
         data = tomllib.loads(raw.decode())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -141,6 +145,8 @@ def load(path: str | None = None) -> Config:
     profiles_raw = data.get("profiles", {})
     if not isinstance(profiles_raw, dict):
         raise ConfigError(f"{path}: [profiles] must be a table")
+    if not isinstance(data.get("defaults", {}), dict):
+        raise ConfigError(f"{path}: [defaults] must be a table")
     config = Config(
         profiles={name: Profile.from_toml(name, body) for name, body in profiles_raw.items()},
         defaults={k: v for k, v in data.get("defaults", {}).items() if isinstance(v, str)},
@@ -188,6 +194,8 @@ def validate_name(name: str, flag: str = "NAME") -> str:
 def validate_url(url: str, flag: str = "--url") -> str:
     from urllib.parse import urlsplit
 
+    if any(c.isspace() for c in url):
+        raise UsageError(f"invalid {flag} {url!r}: no spaces allowed")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"invalid {flag} {url!r}: expected http(s)://HOST[:PORT][/PATH]")
