@@ -71,6 +71,10 @@ class PartialFailure(GwctlError):
     """Some items of a bulk operation failed."""
 
 
+class Cancelled(GwctlError):
+    """The user answered no at a confirmation prompt."""
+
+
 class SecretStorageError(GwctlError):
     """A secret could not be stored or read back."""
 

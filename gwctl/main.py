@@ -9,6 +9,7 @@ import sys
 # lazily: `gwctl --version` must not pay for importing anything.
 EXIT_CODES: tuple[tuple[str, int], ...] = (
     ("PartialFailure", 10),
+    ("Cancelled", 130),
     ("UsageError", 2),
     ("NotFoundError", 3),
     ("AuthError", 4),

@@ -93,7 +93,9 @@ def confirm(question: str, yes: bool) -> None:
     import click
 
     if not click.confirm(question, default=False, err=True):
-        raise click.Abort()
+        from gwctl.errors import Cancelled
+
+        raise Cancelled("cancelled; nothing was changed")
 
 
 def ItemResult(item_id: str, ok: bool, error: str | None = None, exit_code: int | None = None) -> dict[str, Any]:

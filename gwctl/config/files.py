@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from typing import Any, Iterator
 
@@ -59,6 +58,8 @@ def read_json(path: str | os.PathLike) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     try:
+        import json
+
         data = json.loads(raw) if raw.strip() else {}
     except ValueError as exc:
         raise ConfigError(f"{path} is not valid JSON: {exc}") from None
@@ -72,5 +73,7 @@ def update_json(path: str | os.PathLike, change) -> dict[str, Any]:
     with locked(path):
         data = read_json(path)
         change(data)
+        import json
+
         write_private(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
         return data

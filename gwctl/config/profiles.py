@@ -8,7 +8,6 @@ import os
 from typing import Any
 
 from gwctl.config import paths
-from gwctl.config.files import locked, write_private
 from gwctl.errors import ConfigError, NotFoundError, UsageError
 from gwctl.products import PRODUCTS, SG_REGION_URLS
 
@@ -158,6 +157,8 @@ def save(config: Config, path: str | None = None) -> None:
     import tomli_w
 
     path = path or paths.config_file()
+    from gwctl.config.files import write_private
+
     write_private(path, tomli_w.dumps(config.to_toml()))
 
 
@@ -166,6 +167,8 @@ class Edit:
 
     def __init__(self, path: str | None = None) -> None:
         self.path = path or paths.config_file()
+        from gwctl.config.files import locked
+
         self._lock = locked(self.path)
 
     def __enter__(self) -> Config:

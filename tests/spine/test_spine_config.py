@@ -150,7 +150,7 @@ def test_held_lock_times_out_cleanly(gw, config_file, monkeypatch):
     from filelock import FileLock
 
     real_locked = files.locked
-    monkeypatch.setattr(profiles, "locked", lambda path, timeout=10.0: real_locked(path, timeout=0.2))
+    monkeypatch.setattr(files, "locked", lambda path, timeout=10.0: real_locked(path, timeout=0.2))
     os.makedirs(os.path.dirname(config_file), exist_ok=True)
     holder = FileLock(config_file + ".lock")
     result_box = {}
