@@ -1,0 +1,105 @@
+"""`gwctl pomerium`: the Pomerium Zero console API, one lazily imported module per resource.
+
+`--org ORG_ID` and `--cluster CLUSTER_ID` work on every command (and after
+`pomerium`): they override the profile's defaults for that one run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from gwctl.cli.lazy import LazyGroup
+from gwctl.products import PRODUCTS
+
+SCOPE_KEY = "gwctl.pomerium.scope"
+SCOPE_OPTIONS = {"--org": ("org", "Organization ID for this command (overrides the profile's org)."),
+                 "--cluster": ("cluster", "Cluster ID for this command (overrides the profile's cluster).")}
+
+
+def _remember(name: str):
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value not in (None, ""):
+            ctx.meta.setdefault(SCOPE_KEY, {})[name] = value
+        return value
+
+    return callback
+
+
+def scope_params() -> list[click.Option]:
+    return [click.Option([flag], metavar=name.upper() + "_ID", expose_value=False, callback=_remember(name), help=text)
+            for flag, (name, text) in SCOPE_OPTIONS.items()]
+
+
+def _apply_scope(callback):
+    def run(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        scope = ctx.meta.get(SCOPE_KEY)
+        if scope:
+            from gwctl.cli.context import get_app
+
+            get_app(ctx).overrides.update(scope)
+        return callback(*args, **kwargs)
+
+    run._gwctl_scoped = True  # type: ignore[attr-defined]
+    run.__doc__ = callback.__doc__
+    return run
+
+
+def attach_scope(command: click.Command) -> click.Command:
+    """Give every leaf `--org`/`--cluster` and make its callback apply them before it runs."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            attach_scope(sub)
+        return command
+    existing = {opt for p in command.params for opt in getattr(p, "opts", [])}
+    for param in scope_params():
+        if not existing.intersection(param.opts):
+            command.params.append(param)
+    if command.callback is not None and not getattr(command.callback, "_gwctl_scoped", False):
+        command.callback = _apply_scope(command.callback)
+    return command
+
+
+class PomeriumGroup(LazyGroup):
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        return attach_scope(command) if command is not None else None
+
+
+def _entry(module: str, help_: str) -> tuple[str, str]:
+    return (f"gwctl.cli.pomerium.{module}:app", help_)
+
+
+ENTRIES = {
+    "organizations": _entry("organizations", "Organizations you belong to: list, get, create, update, delete."),
+    "users": _entry("users", "Users of the organization, API users and their refresh tokens."),
+    "invitations": _entry("invitations", "Invitations to the organization, and the ones you received."),
+    "clusters": _entry("clusters", "Clusters: CRUD, replicas, health checks, cluster token rotation."),
+    "settings": _entry("settings", "Cluster settings: get, update, JSON Patch."),
+    "namespaces": _entry("namespaces", "Namespaces of the organization."),
+    "routes": _entry("routes", "Routes: list, get, create, update, delete, matching certificates."),
+    "policies": _entry("policies", "Policies (PPL): list, get, create, update, delete."),
+    "key-pairs": _entry("key_pairs", "Certificates and keys: list, get, create, update, delete."),
+    "changesets": _entry("changesets", "Configuration changesets: list, compare, apply."),
+    "service-accounts": _entry("service_accounts", "Cluster service accounts and their tokens."),
+    "custom-domains": _entry("custom_domains", "Custom domains of a cluster: list, add, delete."),
+    "activity-logs": _entry("activity_logs", "The organization's activity log."),
+    "quotas": _entry("quotas", "Show the organization's resource counts and limits."),
+    "metrics": _entry("metrics", "Cluster metrics: time series and sums over a time range."),
+    "templates": _entry("templates", "Default templates for routes, policies and settings."),
+    "billing": _entry("billing", "Subscription and billing sessions."),
+    "onboarding": _entry("onboarding", "Start and configure onboarding of a new organization."),
+    "idp": _entry("idp", "Check identity provider settings."),
+    "api": ("gwctl.cli.common:api_app", "Send a raw request with the profile's auth (the escape hatch).", "pomerium"),
+    "operations": ("gwctl.cli.common:operations_app", "List every API operation and the command that performs it.",
+                   "pomerium"),
+}
+
+app = PomeriumGroup(
+    name="pomerium",
+    help=PRODUCTS["pomerium"].help + "\n\n--org and --cluster override the profile's defaults on any command.",
+    entries=ENTRIES,
+    params=scope_params(),
+)

@@ -1,0 +1,96 @@
+"""`gwctl pomerium changesets`: configuration changesets (list, compare, apply)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, LimitOpt
+from gwctl.cli.pomerium._common import (
+    FilterOpt, OrderByOpt, check_choice, client, filter_param, order_param, resource_app,
+)
+from gwctl.cli.render import Column, emit
+from gwctl.cli.util import limit_of
+
+app = resource_app("changesets", "Configuration changesets: list, compare, apply.")
+
+CHANGESET_COLUMNS = (
+    Column("id", "id"),
+    Column("status", "status"),
+    Column("namespace", "namespaceId"),
+    Column("created", "createdAt"),
+    Column("updated", "updatedAt", default=False),
+    Column("failure", "failureMessage"),
+)
+COMPARE_COLUMNS = (
+    Column("changeset", "changeset"),
+    Column("activity", "activityType"),
+    Column("entity-type", "entity.type"),
+    Column("entity-id", "entity.id"),
+    Column("name", "entity.data.name"),
+    Column("user", "user.email"),
+    Column("at", "createdAt"),
+)
+
+
+@app.command("list")
+def list_changesets(
+    status: Annotated[Optional[str], typer.Option("--status", metavar="STATUS", help="pending, applying, applied, failed, current or rejected.")] = None,
+    all_clusters: Annotated[bool, typer.Option("--all-clusters", help="Do not restrict to the profile's cluster.")] = False,
+    order_by: OrderByOpt = None,
+    filter_: FilterOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
+    all_: AllOpt = False,
+) -> None:
+    """List changesets, paging with offset/limit (GET /organizations/{org}/changesets).
+
+    Restricted to the cluster (--cluster or the profile's) when there is one.
+    Example: gwctl pomerium changesets list --status pending
+    """
+    from gwctl.api.pomerium import CHANGESET_STATUSES
+
+    check_choice(status, CHANGESET_STATUSES, "--status")
+    order = order_param(order_by, "changesets")
+    filt = filter_param(filter_, "changesets")
+    c = client()
+    cluster = None if all_clusters or not c.has_cluster else c.cluster_id()
+    emit(c.list_changesets(status=status, cluster=cluster, order_by=order, filter_=filt,
+                           limit=limit_of(limit, all_)), CHANGESET_COLUMNS)
+
+
+@app.command("compare")
+def compare_changesets(
+    first: Annotated[Optional[str], typer.Option("--first", metavar="CHANGESET_ID", help="Start after this changeset (default: the beginning).")] = None,
+    second: Annotated[Optional[str], typer.Option("--second", metavar="CHANGESET_ID", help="End at this changeset (default: the latest).")] = None,
+) -> None:
+    """Show the changes between two changesets of the cluster (GET .../changesets/compare).
+
+    Table output lists the activity entries; JSON is the API's answer.
+    Example: gwctl pomerium changesets compare --first CS1 --second CS2
+    """
+    from gwctl.cli.context import get_app
+
+    c = client()
+    result = c.compare_changesets(c.cluster_id(), first, second)
+    app_ctx = get_app()
+    if app_ctx.machine_output or app_ctx.opts.query:
+        emit(result)
+        return
+    rows = []
+    end = (result.get("endChangeset") or {}).get("id", "")
+    start = (result.get("startChangeset") or {}).get("id")
+    app_ctx.err(f"changes {'after ' + start if start else 'from the beginning'} up to {end}")
+    for group in result.get("entities") or []:
+        for entry in group or []:
+            rows.append({**entry, "changeset": (entry.get("applied") or {}).get("changesetId", "")})
+    emit(rows, COMPARE_COLUMNS)
+
+
+@app.command("apply")
+def apply_changeset(changeset_id: Annotated[str, typer.Argument(metavar="CHANGESET_ID", help="Changeset ID.")]) -> None:
+    """Apply a changeset to its cluster (POST .../changesets/{changesetId}/apply).
+
+    Example: gwctl pomerium changesets apply CHANGESET_ID
+    """
+    emit(client().apply_changeset(changeset_id), CHANGESET_COLUMNS)

@@ -1,0 +1,168 @@
+"""`gwctl pomerium routes`: routes of a namespace (from -> to, with policies)."""
+
+from __future__ import annotations
+
+from typing import Annotated, List, Optional
+
+import typer
+
+from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, FromFileOpt, IdsArg, LimitOpt, YesOpt
+from gwctl.cli.pomerium._common import (
+    DescendantsOpt, FilterOpt, NamespaceOpt, OrderByOpt, body_from, client, delete_many, filter_param, names,
+    namespace_for_write, order_param, resolve_namespace, resource_app, validate,
+)
+from gwctl.cli.render import Column, emit
+from gwctl.cli.util import limit_of
+from gwctl.errors import UsageError
+
+app = resource_app("routes", "Routes: list, get, create, update, delete, matching certificates.")
+
+ROUTE_COLUMNS = (
+    Column("id", "id"),
+    Column("name", "name"),
+    Column("from", "from"),
+    Column("to", "to"),
+    Column("policies", lambda r: names(r.get("policies"))),
+    Column("enforced", lambda r: names(r.get("enforcedPolicies")), header="ENFORCED_POLICIES", default=False),
+    Column("namespace", "namespaceId"),
+    Column("updated", "updatedAt"),
+)
+CERT_COLUMNS = (
+    Column("id", "id"),
+    Column("name", "name"),
+    Column("status", "status"),
+    Column("subject", lambda k: ((k.get("certificateInfo") or [{}])[0].get("subject") or {}).get("commonName")),
+    Column("not-after", lambda k: (k.get("certificateInfo") or [{}])[0].get("notAfter")),
+    Column("has-key", "hasKey"),
+)
+FLAGS = {"name": "--name", "from": "--from", "to": "--to", "policyIds": "--policy", "namespaceId": "--namespace",
+         "description": "--description"}
+PLACEHOLDER_NS = "namespace-of-the-cluster"
+
+NameOpt = Annotated[Optional[str], typer.Option("--name", help="Route name (1-128 characters).")]
+FromUrlOpt = Annotated[Optional[str], typer.Option("--from", metavar="URL", help="External URL, e.g. https://app.example.com.")]
+ToOpt = Annotated[Optional[List[str]], typer.Option("--to", metavar="URL", help="Upstream URL (repeatable).")]
+PolicyOpt = Annotated[Optional[List[str]], typer.Option("--policy", metavar="POLICY_ID", help="Policy ID to assign (repeatable; replaces the list on update).")]
+DescriptionOpt = Annotated[Optional[str], typer.Option("--description", help="Description shown in the console.")]
+
+
+def _flags(name, from_, to, policy, namespace, description) -> dict:
+    return {"name": name, "from": from_, "to": list(to) if to else None,
+            "policyIds": list(policy) if policy is not None and policy != [] else None,
+            "namespaceId": namespace, "description": description}
+
+
+@app.command("list")
+def list_routes(
+    namespace: NamespaceOpt = None,
+    include_descendants: DescendantsOpt = None,
+    order_by: OrderByOpt = None,
+    filter_: FilterOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
+    all_: AllOpt = False,
+) -> None:
+    """List routes of a namespace, paging with offset/limit (GET /organizations/{org}/routes).
+
+    Example: gwctl pomerium routes list --order-by -updatedAt --limit 10
+    """
+    order = order_param(order_by, "routes")
+    filt = filter_param(filter_, "routes")
+    ns, descendants = resolve_namespace(namespace, include_descendants)
+    emit(client().list_routes(ns, include_descendants=descendants, order_by=order, filter_=filt,
+                              limit=limit_of(limit, all_)), ROUTE_COLUMNS)
+
+
+@app.command("get")
+def get_route(route_id: Annotated[str, typer.Argument(metavar="ROUTE_ID", help="Route ID.")]) -> None:
+    """Show one route (GET /organizations/{org}/routes/{routeId}).
+
+    Example: gwctl pomerium routes get ROUTE_ID -o yaml
+    """
+    emit(client().get_route(route_id), ROUTE_COLUMNS)
+
+
+@app.command("create")
+def create_route(
+    name: NameOpt = None,
+    from_: FromUrlOpt = None,
+    to: ToOpt = None,
+    policy: PolicyOpt = None,
+    namespace: NamespaceOpt = None,
+    description: DescriptionOpt = None,
+    from_file: FromFileOpt = None,
+) -> None:
+    """Create a route (POST /organizations/{org}/routes); the body is checked before sending.
+
+    Without --namespace (or namespaceId in the file) the route goes to the cluster's namespace.
+    Example: gwctl pomerium routes create --name grafana --from https://grafana.example.com --to http://grafana:3000 --policy POLICY_ID
+    """
+    from gwctl.api.pomerium.models import ROUTE_COMPUTED, RouteWrite
+
+    flags = _flags(name, from_, to, policy, namespace, description)
+    body = body_from(RouteWrite, from_file, flags, flag_names=FLAGS, strip=ROUTE_COMPUTED,
+                     placeholders={"namespaceId": PLACEHOLDER_NS})
+    body["namespaceId"] = namespace_for_write(body.get("namespaceId"))
+    emit(client().create_route(complete(body)), ROUTE_COLUMNS)
+
+
+def complete(body: dict) -> dict:
+    """Send the route booleans and policyIds the spec marks required even when not given."""
+    from gwctl.api.pomerium.models import RouteWrite
+
+    for field, info in RouteWrite.model_fields.items():
+        if info.annotation is bool:
+            body.setdefault(info.alias or field, False)
+    body.setdefault("policyIds", [])
+    return body
+
+
+@app.command("update")
+def update_route(
+    route_id: Annotated[str, typer.Argument(metavar="ROUTE_ID", help="Route ID.")],
+    name: NameOpt = None,
+    from_: FromUrlOpt = None,
+    to: ToOpt = None,
+    policy: PolicyOpt = None,
+    namespace: NamespaceOpt = None,
+    description: DescriptionOpt = None,
+    from_file: FromFileOpt = None,
+) -> None:
+    """Replace a route (PUT .../routes/{routeId}): --from-file is the full body; flags alone
+    change those fields of the current route (read first).
+
+    Example: gwctl pomerium routes update ROUTE_ID --to http://grafana-v2:3000
+    """
+    from gwctl.api.pomerium.models import ROUTE_COMPUTED, RouteWrite
+
+    flags = _flags(name, from_, to, policy, namespace, description)
+    if from_file is not None:
+        body = body_from(RouteWrite, from_file, flags, flag_names=FLAGS, strip=ROUTE_COMPUTED)
+    else:
+        given = {k: v for k, v in flags.items() if v is not None}
+        if not given:
+            raise UsageError("nothing to update: give --from-file or at least one of --name, --from, --to, "
+                             "--policy, --namespace, --description")
+        # The flags are checked on their own first, so a bad one is refused before the GET.
+        sample = {"namespaceId": "x", "name": "x", "from": "https://x.example", "to": ["http://x"]}
+        validate(RouteWrite, {**sample, **given}, "options", FLAGS, set(given))
+        current = {k: v for k, v in client().get_route(route_id).items() if k not in ROUTE_COMPUTED}
+        body = validate(RouteWrite, {**current, **given}, "options", FLAGS, set(given))
+    emit(client().update_route(route_id, complete(body)), ROUTE_COLUMNS)
+
+
+@app.command("delete")
+def delete_routes(ids: IdsArg, yes: YesOpt = False, concurrency: ConcurrencyOpt = 4) -> None:
+    """Delete routes (DELETE .../routes/{routeId}); several IDs or - for stdin.
+
+    Example: gwctl pomerium routes delete ROUTE_ID --yes
+    """
+    delete_many(ids, yes, concurrency, "route", client().delete_route)
+
+
+@app.command("certificates")
+def route_certificates(route_id: Annotated[str, typer.Argument(metavar="ROUTE_ID", help="Route ID.")]) -> None:
+    """List the key pairs whose certificates match a route (GET .../routes/{routeId}/certificates).
+
+    Example: gwctl pomerium routes certificates ROUTE_ID
+    """
+    emit(client().route_certificates(route_id), CERT_COLUMNS)
