@@ -93,21 +93,24 @@ def attach_global_options(command: click.Command) -> click.Command:
     return command
 
 
-EPILOG = """\b
+EXIT_CODES_HELP = """\b
 Exit codes:
   0 success            1 unexpected error      2 usage error
   3 not found          4 authentication        5 permission denied
   6 rejected (400/409/422)  7 rate limited or timed out
   8 server error (5xx) 9 network or TLS        10 partial failure
   130 interrupted
-\b
-Environment:
-  GWCTL_PROFILE, GWCTL_OUTPUT, GWCTL_CONFIG_DIR, GWCTL_STATE_DIR,
-  GWCTL_CACHE_DIR, GWCTL_FORCE_TTY, NO_COLOR; secrets for unattended use:
-  GWCTL_OPA_KEY_ID, GWCTL_OPA_KEY_SECRET, GWCTL_POMERIUM_TOKEN,
-  GWCTL_API7_API_KEY (or GWCTL_API7_USERNAME/GWCTL_API7_PASSWORD),
-  GWCTL_IBM_API_KEY, GWCTL_VAULT_TOKEN.
 """
+
+
+def epilog() -> str:
+    """Exit codes and environment, with every product's secret variable."""
+    import textwrap
+
+    secrets = ", ".join(s.env for spec in PRODUCTS.values() for s in spec.secrets)
+    env = ("GWCTL_PROFILE, GWCTL_OUTPUT, GWCTL_CONFIG_DIR, GWCTL_STATE_DIR, GWCTL_CACHE_DIR, "
+           f"GWCTL_FORCE_TTY, GWCTL_KEYRING_TIMEOUT, NO_COLOR; secrets for unattended use: {secrets}.")
+    return EXIT_CODES_HELP + "\b\nEnvironment:\n" + textwrap.fill(env, 76, initial_indent="  ", subsequent_indent="  ") + "\n"
 
 
 def build_root() -> LazyGroup:
@@ -124,7 +127,7 @@ def build_root() -> LazyGroup:
         params=params,
         help="Administer access and API gateways: Okta PA, Pomerium Zero, API7, IBM Secure Gateway, Vault Gatekeeper.\n\n"
         "Usage: gwctl [OPTIONS] PRODUCT RESOURCE VERB [ARGS]. Global options also work after the command.",
-        epilog=EPILOG,
+        epilog=epilog(),
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
 
