@@ -3,7 +3,7 @@
 Skipped unless GWCTL_REAL_KEYRING=1; `.ci/run` runs it under dbus-run-session with an
 unlocked gnome-keyring:
 
-    GWCTL_REAL_KEYRING=1 dbus-run-session -- sh -c \\
+    GWCTL_REAL_KEYRING=1 XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- sh -c \\
       'echo -n pw | gnome-keyring-daemon --unlock --components=secrets; python -m pytest -q -m keyring tests/test_keyring_real.py'
 """
 
