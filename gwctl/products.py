@@ -97,6 +97,7 @@ PRODUCTS: dict[str, ProductSpec] = {
             SecretSpec("api_key", "GWCTL_API7_API_KEY", "API token (X-API-KEY)"),
             SecretSpec("username", "GWCTL_API7_USERNAME", "Dashboard username", hidden=False),
             SecretSpec("password", "GWCTL_API7_PASSWORD", "Dashboard password"),
+            SecretSpec("session", "GWCTL_API7_SESSION", "Dashboard session cookie (gwctl api7 login)"),
         ),
         secret_sets=(("api_key",), ("username", "password")),
     ),

@@ -20,9 +20,9 @@ Version drift (§1.4, §4): `version="3.2.11.5"` (default) serves tokens at
 /api/{services,routes}/template, while /apisix/admin/{services,routes} list the published
 objects of a gateway group.
 
-The administration side (users, roles, login options, alerts, audit logs, settings,
-custom plugins, API products) is issue 8: only what this side needs (users for permitted
-users, /api/login-free Basic auth) is here.
+The administration side (identity, RBAC, audit logs, users, roles, login options, alerts,
+settings, SCIM, custom plugins, API products, Prometheus proxy, SSO and data-plane
+endpoints) lives in api7_admin.py (`Api7AdminMixin`).
 """
 
 from __future__ import annotations
@@ -35,8 +35,13 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from . import api7_spec
+from .api7_admin import (  # noqa: F401 - re-exported for tests
+    ALERT_POLICY_5XX, API_PRODUCT_PETS, CUSTOM_PLUGIN_HELLO, LOGIN_OPTION_BUILTIN, LOGIN_OPTION_LDAP, LOGIN_OPTION_OIDC,
+    LOGIN_OPTION_SAML, ROLE_GG_OPERATOR, ROLE_SUPER, ROLE_VIEWER, WEBHOOK_SLACK, WEBHOOK_SPARE, Api7AdminMixin,
+)
 from .base import Emulator, random_id, route
 
+PROMETHEUS_PREFIX = "/api/control_plane/prometheus"
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 500
 
@@ -90,7 +95,7 @@ def public(obj: dict) -> dict:
     return {k: copy.deepcopy(v) for k, v in obj.items() if not k.startswith("_")}
 
 
-class Api7Emulator(Emulator):
+class Api7Emulator(Api7AdminMixin, Emulator):
     product = "api7"
 
     def __init__(self, *, version: str = "3.2.11.5", **kwargs: Any) -> None:
@@ -123,11 +128,11 @@ class Api7Emulator(Emulator):
         self.registries: dict[str, dict] = {}
         self.instances: dict[str, dict] = {}
         self.tokens: dict[str, dict] = {}  # id -> {..., "_secret"}
-        self.users: dict[str, dict] = {}
         self.license: dict = {}
         self.instance_tokens: list[dict] = []
         self.dp_certificates: list[dict] = []
         self._tick = 0
+        self.clear_admin_state()
 
     def now(self) -> int:
         # Strictly increasing so "updated_at desc" orders deterministically.
@@ -136,12 +141,7 @@ class Api7Emulator(Emulator):
 
     def seed(self) -> None:
         t = int(self.clock()) - 86400
-        self.users[USER_ADMIN] = {"id": USER_ADMIN, "username": ADMIN_USER, "first_name": "Sandbox", "last_name": "Admin",
-                                  "roles": [{"id": "super_admin_id", "name": "Super Admin"}], "created_at": t,
-                                  "updated_at": t, "_password": ADMIN_PASSWORD}
-        self.users[USER_OPS] = {"id": USER_OPS, "username": "ops", "first_name": "Ops", "last_name": "Team",
-                                "roles": [{"id": "viewer_id", "name": "Viewer"}], "created_at": t, "updated_at": t,
-                                "_password": "ops-password"}
+        self.seed_admin(t)
         for token_id, name, secret in ((TOKEN_SANDBOX, "sandbox", SANDBOX_API_KEY), (TOKEN_CI, "ci-deploy", CI_API_KEY)):
             self.tokens[token_id] = {"id": token_id, "name": name, "created_at": t, "updated_at": t, "expires_at": 0,
                                      "user_id": USER_ADMIN, "user_name": ADMIN_USER, "last_used_at": 0,
@@ -237,6 +237,24 @@ class Api7Emulator(Emulator):
             "runtime_file": json.dumps({"status": 0}),
             "secret_file": json.dumps({"uri": "https://vault-dev.example.com:8200", "prefix": "kv/dev",
                                        "token": "hvs.sandbox-dev-token"}),
+            "plugin_file": ('local _M = {version = 0.1, priority = 900, name = "sandbox-echo"}\n'
+                            "function _M.access(conf, ctx) end\nreturn _M\n"),
+            "login_option_file": json.dumps({
+                "name": "keycloak", "provider_type": "oidc",
+                "oidc_config": {"client_id": "api7", "client_secret": "keycloak-client-s3cret",
+                                "issuer": "https://keycloak.example.com/realms/ops", "request_scopes": ["openid"],
+                                "root_url": "https://dashboard.example.com:7443"}}),
+            "ldap_option_file": json.dumps({
+                "name": "corp-ldap", "provider_type": "ldap",
+                "ldap_config": {"host": "ldap2.example.com", "port": "636", "base_dn": "dc=example,dc=com",
+                                "bind_dn": "cn=api7,dc=example,dc=com", "bind_password": "ldap-bind-s3cret-2",
+                                "identifier": "uid"}}),
+            "triggers_file": json.dumps({"trigger_logical_operator": "Any", "trigger_conditions": [
+                {"event": "gateway_instance_offline", "operator": "larger_equal", "value": 1, "value_unit": "minute"}]}),
+            "template_file": '{"text": "{{ .AlertPolicyName }} fired"}',
+            "heartbeat_file": json.dumps({"instance_id": "inst-0001", "hostname": "gw-1.example.internal",
+                                          "ip": "10.0.1.1", "version": "3.2.11.5", "ports": [9080, 9443],
+                                          "conf_server_revision": "42", "cores": 2}),
         }
         values = {}
         for key, text in files.items():
@@ -250,10 +268,24 @@ class Api7Emulator(Emulator):
             "service_version_id": SV_HTTPBIN_1, "route_version_id": RV_IP_1, "version": "1.0.0",
             "registry_id": REGISTRY_NACOS, "k8s_registry_id": REGISTRY_K8S, "token_id": TOKEN_CI,
             "nacos_namespace": "public", "nacos_group": "DEFAULT_GROUP", "nacos_service": "orders",
+            "user_id": USER_OPS, "role_id": ROLE_GG_OPERATOR, "login_option_id": LOGIN_OPTION_LDAP,
+            "oidc_option_id": LOGIN_OPTION_OIDC, "saml_option_id": LOGIN_OPTION_SAML, "ldap_option_id": LOGIN_OPTION_LDAP,
+            "alert_policy_id": ALERT_POLICY_5XX, "webhook_template_id": WEBHOOK_SLACK, "spare_template_id": WEBHOOK_SPARE,
+            "custom_plugin_id": CUSTOM_PLUGIN_HELLO, "api_product_id": API_PRODUCT_PETS,
+            # passwords read by --password-stdin examples: line 1 is the admin's (login, change-password old)
+            "_stdin": f"{ADMIN_PASSWORD}\nN3w-Sandbox-Passw0rd\n",
         })
         return values
 
     # -- framework hooks -----------------------------------------------------------------
+
+    def __call__(self, environ: dict, start_response):
+        # The spec's {prometheus_path} is one path segment, so gwctl sends api%2Fv1%2Fquery; the WSGI
+        # server has decoded it already: route (and log) the path as it was sent.
+        raw = (environ.get("RAW_URI") or environ.get("REQUEST_URI") or "").split("?", 1)[0]
+        if raw.startswith(PROMETHEUS_PREFIX + "/") and "%2F" in raw.upper():
+            environ = {**environ, "PATH_INFO": raw}
+        return super().__call__(environ, start_response)
 
     def error(self, status: int, message: str) -> Response:
         return self.json({"error_msg": message}, status)
@@ -263,28 +295,15 @@ class Api7Emulator(Emulator):
 
     def _dispatch(self, request: Request) -> Response:
         with self._lock:
-            if not self._authenticated(request):
-                return self.error(401, "unauthorized: invalid or missing X-API-KEY or Basic credentials")
-            problem = self._spec_problem(request)
-            if problem:
-                return self.error(400, problem)
-        return super()._dispatch(request)
-
-    def _authenticated(self, request: Request) -> bool:
-        key = request.headers.get("X-API-KEY")
-        if key:
-            now = int(self.clock())
-            for token in self.tokens.values():
-                if token["_secret"] == key:
-                    if token["expires_at"] and token["expires_at"] <= now:
-                        return False
-                    token["last_used_at"] = now
-                    return True
-            return False
-        auth = request.authorization
-        if auth and auth.type == "basic":
-            return any(u["username"] == auth.username and u["_password"] == auth.password for u in self.users.values())
-        return False
+            self.caller = self._identify(request)
+            if self.caller is None and not self._open_path(request.path):
+                return self.error(401, "unauthorized: invalid or missing X-API-KEY, Basic credentials or session")
+            response = self._authorize(request)
+            if response is None:
+                problem = self._spec_problem(request)
+                response = self.error(400, problem) if problem else super()._dispatch(request)
+            self._audit(request, response)
+            return response
 
     def _spec_problem(self, request: Request) -> str | None:
         path = request.path
@@ -1306,11 +1325,18 @@ class Api7Emulator(Emulator):
         if modern != (self.family == "3.2.14"):
             self.abort(404, "404 page not found")
 
+    def _visible_tokens(self) -> dict[str, dict]:
+        """Super admins see every token; other users only their own."""
+        user = self.caller["user"] if self.caller else None
+        if user is None or self.granted(user, "user:write", None):
+            return self.tokens
+        return {k: v for k, v in self.tokens.items() if v["user_id"] == user["id"]}
+
     @route("/api/settings/tokens")
     @route("/api/tokens")
     def list_tokens(self, request):
         self._tokens_gate(request)
-        return self.page(request, list(self.tokens.values()), order_default="created_at")
+        return self.page(request, list(self._visible_tokens().values()), order_default="created_at")
 
     @route("/api/settings/tokens", "POST")
     @route("/api/tokens", "POST")
@@ -1322,8 +1348,9 @@ class Api7Emulator(Emulator):
         tid = _uuid()
         t = self.now()
         secret = random_id(40, "a7ee-")
+        owner = self.caller["user"]
         self.tokens[tid] = {"id": tid, "name": body["name"], "created_at": t, "updated_at": t,
-                            "expires_at": body["expires_at"], "user_id": USER_ADMIN, "user_name": ADMIN_USER,
+                            "expires_at": body["expires_at"], "user_id": owner["id"], "user_name": owner["username"],
                             "last_used_at": 0, "_secret": secret}
         return self.value({**public(self.tokens[tid]), "token": secret})
 
@@ -1331,13 +1358,13 @@ class Api7Emulator(Emulator):
     @route("/api/tokens/<tid>")
     def get_token(self, request, tid):
         self._tokens_gate(request)
-        return self.value(self.find(self.tokens, tid, "token"))
+        return self.value(self.find(self._visible_tokens(), tid, "token"))
 
     @route("/api/settings/tokens/<tid>", "PUT")
     @route("/api/tokens/<tid>", "PUT")
     def put_token(self, request, tid):
         self._tokens_gate(request)
-        token = self.find(self.tokens, tid, "token")
+        token = self.find(self._visible_tokens(), tid, "token")
         token.update(name=self.body(request)["name"], updated_at=self.now())
         return self.value(token)
 
@@ -1345,7 +1372,7 @@ class Api7Emulator(Emulator):
     @route("/api/tokens/<tid>", "DELETE")
     def delete_token(self, request, tid):
         self._tokens_gate(request)
-        self.find(self.tokens, tid, "token")
+        self.find(self._visible_tokens(), tid, "token")
         del self.tokens[tid]
         return self.value({})
 
@@ -1353,7 +1380,7 @@ class Api7Emulator(Emulator):
     @route("/api/tokens/<tid>/regenerate", "PUT")
     def regenerate_token(self, request, tid):
         self._tokens_gate(request)
-        token = self.find(self.tokens, tid, "token")
+        token = self.find(self._visible_tokens(), tid, "token")
         token.update(_secret=random_id(40, "a7ee-"), expires_at=self.body(request)["expires_at"],
                      updated_at=self.now())
         return self.value({**public(token), "token": token["_secret"]})

@@ -219,8 +219,16 @@ def test_gateway_group_override_and_name_cache(sandbox):
     assert by_id.code == 0 and len(box.emulator.calls("GET", "/api/gateway_groups")) == 2
 
 
-def test_auth_login_verifies(sandbox, gw):
+def test_auth_login_verifies(sandbox, gw, keyring_store):
     box = sandbox("api7")
-    ok = gw("auth", "login", "-p", box.profile, stdin="")
-    assert ok.code in (0, 2)  # stored from env or asks; either way no traceback
-    assert "Traceback" not in ok.err
+    no_tty = gw("auth", "login", "-p", box.profile, stdin="")
+    assert no_tty.code == 2 and no_tty.out == ""
+    assert no_tty.err == "error: no terminal to prompt on: pass the secrets with --stdin\n"
+    wrong = gw("auth", "login", "-p", box.profile, "--stdin", stdin="api_key=a7ee-not-a-real-key\n")
+    assert wrong.code == 4 and wrong.out == ""
+    assert wrong.err.startswith("error: GET /api/gateway_groups: 401 UNAUTHORIZED: ")
+    assert "a7ee-not-a-real-key" not in wrong.err and keyring_store == {}
+    ok = gw("auth", "login", "-p", box.profile, "--stdin", stdin=f"api_key={CI_API_KEY}\n")
+    assert ok.code == 0 and ok.out == ""
+    assert ok.err == "verified and stored credentials for profile sandbox-api7 in keyring service 'gwctl'\n"
+    assert keyring_store == {("gwctl", "sandbox-api7:api_key"): CI_API_KEY}

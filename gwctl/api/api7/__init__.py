@@ -1,6 +1,7 @@
 """API7 Enterprise Admin API 3.2.x client (shared/api/api7-enterprise.md).
 
-Auth: an API token in `X-API-KEY`, else Basic auth of a dashboard user. Bodies are the
+Auth: an API token in `X-API-KEY`, else Basic auth of a dashboard user, else the session
+cookie stored by `gwctl api7 login` (`session_login`/`session_logout`). Bodies are the
 `{"value", "key", "warning_msg"}` envelope (methods here return `value`; warnings are
 kept in `client.warnings`) or `{"list", "total"}` (paged with page/page_size).
 Errors are `{"error_msg": ...}`.
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import httpx
 
@@ -70,6 +71,28 @@ class paths:
     variables = "/apisix/admin/variables"
     instances = "/api/instances"
     service_versions = "/api/service_versions"
+    # administration side (issue 8)
+    users = "/api/users"
+    roles = "/api/roles"
+    login_options = "/api/login_options"
+    alert_policies = "/api/alert/policies"
+    webhook_templates = "/api/alert/webhook_templates"
+    audit_logs = "/api/audit_logs"
+    custom_plugins = "/api/custom_plugins"
+    api_products = "/api/api_products"
+    system_settings = "/api/system_settings"
+    prometheus = "/api/control_plane/prometheus"
+    # No source gave these paths (research §2 *not found*): the most likely ones, overridable with --path.
+    guessed = {
+        "plugin_catalog": "/api/plugins/catalog",
+        "plugin_usage": "/api/plugins/{name}/usage",
+        "rbac_label_impact": "/api/rbac/label_impact",
+        "api_product_delete": "/api/api_products/{id}",
+        "developer_api_products": "/api/developer/api_products",
+        "developer_api_product": "/api/developer/api_products/{id}",
+        "system_infos": "/api/system_infos",
+        "custom_plugin_parse": "/api/custom_plugins/parse",
+    }
     tokens = {"3.2.11": "/api/settings/tokens", "3.2.14": "/api/tokens"}
     services = {"3.2.11": "/apisix/admin/services", "3.2.14": "/api/services/template"}
     routes = {"3.2.11": "/apisix/admin/routes", "3.2.14": "/api/routes/template"}
@@ -96,6 +119,11 @@ class Api7Client(ProductClient):
             auth = httpx.BasicAuth(creds["username"], creds["password"])
             self.auth_kind = "basic"
             secrets.append(creds["password"])
+        elif conn.secrets.get("session"):
+            cookie = conn.secrets.get("session")
+            auth = HeaderAuth("Cookie", cookie)
+            self.auth_kind = "session"
+            secrets.extend([cookie, cookie.partition("=")[2]])
         else:
             conn.secrets.require("api_key")  # raises an AuthError saying how to supply one
             raise AssertionError("unreachable")
@@ -109,6 +137,8 @@ class Api7Client(ProductClient):
     # -- envelopes ------------------------------------------------------------------------------
 
     def _value(self, body: Any) -> Any:
+        if isinstance(body, dict) and "valve" in body and "value" not in body:  # APIProduct typo in the seed (§3.9)
+            body = {**body, "value": body["valve"]}
         if isinstance(body, dict) and "value" in body:
             if body.get("warning_msg"):
                 self.warnings.append(str(body["warning_msg"]))
@@ -257,6 +287,38 @@ class Api7Client(ProductClient):
     def download(self, path: str, params: dict | None = None) -> bytes:
         return self.http.request("GET", path, params=_clean(params)).content
 
+    def stream(self, path: str, params: dict | None, write: Callable[[bytes], Any],
+               progress: Callable[[int], Any] | None = None) -> int:
+        """GET a file answer chunk by chunk into `write` (flat memory); returns the byte count."""
+        response = self.http.request("GET", path, params=_clean(params), stream=True)
+        total = 0
+        try:
+            for chunk in response.iter_bytes():
+                write(chunk)
+                total += len(chunk)
+                if progress is not None:
+                    progress(total)
+        finally:
+            response.close()
+        return total
+
+    def fetch_secret(self, method: str, path: str, body: Any = None) -> Any:
+        """A call whose answer is a bare secret (e.g. the SCIM token as `value`): the body is read
+        unlogged (stream=True skips -vvv body logging) and the secret is registered before anything
+        else can print it."""
+        response = self.http.request(method, path, json=body, stream=True)
+        try:
+            response.read()
+        finally:
+            response.close()
+        value = self._value(self.http.decode(response))
+        self.learn(value if isinstance(value, str) else None)
+        return value
+
+    def form(self, method: str, path: str, data: dict, params: dict | None = None) -> Any:
+        """A form-encoded request (the Prometheus proxy's POST form)."""
+        return self._value(self.http.decode(self.http.request(method, path, data=data, params=_clean(params))))
+
 
 def _clean(params: dict | None) -> dict | None:
     if not params:
@@ -275,3 +337,53 @@ def connect(conn: Connection) -> Api7Client:
 def verify(client: Api7Client) -> None:
     """Check the credentials: one cheap authenticated call (401 -> AuthError)."""
     client.http.get(paths.gateway_groups, params={"page": 1, "page_size": 1})
+
+
+# -- session login (dashboards without API tokens) ------------------------------------------------------
+
+SESSION_COOKIES = ("api7ee_session", "session")
+
+
+def _anonymous(conn: Connection) -> HttpClient:
+    conn.config.error_parser = parse_error
+    conn.config.secret_headers = (*conn.config.secret_headers, "X-API-KEY", "Cookie", "Set-Cookie")
+    return HttpClient(conn.config, None)
+
+
+def session_login(conn: Connection, username: str, password: str, ldap_option: str | None = None) -> tuple[str, Any]:
+    """POST /api/login (or /api/ldap/{id}/login): returns ("name=value" session cookie, user)."""
+    http = _anonymous(conn)
+    http.redactor.add(password)
+    try:
+        path = f"/api/ldap/{seg(ldap_option)}/login" if ldap_option else "/api/login"
+        response = http.request("POST", path, json={"username": username, "password": password})
+        cookie = None
+        for name, value in response.cookies.items():
+            if name in SESSION_COOKIES or cookie is None:
+                cookie = f"{name}={value}"
+        if cookie is None:
+            from gwctl.errors import AuthError
+
+            raise AuthError("the dashboard answered the login without a session cookie",
+                            hint="use an API token instead (gwctl api7 tokens create)")
+        http.redactor.add(cookie.partition("=")[2])
+        body = http.decode(response)
+        value = body.get("value") if isinstance(body, dict) else body
+        return cookie, value
+    finally:
+        http.close()
+
+
+def session_logout(conn: Connection, cookie: str, path: str = "/api/logout") -> None:
+    """POST /api/logout with the stored session cookie (an expired session is not an error)."""
+    from gwctl.errors import AuthError
+
+    http = _anonymous(conn)
+    http.redactor.add(cookie)
+    http.redactor.add(cookie.partition("=")[2])
+    try:
+        http.request("POST", path, headers={"Cookie": cookie})
+    except AuthError:
+        pass
+    finally:
+        http.close()

@@ -322,3 +322,260 @@ class ImportWrite(ServiceWrite):
 
 class LicenseWrite(Model):
     data: Annotated[str, StringConstraints(min_length=1)]
+
+
+# -- administration side (issue 8) ------------------------------------------------------------------------
+
+ObjectId = Annotated[str, StringConstraints(min_length=1, pattern=ID_PATTERN)]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+PersonName = Annotated[str, StringConstraints(min_length=1, max_length=150)]
+
+
+class InviteWrite(Model):
+    """POST /api/invites."""
+
+    username: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    password: Password
+
+
+class PasswordReset(Model):
+    password: Password
+
+
+class PasswordChange(Model):
+    old_password: Optional[Password] = None
+    new_password: Password
+
+
+class MeUpdate(Model):
+    first_name: PersonName
+    last_name: PersonName
+
+
+class RoleAssignment(Model):
+    role_id: Annotated[str, StringConstraints(min_length=1)]
+    scopes: Optional[list[Annotated[str, StringConstraints(min_length=1)]]] = None
+
+
+class AssignRoles(Model):
+    roles: Annotated[list[RoleAssignment], Field(min_length=1, max_length=32)]
+
+
+class RoleWrite(Model):
+    """POST /api/roles (PUT takes the same fields)."""
+
+    name: Annotated[str, StringConstraints(min_length=1)]
+    desc: Optional[Annotated[str, StringConstraints(max_length=256)]] = None
+    permissions: list[Annotated[str, StringConstraints(min_length=1)]]
+
+
+class LabelImpactItem(Model):
+    id: ObjectId
+    labels: Annotated[dict[str, str], Field(min_length=1)]
+
+
+class LabelImpact(Model):
+    """The RBAC label-impact body is a JSON array; gwctl validates it wrapped as {"items": [...]}."""
+
+    items: Annotated[list[LabelImpactItem], Field(min_length=1)]
+
+
+class OidcConfig(Model):
+    client_id: str
+    client_secret: str
+    issuer: str
+    request_scopes: list[str]
+    ssl_verify: Optional[bool] = None
+    root_url: str
+
+
+class SamlConfig(Model):
+    idp_metadata_url: str
+    sp_root_url: str
+    sign_request: Optional[bool] = None
+    private_key: Optional[str] = None
+    certificate: Optional[str] = None
+    entity_id: Optional[str] = None
+    attributes: Optional[dict[str, str]] = None
+
+
+class LdapConfig(Model):
+    host: str
+    port: str
+    base_dn: str
+    bind_dn: str
+    bind_password: Optional[str] = None
+    identifier: str
+    attributes: Optional[dict[str, str]] = None
+    timeout: Optional[conint(ge=0)] = None
+    use_ssl: Optional[bool] = None
+    ssl_verify: Optional[bool] = None
+    root_ca_cert: Optional[str] = None
+    client_cert: Optional[str] = None
+    client_key: Optional[str] = None
+
+
+class CasConfig(Model):
+    url: str
+    send_service: Optional[bool] = None
+    ssl_verify: Optional[bool] = None
+
+
+ProviderType = Literal["ldap", "oidc", "saml", "cas", "built_in"]
+PROVIDER_CONFIG = {"ldap": "ldap_config", "oidc": "oidc_config", "saml": "saml_config", "cas": "cas_config"}
+
+
+class _LoginOptionFields(Model):
+    logo: Optional[str] = None
+    disable: Optional[bool] = None
+    provider_type: Optional[ProviderType] = None
+    oidc_config: Optional[OidcConfig] = None
+    saml_config: Optional[SamlConfig] = None
+    ldap_config: Optional[LdapConfig] = None
+    cas_config: Optional[CasConfig] = None
+    role_mapping: Optional[list[dict[str, Any]]] = None
+
+
+class LoginOptionWrite(_LoginOptionFields):
+    """POST /api/login_options and PUT /api/login_options/{id}: the provider's config is required."""
+
+    name: Annotated[str, StringConstraints(min_length=1)]
+
+    @model_validator(mode="after")
+    def _config_for_type(self):
+        field = PROVIDER_CONFIG.get(self.provider_type or "")
+        if field and getattr(self, field) is None:
+            raise ValueError(f"{field} is required for provider_type {self.provider_type}")
+        return self
+
+
+class LoginOptionPatch(_LoginOptionFields):
+    name: Optional[Annotated[str, StringConstraints(min_length=1)]] = None
+
+    @model_validator(mode="after")
+    def _not_empty(self):
+        if not self.model_fields_set and not self.model_extra:
+            raise ValueError("the body must set at least one field")
+        return self
+
+
+class SystemSettingsWrite(Model):
+    control_plane_address: Optional[Annotated[list[str], Field(max_length=32)]] = None
+    enable_mtls: Optional[bool] = None
+
+    @model_validator(mode="after")
+    def _checks(self):
+        _unique(self.control_plane_address, "control_plane_address")
+        if not self.model_fields_set and not self.model_extra:
+            raise ValueError("the body must set at least one field")
+        return self
+
+
+class ScimWrite(Model):
+    enable_scim: bool
+
+
+Severity = Literal["high", "medium", "low"]
+PolicyDesc = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class _AlertPolicyFields(Model):
+    desc: Optional[PolicyDesc] = None
+    severity: Optional[Severity] = None
+    enable: Optional[bool] = None
+    title: Optional[Annotated[str, StringConstraints(min_length=1, max_length=128)]] = None
+    detail: Optional[Annotated[str, StringConstraints(min_length=1, max_length=128)]] = None
+    check_interval: Optional[conint(ge=60, le=86400)] = None
+    webhook_templates: Optional[Annotated[list[str], Field(max_length=10)]] = None
+
+
+class AlertPolicyCreate(_AlertPolicyFields):
+    name: Annotated[str, StringConstraints(min_length=1)]
+    scope: Annotated[list[ObjectId], Field(min_length=1)]
+
+
+class AlertPolicyUpdate(_AlertPolicyFields):
+    """PUT: the whole policy (name and scope required, as gwctl sends a full replacement)."""
+
+    name: Annotated[str, StringConstraints(min_length=1)]
+    scope: Annotated[list[ObjectId], Field(min_length=1)]
+
+
+class AlertPolicyPatch(_AlertPolicyFields):
+    name: Optional[Annotated[str, StringConstraints(min_length=1)]] = None
+    scope: Optional[Annotated[list[ObjectId], Field(min_length=1)]] = None
+
+    @model_validator(mode="after")
+    def _not_empty(self):
+        if not self.model_fields_set and not self.model_extra:
+            raise ValueError("the body must set at least one field")
+        return self
+
+
+class StatusCodeEventConfig(Model):
+    duration: conint(ge=1)
+    unit: Literal["hour", "minute", "second", "year", "month", "day"]
+    http_status_code: Annotated[str, StringConstraints(pattern=r"^([2-5]\d{2}|[2-5]xx)$")]
+
+
+class TriggerCondition(Model):
+    event: Literal["number_of_status_code", "ratio_of_status_code", "control_plane_certificate_will_expire_in",
+                   "gateway_certificate_will_expire_in", "gateway_instance_offline"]
+    operator: Literal["larger_equal", "larger_than", "less_equal", "less_than", "equal"]
+    value: int
+    value_unit: Optional[Literal["hour", "minute", "second", "year", "month", "day"]] = None
+    event_config: Optional[StatusCodeEventConfig] = None
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.event in ("number_of_status_code", "ratio_of_status_code"):
+            if self.event_config is None:
+                raise ValueError(f"event_config is required for event {self.event}")
+            if self.operator not in ("larger_equal", "larger_than"):
+                raise ValueError(f"operator must be larger_equal or larger_than for event {self.event}")
+        elif self.event == "gateway_instance_offline":
+            if self.operator not in ("equal", "larger_equal", "larger_than") or self.value_unit is None:
+                raise ValueError("gateway_instance_offline needs operator equal|larger_equal|larger_than and value_unit")
+        else:
+            if self.operator not in ("less_equal", "less_than") or self.value_unit != "day":
+                raise ValueError(f"{self.event} needs operator less_equal|less_than and value_unit day")
+        return self
+
+
+class TriggersWrite(Model):
+    trigger_logical_operator: Optional[Literal["All", "Any"]] = None
+    trigger_conditions: Annotated[list[TriggerCondition], Field(min_length=1, max_length=64)]
+
+
+class WebhookHeader(Model):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[-_a-zA-Z0-9]+$")]
+    value: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class WebhookTemplateWrite(Model):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    desc: Optional[Annotated[str, StringConstraints(max_length=255)]] = None
+    url: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    method: Optional[Literal["POST"]] = None
+    skip_tls_verify: bool
+    headers: Optional[Annotated[list[WebhookHeader], Field(min_length=1, max_length=16)]] = None
+    template: str
+
+
+class CustomPluginWrite(Model):
+    source_code: Annotated[str, StringConstraints(min_length=1)]
+    catalog: Annotated[str, StringConstraints(min_length=1)]
+    description: Annotated[str, StringConstraints(min_length=1)]
+    documentation_link: Annotated[str, StringConstraints(min_length=1)]
+    author: Annotated[str, StringConstraints(min_length=1)]
+    logo: Optional[str] = None
+
+
+class CustomPluginParse(Model):
+    source_code: Annotated[str, StringConstraints(min_length=1)]
+
+
+class ApiProductWrite(Model):
+    name: Name
+    raw_openapi: Annotated[str, StringConstraints(min_length=1)]
+    server_url: Annotated[str, StringConstraints(min_length=1)]

@@ -1,8 +1,8 @@
 """`gwctl api7`: API7 Enterprise gateway configuration, one module per resource.
 
 `app` is a LazyGroup: `gwctl api7 --help` lists the resources from the names below
-without importing their modules. To add a resource (e.g. issue 8's users, roles),
-write gwctl/cli/api7/<resource>.py with a Typer `app` and add one line here.
+without importing their modules. To add a resource, write gwctl/cli/api7/<resource>.py
+with a Typer `app` and add one line here.
 """
 
 from __future__ import annotations
@@ -33,6 +33,23 @@ ENTRIES = {
     "schema": (P + "misc:schema_app", "JSON schemas of core resources and plugins."),
     "license": (P + "misc:license_app", "The API7 Enterprise license."),
     "version": (P + "misc:version_app", "Dashboard version and the API family gwctl uses."),
+    "users": (P + "users:app", "Dashboard users: invite, reset passwords, assign roles."),
+    "me": (P + "me:app", "The calling user: details, name, password."),
+    "login": (P + "session:login_app", "Log in with a password and store the session cookie."),
+    "logout": (P + "session:logout_app", "End the stored dashboard session."),
+    "roles": (P + "roles:app", "RBAC roles and the label-impact analysis."),
+    "permissions": (P + "roles:permissions_app", "The permissions roles can grant."),
+    "login-options": (P + "login_options:app", "LDAP, OIDC, SAML and CAS logins of the dashboard."),
+    "system-settings": (P + "settings:settings_app", "Control-plane addresses and data-plane mTLS."),
+    "scim": (P + "settings:scim_app", "SCIM provisioning settings and token."),
+    "system-info": (P + "settings:info_app", "System information of the dashboard."),
+    "alert-policies": (P + "alerts:policies_app", "Alert policies and their triggers."),
+    "webhook-templates": (P + "alerts:templates_app", "Webhook templates alerts are sent with."),
+    "alert-history": (P + "alerts:history_app", "Alerts that fired."),
+    "audit-logs": (P + "audit_logs:app", "Audit logs: list, event types, streaming export."),
+    "custom-plugins": (P + "custom_plugins:app", "Custom Lua plugins."),
+    "api-products": (P + "api_products:app", "API products of the developer portal."),
+    "prometheus": (P + "prometheus:app", "Query Prometheus through the dashboard."),
     "api": ("gwctl.cli.common:api_app", "Send a raw request with the profile's auth (escape hatch).", "api7"),
     "operations": ("gwctl.cli.common:operations_app", "List every API operation and the command for it.", "api7"),
 }
@@ -41,7 +58,10 @@ SECTIONS = {
     "Gateway configuration": ["gateway-groups", "services", "published-services", "routes", "consumers", "ssls",
                               "global-rules", "plugin-metadata", "plugins", "secrets", "variables",
                               "service-registries", "service-versions"],
-    "Operations": ["instances", "tokens", "openapi", "labels", "schema", "license", "version"],
+    "Operations": ["instances", "tokens", "openapi", "labels", "schema", "license", "version", "prometheus"],
+    "Administration": ["users", "me", "login", "logout", "roles", "permissions", "login-options", "system-settings",
+                       "scim", "system-info", "alert-policies", "webhook-templates", "alert-history", "audit-logs",
+                       "custom-plugins", "api-products"],
     "Raw API": ["api", "operations"],
 }
 

@@ -214,3 +214,61 @@ def show_items(items: Any, columns: Sequence[Column] | None, limit: int, all_: b
         cap = limit_of(limit, all_)
         items = items if cap is None else items[:cap]
     emit(items, columns)
+
+
+# -- administration side (issue 8) ----------------------------------------------------------------
+
+PathOpt = Annotated[
+    Optional[str],
+    typer.Option("--path", metavar="PATH", help="Override the API path (unconfirmed for 3.2.11; {id}/{name} are filled in)."),
+]
+PasswordStdinOpt = Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")]
+
+
+def override_path(default: str, path: Optional[str], **values: str) -> str:
+    """The path of an operation whose 3.2.11 path is unconfirmed: --path wins; placeholders filled in."""
+    from gwctl.api.base import seg
+
+    template = path or default
+    if not template.startswith("/"):
+        raise UsageError(f"invalid --path {path!r}: must start with /")
+    return template.format(**{k: seg(v) for k, v in values.items()}) if values else template
+
+
+def read_secret_input(what: str, from_stdin: bool, *, confirm_new: bool = False, stdin_lines: list[str] | None = None) -> str:
+    """A password from stdin (one line) or a hidden TTY prompt; never from a flag."""
+    import sys
+
+    if from_stdin:
+        line = stdin_lines.pop(0) if stdin_lines else sys.stdin.readline()
+        value = line.rstrip("\r\n")
+        if not value:
+            raise UsageError(f"{what}: stdin was empty")
+        return value
+    app = get_app()
+    if not app.can_prompt:
+        raise UsageError(f"no terminal to prompt for the {what}: pass it on stdin with --password-stdin")
+    import click
+
+    value = click.prompt(what[:1].upper() + what[1:], hide_input=True, confirmation_prompt=confirm_new, err=True)
+    if not value:
+        raise UsageError(f"{what}: empty")
+    return value
+
+
+def by_name_or_id(path: str, value: str, name_key: str = "name", noun: str = "object") -> str:
+    """An object's ID from its ID or its name (GET {path}/{value}, else a search of the list)."""
+    from gwctl.api.base import seg
+    from gwctl.errors import NotFound, NotFoundError
+
+    api = client()
+    try:
+        found = api.get(f"{path}/{seg(value)}")
+        return str((found or {}).get("id") or value)
+    except NotFound:
+        pass
+    for page in api.pages(path, {"search": value} if name_key == "name" else None):
+        for item in page:
+            if isinstance(item, dict) and item.get(name_key) == value:
+                return str(item["id"])
+    raise NotFoundError(f"no {noun} with ID or {name_key.replace('_', ' ')} {value!r}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -43,3 +43,42 @@ def schema(plugin: Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin 
     from gwctl.api.base import seg
 
     show(client().get(f"{paths.plugins}/{seg(plugin)}", {"scope": "all" if all_scopes else None}))
+
+
+PathOpt = Annotated[Optional[str], typer.Option("--path", metavar="PATH", help="Override the API path (unconfirmed for 3.2.11; {name} is filled in).")]
+
+
+@app.command("catalog")
+def catalog(path: PathOpt = None, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> None:
+    """List the plugin catalogue, built-in and custom (GET /api/plugins/catalog; path unconfirmed, see --path).
+
+    Example: gwctl api7 plugins catalog
+    """
+    from gwctl.api.api7 import paths
+    from gwctl.cli.api7._common import override_path
+
+    show_items(client().items(override_path(paths.guessed["plugin_catalog"], path)),
+               cols("name", "catalog", "type"), limit, all_)
+
+
+@app.command("usage")
+def usage(plugin: Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin name (1..64 chars).")], path: PathOpt = None) -> None:
+    """Show where a plugin is used (GET /api/plugins/{name}/usage; path unconfirmed, see --path).
+
+    Example: gwctl api7 plugins usage key-auth
+    """
+    from gwctl.api.api7 import paths
+    from gwctl.cli.api7._common import override_path
+    from gwctl.cli.context import get_app
+    from gwctl.errors import UsageError
+
+    if not 1 <= len(plugin) <= 64:
+        raise UsageError("invalid PLUGIN: 1..64 characters")
+    value = client().get(override_path(paths.guessed["plugin_usage"], path, name=plugin))
+    if isinstance(value, dict) and not get_app().machine_output:
+        rows = [{"kind": kind, "id": item.get("id"), "name": item.get("name")}
+                for kind in ("services", "routes", "consumers", "global_rules")
+                for item in value.get(kind) or [] if isinstance(item, dict)]
+        show(rows, cols("kind", "id", "name"))
+        return
+    show(value)
