@@ -316,6 +316,12 @@ class HttpClient:
                 "TLS verification failed" if isinstance(tls, ssl.SSLCertVerificationError) else "TLS handshake failed"
             )
             reason = getattr(tls, "verify_message", None) or tls.reason or str(tls)
+            if "WRONG_VERSION_NUMBER" in str(reason).upper().replace(" ", "_"):
+                # A plain-HTTP server answered the TLS handshake: no CA bundle will help.
+                return errors.NetworkError(
+                    f"cannot reach {host}: {what}: {reason}",
+                    hint="the server does not speak TLS there: does the profile URL need http:// instead of https://?",
+                )
             return errors.NetworkError(
                 f"cannot reach {host}: {what}: {reason}",
                 hint="set the profile's CA bundle or SSL_CERT_FILE; --insecure skips verification",

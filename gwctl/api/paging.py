@@ -96,14 +96,27 @@ def link_pages(
             first[page_size_param] = page_size if limit is None else min(page_size, limit)
         query: dict[str, Any] | None = first
         url: str | None = path
+        seen: set[str] = set()
         while url is not None:
             response = client.request("GET", url, params=query)
+            seen.add(str(response.url))
             body = client.decode(response)
             page = list((body if items_key is None else (body or {}).get(items_key)) or [])
             yield page
             next_link = response.links.get("next", {}).get("url")
             # The next URL carries its own query; resolve it against the page's URL, not base_url.
-            url = str(response.url.join(next_link)) if next_link and page else None
+            next_url = response.url.join(next_link) if next_link and page else None
+            if next_url is not None and (next_url.scheme, next_url.host, next_url.port) != (
+                    response.url.scheme, response.url.host, response.url.port):
+                # A link to another origin keeps its path and query but stays on this server,
+                # so the profile's credentials are never sent anywhere else.
+                next_url = response.url.copy_with(raw_path=next_url.raw_path)
+            if next_url is not None and str(next_url) in seen:
+                from gwctl.errors import ServerError
+
+                raise ServerError(f"GET {next_url.path}: the server's Link rel=\"next\" points back at a page "
+                                  "already fetched; stopping")
+            url = str(next_url) if next_url is not None else None
             query = None
 
     return truncate(pages(), limit)

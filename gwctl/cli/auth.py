@@ -54,6 +54,13 @@ def parse_secret_lines(text: str, names: list[str], env_names: dict[str, str]) -
     if named and len(named) == len(lines):
         return named
     if named:
+        # NAME=VALUE with a misspelt NAME; not a bare value with base64 padding ("c2VjcmV0==").
+        unknown = [key.strip() for key, sep, value in (line.partition("=") for line in lines)
+                   if sep and key.strip().isidentifier() and key.strip() not in by_key
+                   and value.strip() and not value.startswith("=")]
+        if unknown:
+            raise UsageError(f"unknown secret name {unknown[0]!r} on stdin: use {', '.join(names)} "
+                             f"(or {', '.join(env_names[n] for n in names)})")
         raise UsageError("stdin mixes NAME=VALUE lines with bare values: use one form for every secret")
     if len(names) == 1 and len(lines) == 1:
         return {names[0]: lines[0]}
@@ -166,17 +173,32 @@ def status() -> None:
     now = time.time()
     for profile in profiles:
         creds = app_ctx.credentials(profile)
-        for secret in PRODUCTS[profile.product].secrets:
+        spec = PRODUCTS[profile.product]
+        secret_rows = []
+        present: set[str] = set()
+        for secret in spec.secrets:
             try:
                 found = creds.lookup(secret.name)
                 source = found.origin if found else "missing"
-                detail = found.where if found else f"set {secret.env} or run `gwctl auth login -p {profile.name}`"
-                if not found and profile.storage != "file" and not keyring_usable():
-                    detail += " --insecure-storage (no usable OS keyring here)"
+                if found:
+                    present.add(secret.name)
+                    detail = found.where
+                elif profile.storage != "file" and not keyring_usable():
+                    detail = (f"set {secret.env} or run `gwctl auth login -p {profile.name} --insecure-storage` "
+                              "(no usable OS keyring here)")
+                else:
+                    detail = f"set {secret.env} or run `gwctl auth login -p {profile.name}`"
             except KeyringUnavailable as exc:
                 source, detail = "unavailable", exc.message
-            rows.append({"profile": profile.name, "product": profile.product, "item": secret.name,
-                         "kind": "secret", "source": source, "detail": detail})
+            secret_rows.append({"profile": profile.name, "product": profile.product, "item": secret.name,
+                                "kind": "secret", "source": source, "detail": detail})
+        # A product with alternative credentials (API7: API key, or username+password) needs one set only.
+        complete = next((names for names in spec.secret_sets if all(n in present for n in names)), None)
+        if complete is not None:
+            for row in secret_rows:
+                if row["source"] == "missing" and row["item"] not in complete:
+                    row["detail"] = f"not needed: {'+'.join(complete)} is set"
+        rows.extend(secret_rows)
         for key, expires_at in sorted(cache.entries(f"{profile.name}:").items()):
             left = int(expires_at - now)
             rows.append({"profile": profile.name, "product": profile.product, "item": key.split(":", 1)[1],

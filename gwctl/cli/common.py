@@ -156,6 +156,7 @@ def raw_api(product: str, method: str, path: str, *, data, form, header, param, 
     elif form:
         kwargs["data"] = parse_labels(form, "--form")
     app = get_app()
+    _check_same_origin(path, app.profile(product).url)
     client = app.client(product)
     if paginate:
         if method != "GET":
@@ -175,6 +176,29 @@ def raw_api(product: str, method: str, path: str, *, data, form, header, param, 
         sys.stdout.write(response.text if response.text.endswith("\n") else response.text + "\n")
         return
     emit(body)
+
+
+def _check_same_origin(path: str, base_url: str) -> None:
+    """A full URL must be on the profile's server: the profile's credentials go nowhere else."""
+    from urllib.parse import urlsplit
+
+    if "://" not in path and not path.startswith("//"):
+        return
+    target, base = urlsplit(path), urlsplit(base_url)
+
+    def origin(parts) -> tuple:
+        default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+        try:
+            port = parts.port or default
+        except ValueError:
+            port = None
+        return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+    if origin(target) != origin(base):
+        raise UsageError(
+            f"invalid PATH {path!r}: a full URL must be on the profile's server {base.scheme}://{base.netloc}",
+            hint="give a path relative to the profile URL; gwctl sends the profile's credentials to its own server only",
+        )
 
 
 def _read_data(data: str) -> str:

@@ -118,6 +118,7 @@ def generic_columns(items: Sequence[Any]) -> list[Column]:
 
 
 _ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_NOTHING = object()  # sentinel: an empty stream
 
 
 def _escape_controls(text: str) -> str:
@@ -155,7 +156,8 @@ class Renderer:
             data = self.apply_query(data.all() if isinstance(data, _Pages) else data)
             columns = None
         fmt = self.format
-        import json
+        if fmt in ("json", "jsonl"):
+            import json  # not on the table/TSV path: `profile list` stays light
 
         if fmt == "json":
             self._write(json.dumps(data.all() if isinstance(data, _Pages) else data, indent=2, ensure_ascii=False, default=str))
@@ -185,9 +187,14 @@ class Renderer:
     def _rows(self, data: Any, columns: Sequence[Column] | None) -> None:
         if self.format == "tsv" and columns and not isinstance(data, list):
             chosen = select_columns(columns, self.opts.columns)
+            # Fetch the first page before writing anything: a request that fails leaves stdout empty.
+            stream = _iter_items(data)
+            first = next(stream, _NOTHING)
             if not self.opts.no_headers:
                 self._write("\t".join(c.title for c in chosen))
-            for item in _iter_items(data):
+            if first is not _NOTHING:
+                self._write("\t".join(_tsv_escape(c.cell(first)) for c in chosen))
+            for item in stream:
                 self._write("\t".join(_tsv_escape(c.cell(item)) for c in chosen))
             return
         items = data.all() if isinstance(data, _Pages) else list(data)
@@ -233,16 +240,37 @@ class Renderer:
         )
         table = Table(box=None, show_header=not vertical and not self.opts.no_headers,
                       header_style="bold" if self.app.color else None, pad_edge=False)
+        cells = [[_screen_safe(c, multiline=vertical) for c in row] for row in rows]
+        caps = [None] * len(headers) if vertical else _column_caps(headers, cells, console.width)
         for i, header in enumerate(headers):
             style = "bold" if vertical and i == 0 and self.app.color else None
             table.add_column(_escape_controls(header), overflow="fold" if vertical else "ellipsis", style=style,
-                             no_wrap=not vertical)
-        for row in rows:
-            table.add_row(*(Text(_screen_safe(c, multiline=vertical)) for c in row))
+                             no_wrap=not vertical, max_width=caps[i])
+        for row in cells:
+            table.add_row(*(Text(c) for c in row))
         console.print(table)
 
     def _write(self, line: str) -> None:
         sys.stdout.write(line + "\n")
+
+
+def _column_caps(headers: list[str], rows: list[list[str]], width: int) -> list[int | None]:
+    """Widths that fit a one-line-per-row table into `width`: the widest columns give way first.
+
+    (Rich would shrink every column by the same amount, squeezing short ones such as a
+    name or ID down to "…" while a long description keeps most of its width.)
+    """
+    from rich.cells import cell_len
+
+    natural = [max([cell_len(h)] + [cell_len(r[i]) for r in rows if i < len(r)]) for i, h in enumerate(headers)]
+    room = width - 2 * (len(headers) - 1)  # one space of padding each side between columns
+    if sum(natural) <= room:
+        return [None] * len(headers)
+    cap = max(natural)
+    while cap > 1 and sum(min(n, cap) for n in natural) > room:
+        cap -= 1
+    cap = max(cap, 8)  # below this nothing is readable; let the terminal crop instead
+    return [cap if n > cap else None for n in natural]
 
 
 class _Pages:

@@ -95,11 +95,10 @@ def attach_global_options(command: click.Command) -> click.Command:
 
 EXIT_CODES_HELP = """\b
 Exit codes:
-  0 success            1 unexpected error      2 usage error
-  3 not found          4 authentication        5 permission denied
-  6 rejected (400/409/422)  7 rate limited or timed out
-  8 server error (5xx) 9 network or TLS        10 partial failure
-  130 interrupted
+  0 success                 1 unexpected error            2 usage error
+  3 not found               4 authentication              5 permission denied
+  6 rejected (400/409/422)  7 rate limited or timed out   8 server error (5xx)
+  9 network or TLS          10 partial failure            130 interrupted
 """
 
 

@@ -50,13 +50,27 @@ def log_file() -> str:
 
 
 def pid_alive(pid: int) -> bool:
+    """True while `pid` is a live sandbox process.
+
+    A zombie (killed, not yet reaped: containers often have no init that reaps) is dead, and
+    so is a pid the system has since given to another program (where /proc can tell).
+    """
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmdline = fh.read().split(b"\0")
+    except OSError:  # no /proc (macOS) or it just exited: trust kill(0)
+        return True
+    if stat[stat.rfind(b")") + 2:][:1] in (b"Z", b"X"):
+        return False
+    return pid == os.getpid() or (b"sandbox" in cmdline and b"serve" in cmdline)
 
 
 def read_state() -> dict | None:

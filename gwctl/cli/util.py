@@ -188,9 +188,12 @@ class explain:
             client.request_token(...)
     """
 
-    def __init__(self, messages: dict[int, str], hints: dict[int, str] | None = None) -> None:
+    def __init__(self, messages: dict[int, str], hints: dict[int, str] | None = None,
+                 when: Callable[[Any], bool] | None = None) -> None:
         self.messages = messages
         self.hints = hints or {}
+        # Optional test on the ApiError: e.g. only the product's own error bodies, not a proxy's 503 page.
+        self.when = when
 
     def __enter__(self) -> None:
         return None
@@ -198,7 +201,7 @@ class explain:
     def __exit__(self, exc_type, exc, tb) -> bool:
         from gwctl.errors import ApiError
 
-        if isinstance(exc, ApiError) and exc.http_status in self.messages:
+        if isinstance(exc, ApiError) and exc.http_status in self.messages and (self.when is None or self.when(exc)):
             detail = exc.message.split(": ", 2)[-1] if exc.message else ""
             text = self.messages[exc.http_status]
             exc.message = f"{text} (server said: {detail})" if detail and detail not in text else text

@@ -101,7 +101,7 @@ class Config:
             if profile.product != product:
                 raise UsageError(
                     f"profile {name!r} is for {profile.product}, not {product}",
-                    hint=f"pick a {product} profile with --profile, or see `gwctl profile list`",
+                    hint=f"pick one of the {product} profiles with --profile, or see `gwctl profile list`",
                 )
             return profile
         default = self.defaults.get(product)

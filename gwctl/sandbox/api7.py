@@ -660,7 +660,16 @@ class Api7Emulator(Api7AdminMixin, Emulator):
         self.gg(gg)
         for item in body["services"]:
             self.find(self.services, item["service_id"], "service")
-        results = [self._publish_one(gg, item, bool(body.get("create_new_version"))) for item in body["services"]]
+            if not body.get("create_new_version"):
+                # The spec: "service_version_id must be set when create_new_version is false".
+                if not item.get("service_version_id"):
+                    self.abort(400, "service_version_id is required when create_new_version is false")
+                sv = self.service_versions.get(item["service_version_id"])
+                if sv is None or sv["service_id"] != item["service_id"]:
+                    self.abort(404, f"service version {item['service_version_id']} not found")
+        results = [self._publish_one(gg, item if body.get("create_new_version") else
+                                     {**item, "version": self.service_versions[item["service_version_id"]]["version"]},
+                                     bool(body.get("create_new_version"))) for item in body["services"]]
         return self.value({"gateway_group_id": gg, "services": [public(r) for r in results]})
 
     def _publish_one(self, gg: str, item: dict, new_version: bool, version_id: str | None = None,

@@ -24,6 +24,12 @@ def cached(tmp_path) -> dict:
     return json.loads((tmp_path / "cache" / "tokens.json").read_text())
 
 
+def bearer_entry(tmp_path) -> dict:
+    """The profile's one cached bearer (keyed per profile, URL, team and service user key)."""
+    (entry,) = [v for k, v in cached(tmp_path).items() if k.startswith("sandbox-opa:bearer:")]
+    return entry
+
+
 def test_exchange_sends_the_key_and_uses_the_bearer(opa):
     result = opa.run("opa", "gateways", "list", "--limit", "1")
     assert result.code == 0, result.err
@@ -41,7 +47,7 @@ def test_token_is_cached_across_invocations(opa, tmp_path):
     assert len(exchanges(opa)) == 1
     (bearer, record), = opa.emulator.tokens.items()
     # Cached with its refresh time: 2 minutes before the server's expires_at.
-    entry = cached(tmp_path)["sandbox-opa:bearer"]
+    entry = bearer_entry(tmp_path)
     assert entry == {"token": bearer, "expires_at": pytest.approx(record["expires_at"] - 120, abs=0.5)}
 
 
@@ -52,7 +58,7 @@ def test_short_lived_tokens_are_still_cached(opa, tmp_path):
     assert len(exchanges(opa)) == 1
     (record,) = opa.emulator.tokens.values()
     # refreshed a quarter of the lifetime ahead (15 s), not 2 minutes (which would be every request)
-    assert cached(tmp_path)["sandbox-opa:bearer"]["expires_at"] == pytest.approx(record["expires_at"] - 15, abs=0.5)
+    assert bearer_entry(tmp_path)["expires_at"] == pytest.approx(record["expires_at"] - 15, abs=0.5)
 
 
 def test_refresh_ahead_of_expiry(opa, client_clock):

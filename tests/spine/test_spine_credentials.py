@@ -465,7 +465,7 @@ def test_no_backend_status_and_logout_still_work(gw, no_keyring):
     result = gw("auth", "status", "-o", "json")
     assert result.code == 0
     assert (result.json()[0]["source"], result.json()[0]["detail"]) == (
-        "missing", "set GWCTL_VAULT_TOKEN or run `gwctl auth login -p gk` --insecure-storage (no usable OS keyring here)")
+        "missing", "set GWCTL_VAULT_TOKEN or run `gwctl auth login -p gk --insecure-storage` (no usable OS keyring here)")
     assert gw("auth", "logout").code == 0
 
 

@@ -384,7 +384,7 @@ def test_profile_of_another_product_is_refused(gw):
     result = gw("gatekeeper", "status", "-p", "o")
     assert (result.code, result.err) == (
         2, "error: profile 'o' is for opa, not gatekeeper\n"
-           "hint: pick a gatekeeper profile with --profile, or see `gwctl profile list`\n")
+           "hint: pick one of the gatekeeper profiles with --profile, or see `gwctl profile list`\n")
 
 
 def test_no_profile_for_the_product(gw):

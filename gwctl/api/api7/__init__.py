@@ -29,13 +29,15 @@ import httpx
 from gwctl.api.auth import HeaderAuth
 from gwctl.api.base import Connection, ProductClient, seg
 from gwctl.api.http import HttpClient
-from gwctl.api.paging import page_number_pages
-from gwctl.errors import NotFound, NotFoundError, UsageError
+from gwctl.api.paging import truncate
+from gwctl.errors import ApiError, NotFound, NotFoundError, UsageError
 
 PAGE_SIZE = 100  # page_size asked for (tests lower it to exercise paging)
 CACHE_TTL = 24 * 3600
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 FALLBACK_VERSION = "3.2.11 (assumed: no /api/version)"
+# Export endpoints answer text/csv (cores usage) or CSV/JSON (audit logs): a JSON-only Accept gets 406.
+DOWNLOAD_ACCEPT = {"Accept": "*/*"}
 
 
 def parse_error(response: httpx.Response) -> str | None:
@@ -169,7 +171,11 @@ class Api7Client(ProductClient):
         return value if isinstance(value, list) else [value]
 
     def pages(self, path: str, params: dict | None = None, limit: int | None = None) -> Iterator[list]:
-        """Pages of a `{"list", "total"}` collection, fetched lazily with page/page_size."""
+        """Pages of a `{"list", "total"}` collection, fetched lazily with page/page_size.
+
+        When the answer has a `total`, paging goes on until that many items came (a server that
+        caps page_size below what was asked is followed with its own page size); without one, a
+        short page ends the list."""
         size = PAGE_SIZE if limit is None else max(1, min(PAGE_SIZE, limit))
         base = _clean(params) or {}
 
@@ -178,9 +184,28 @@ class Api7Client(ProductClient):
             if not isinstance(body, dict):
                 return (body if isinstance(body, list) else []), None
             total = body.get("total")
-            return list(body.get("list") or []), total if isinstance(total, int) else None
+            items = body.get("list")
+            return (list(items) if isinstance(items, list) else []), (
+                total if isinstance(total, int) and not isinstance(total, bool) else None)
 
-        return page_number_pages(fetch, page_size=size, limit=limit)
+        def walk() -> Iterator[list]:
+            page_number, page_size, fetched = 1, size, 0
+            while True:
+                items, total = fetch(page_number, page_size)
+                fetched += len(items)
+                yield items
+                if not items or total is None and len(items) < page_size:
+                    return
+                if total is not None:
+                    if fetched >= total:
+                        return
+                    if len(items) < page_size:
+                        if page_number != 1:
+                            return
+                        page_size = len(items)  # the server's cap: ask for its page 2 next
+                page_number += 1
+
+        return truncate(walk(), limit)
 
     def raw_pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
         return self.pages(path, params)
@@ -195,14 +220,30 @@ class Api7Client(ProductClient):
             if cached:
                 self._version = cached[0]
             else:
-                try:
-                    value = self._value(self.http.get("/api/version"))
-                    self._version = str(value) if value else FALLBACK_VERSION
-                except NotFound:
-                    self._version = FALLBACK_VERSION
+                self._version = self._probe_version()
                 if cache is not None:
                     cache.set(key, self._version, time.time() + CACHE_TTL)
         return self._version
+
+    def _probe_version(self) -> str:
+        """GET /api/version; a dashboard without it (3.2.11: 404/405/501, or the web UI's HTML
+        page) is 3.2.11. Other errors (401, 5xx, network) are raised, never cached as a version."""
+        try:
+            response = self.http.request("GET", "/api/version")
+        except ApiError as exc:
+            if exc.http_status in (404, 405, 501):
+                return FALLBACK_VERSION
+            raise
+        try:
+            body = response.json()
+        except ValueError:
+            return FALLBACK_VERSION  # e.g. the dashboard's index.html for an unknown path
+        value = body.get("value", body.get("version")) if isinstance(body, dict) else body
+        if isinstance(value, dict):
+            value = value.get("version") or value.get("value")
+        if isinstance(body, dict) and body.get("warning_msg"):
+            self.warnings.append(str(body["warning_msg"]))
+        return value.strip() if isinstance(value, str) and value.strip() else FALLBACK_VERSION
 
     def refresh_version(self) -> str:
         if self.conn.token_cache is not None:
@@ -247,9 +288,11 @@ class Api7Client(ProductClient):
             self._gg[value] = cached[0]
             return cached[0]
         found = None
-        body = self.http.get(paths.gateway_groups, params={"search": value, "page": 1, "page_size": PAGE_SIZE})
-        for group in (body or {}).get("list") or [] if isinstance(body, dict) else []:
-            if isinstance(group, dict) and value in (group.get("name"), group.get("id")):
+        # `search` is a substring match on the server: walk its pages (lazily) for the exact name.
+        for page in self.pages(paths.gateway_groups, {"search": value}):
+            group = next((g for g in page if isinstance(g, dict) and g.get("id")
+                          and value in (g.get("name"), g.get("id"))), None)
+            if group is not None:
                 found = str(group["id"])
                 break
         if found is None:
@@ -285,12 +328,12 @@ class Api7Client(ProductClient):
                 self.http.redactor.add(secret)
 
     def download(self, path: str, params: dict | None = None) -> bytes:
-        return self.http.request("GET", path, params=_clean(params)).content
+        return self.http.request("GET", path, params=_clean(params), headers=DOWNLOAD_ACCEPT).content
 
     def stream(self, path: str, params: dict | None, write: Callable[[bytes], Any],
                progress: Callable[[int], Any] | None = None) -> int:
         """GET a file answer chunk by chunk into `write` (flat memory); returns the byte count."""
-        response = self.http.request("GET", path, params=_clean(params), stream=True)
+        response = self.http.request("GET", path, params=_clean(params), stream=True, headers=DOWNLOAD_ACCEPT)
         total = 0
         try:
             for chunk in response.iter_bytes():

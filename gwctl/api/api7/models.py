@@ -104,6 +104,49 @@ class ServicePatch(_ServiceFields):
         return self
 
 
+# POST /api/services/publish and /api/services/conflict_check: gwctl builds these bodies from the
+# services as the server returns them, so they are checked too (nothing the vendor's schema refuses
+# is sent). The conflict check's IDs allow no '.', unlike the publish body's gateway_group_id.
+StrictId = Annotated[str, StringConstraints(pattern=r"^[-_a-zA-Z0-9]+$")]
+
+
+class PublishService(_ServiceFields):
+    name: Optional[Annotated[str, StringConstraints(min_length=1, max_length=1024)]] = None
+    service_id: StrictId
+    version: str
+    service_version_id: Optional[StrictId] = None
+    status: Optional[Status] = None
+    upstream: Upstream
+
+
+class PublishBody(Model):
+    create_new_version: Optional[bool] = None
+    gateway_group_id: Optional[Annotated[str, StringConstraints(pattern=ID_PATTERN)]] = None
+    services: Annotated[list[PublishService], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _version_ids(self):
+        if self.create_new_version is False and any(not s.service_version_id for s in self.services):
+            raise ValueError("service_version_id is required when create_new_version is false")
+        return self
+
+
+class ConflictCheckService(Model):
+    service_id: StrictId
+    name: Optional[Annotated[str, StringConstraints(min_length=1, max_length=1024)]] = None
+    hosts: Optional[Annotated[list[Host], Field(min_length=1, max_length=32)]] = None
+    path_prefix: Optional[PathPrefix] = None
+    version: Optional[str] = None
+    service_version_id: Optional[StrictId] = None
+    status: Optional[Status] = None
+
+
+class ConflictCheckBody(Model):
+    create_new_version: Optional[bool] = None
+    gateway_group_id: Optional[StrictId] = None
+    services: Annotated[list[ConflictCheckService], Field(min_length=1)]
+
+
 class _RouteFields(Model):
     labels: Optional[Labels] = None
     desc: Optional[str] = None

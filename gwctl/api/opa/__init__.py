@@ -89,10 +89,13 @@ class OpaClient(ProductClient):
         config = conn.config
         config.error_parser = parse_error
         config.reset_header = epoch_reset_header(RATE_LIMIT_HEADER, config.clock)
-        self.auth = ExchangedTokenAuth(
+        self.base_url = conn.url
+        self.cache_prefix = conn.cache_key("bearer")
+        self.auth = _OpaTokenAuth(
+            self,
             self._exchange,
             cache=conn.token_cache,
-            cache_key=conn.cache_key("bearer"),
+            cache_key=self.cache_prefix,
             refresh_margin=0.0,  # _exchange() returns the refresh time, margin included
             clock=config.clock,
             on_token=self._learn,
@@ -103,6 +106,16 @@ class OpaClient(ProductClient):
 
     def _learn(self, secret: str) -> None:
         self.http.redactor.add(secret)
+
+    def token_cache_key(self) -> str:
+        """The bearer's cache key: per profile, and per URL, team and service user key, so a profile
+        re-pointed at another server (`profile add --force`) or run with another key from the
+        environment never sends or reuses a token issued for something else."""
+        import hashlib
+
+        creds = self.secrets.require("key_id", "key_secret")
+        identity = "\n".join((self.base_url.rstrip("/"), self.team.lower(), creds["key_id"], creds["key_secret"]))
+        return f"{self.cache_prefix}:{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
 
     def _exchange(self) -> tuple[str, float]:
         creds = self.secrets.require("key_id", "key_secret")
@@ -131,6 +144,10 @@ class OpaClient(ProductClient):
                 f"OPA issued the token for team {team_name!r}, but the profile's team is {self.team!r}",
                 hint="fix the profile's --team or use that team's service user key",
             )
+        # Tokens cached for this profile's earlier URL, team or key are of no further use.
+        drop_prefix = getattr(self.auth.cache, "drop_prefix", None)
+        if drop_prefix is not None:
+            drop_prefix(self.cache_prefix)
         return token, refresh_time(parse_time(body.get("expires_at")), self.http.config.clock())
 
     def current_token(self) -> str:
@@ -152,7 +169,7 @@ class OpaClient(ProductClient):
                 delay = exc.retry_after if exc.retry_after is not None else random.uniform(5.0, 10.0)
                 if delay > config.retry_after_cap:
                     raise
-                config.sleep(delay)
+                self.http._wait(attempt, delay, "429")  # logs the retry at -v, then sleeps
         raise AssertionError("unreachable")
 
     def _pages(self, path: str, params: dict[str, Any] | None = None, limit: int | None = None) -> Iterator[list[Any]]:
@@ -217,6 +234,16 @@ class OpaClient(ProductClient):
 
     def delete_gateway(self, gateway_id: str) -> None:
         self.http.delete(self._gateway_path(gateway_id))
+
+
+class _OpaTokenAuth(ExchangedTokenAuth):
+    def __init__(self, client: OpaClient, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def _token(self, rejected: str | None = None) -> tuple[str, bool]:
+        self.cache_key = self.client.token_cache_key()
+        return super()._token(rejected)
 
 
 def connect(conn: Connection) -> OpaClient:

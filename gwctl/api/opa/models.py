@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 from typing_extensions import Annotated
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[\w\-_.]+$")]
@@ -52,4 +52,4 @@ class GatewayUpdate(BaseModel):
     access_address: Optional[str] = None
     default_address: Optional[str] = None
     labels: Labels = None
-    refuse_connections: Optional[bool] = Field(default=None)
+    refuse_connections: Optional[StrictBool] = Field(default=None)

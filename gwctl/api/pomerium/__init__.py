@@ -8,6 +8,7 @@ cached across invocations and re-exchanged once on 401. Lists are bare JSON arra
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -67,6 +68,18 @@ def parse_error(response: httpx.Response) -> str | None:
             if isinstance(value, dict) and isinstance(value.get("message"), str):
                 return value["message"]
     return None
+
+
+def _smaller_limit(exc: ApiError, count: int) -> int | None:
+    """The page size to retry with after ``exc``, or None when ``exc`` is not about `limit`."""
+    if exc.http_status not in (400, 422) or count <= 1:
+        return None
+    body = exc.body
+    text = body if isinstance(body, str) else json.dumps(body) if body is not None else ""
+    if not re.search(r"\blimit\b", text, re.IGNORECASE):
+        return None
+    numbers = [int(n) for n in re.findall(r"\d+", text) if 0 < int(n) < count]
+    return max(numbers) if numbers else count // 2
 
 
 def order_by_param(fields: list[str] | None, kind: str) -> str | None:
@@ -204,7 +217,7 @@ class PomeriumClient(ProductClient):
             offset, cap, previous = 0, None, None
             while limit is None or offset < limit:
                 count = self.page_size if limit is None else min(self.page_size, limit - offset)
-                page = self.http.get(path, params={**base, "offset": offset, "limit": count})
+                page, count = self._page(path, base, offset, count)
                 if not isinstance(page, list):
                     if raw and offset == 0:
                         yield [page]
@@ -224,6 +237,19 @@ class PomeriumClient(ProductClient):
                 return
 
         return truncate(fetch(), limit)
+
+    def _page(self, path: str, base: dict[str, Any], offset: int, count: int) -> tuple[Any, int]:
+        """One page. The maximum `limit` is not documented: a server that refuses ours (400
+        naming `limit`) is asked again with the maximum its message names, else half as many."""
+        for _ in range(4):
+            try:
+                return self.http.get(path, params={**base, "offset": offset, "limit": count}), count
+            except ApiError as exc:
+                smaller = _smaller_limit(exc, count)
+                if smaller is None:
+                    raise
+                count = self.page_size = smaller
+        return self.http.get(path, params={**base, "offset": offset, "limit": count}), count
 
     def raw_pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
         if params and ("offset" in params or "limit" in params):

@@ -158,6 +158,10 @@ class SecureGatewayClient(ProductClient):
         for gateway in self.list_gateways():
             if gateway.get("_id") == gateway_id:
                 token = gateway.get("jwt")
+                if not token and gateway.get("enf_tok_sec") is False:
+                    # Token not enforced and none listed: the IAM token is the only credential left
+                    # (the api notes, §5: gateway calls may accept it). Never cached as a gateway token.
+                    return self.current_token(), True
                 if not token:
                     raise errors.AuthError(f"the listing shows no security token for gateway {gateway_id}")
                 return token, True
@@ -219,13 +223,18 @@ class SecureGatewayClient(ProductClient):
     def raw(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Gateway-level paths get the gateway's security token, the rest the IAM token (+ resource_group)."""
         gateway_id = gateway_id_of(path)
+        # httpx replaces a URL's own query with `params`: merge them so `?type=enabled` survives.
+        base, sep, query = path.partition("?")
+        params: list[tuple[str, Any]] = list(httpx.QueryParams(query).multi_items()) if sep else []
+        extra = kwargs.pop("params", None) or {}
+        params += list(extra.items()) if isinstance(extra, dict) else list(extra)
         if gateway_id is not None:
-            return self.http.request(method, path, auth=GatewayTokenAuth(self, gateway_id), **kwargs)
-        bare = httpx.URL(path).path if "://" in path else path.split("?", 1)[0]
-        bare = "/" + bare.lstrip("/")
-        if bare in ACCOUNT_PATHS and "resource_group=" not in path:
-            kwargs["params"] = self._rg(kwargs.get("params"))
-        return self.http.request(method, path, **kwargs)
+            return self.http.request(method, base, params=params or None,
+                                     auth=GatewayTokenAuth(self, gateway_id), **kwargs)
+        bare = "/" + (httpx.URL(base).path if "://" in base else base).lstrip("/")
+        if bare in ACCOUNT_PATHS and not any(key == "resource_group" for key, _ in params):
+            params.insert(0, ("resource_group", self.resource_group))
+        return self.http.request(method, base, params=params or None, **kwargs)
 
     def raw_pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
         response = self.raw("GET", path, params=params)

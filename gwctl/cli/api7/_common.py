@@ -103,7 +103,47 @@ def show_pages(pages, columns: Sequence[Column] | None = None) -> None:
     flush_warnings()
 
 
+_CU = ("created_at", "updated_at")
+# Query enums of the vendor spec's list operations (path regex, parameter, values, flag), checked
+# before any request so a typo is a usage error (exit 2), not a 400 from the server.
+QUERY_ENUMS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    (r"/apisix/admin/services|/api/services/template", "order_by", (*_CU, "last_published"), "--order-by"),
+    (r"/apisix/admin/(routes|ssls|consumers|global_rules|secrets)|/api/routes/template", "order_by", _CU, "--order-by"),
+    (r"/api/instances", "order_by", ("created_at", "last_heartbeat_time"), "--order-by"),
+    (r"/api/(users|roles|login_options|gateway_groups|alert/policies|alert/webhook_templates|alert/policies/histories)",
+     "order_by", _CU, "--order-by"),
+    (r"/api/audit_logs", "order_by", ("event_time",), "--order-by"),
+    (r"/api/settings/tokens|/api/tokens", "order_by", (*_CU, "expires_at"), "--order-by"),
+    (r"/api/gateway_groups/[^/]+/services", "order_by", (*_CU, "publish_time"), "--order-by"),
+    (r"/api/gateway_groups/[^/]+/services", "runtime_type", ("normal", "canary"), "--runtime-type"),
+    (r"/api/gateway_groups/[^/]+/services/[^/]+/versions", "order_by", ("publish_time",), "--order-by"),
+    (r"/api/gateway_groups/[^/]+/permitted_users|/api/services/[^/]+/permitted_users", "order_by", _CU, "--order-by"),
+    (r"/api/gateway_groups/[^/]+/service_registries", "order_by", (*_CU, "last_connect_time"), "--order-by"),
+    (r"/api/gateway_groups/[^/]+/service_registries/[^/]+/connected_services", "order_by", (*_CU, "publish_time"),
+     "--order-by"),
+    (r"/api/gateway_groups/[^/]+/service_registries/[^/]+/health_check_history", "order_by", ("connect_time",),
+     "--order-by"),
+    (r"/api/gateway_groups/[^/]+/service_registries/[^/]+/health_check_history", "status",
+     ("healthy", "lost_connection"), "--status"),
+    (r"/api/service_versions/[^/]+/routes", "order_by", _CU, "--order-by"),
+)
+
+
+def check_query_enums(path: str, params: dict | None) -> None:
+    """Reject a query value outside the spec's enum for this list path (UsageError naming the flag)."""
+    import re
+
+    for pattern, name, choices, flag in QUERY_ENUMS:
+        if not params or params.get(name) is None or not re.fullmatch(pattern, path):
+            continue
+        values = params[name] if isinstance(params[name], (list, tuple)) else [params[name]]
+        for value in values:
+            if value not in choices:
+                raise UsageError(f"invalid {flag} {value!r}: choose {', '.join(choices)}")
+
+
 def show_list(path: str, columns: Sequence[Column], params: dict | None, limit: int, all_: bool) -> None:
+    check_query_enums(path, params)
     show_pages(client().pages(path, params, limit_of(limit, all_)), columns)
 
 
@@ -137,7 +177,10 @@ def build_body(model_name: str, from_file: Optional[str], fields: dict[str, Any]
             raise UsageError(f"--from-file: expected an object, got {type(loaded).__name__}")
         body.update(loaded)
     body.update({k: v for k, v in fields.items() if v is not None})
-    flag = "--from-file" if from_file else "flags"
+    # With flags only, `base` is the object as the server has it (PUT replaces it whole): say so, since
+    # a field the flags did not touch may be the one the vendor's schema refuses.
+    flag = "--from-file" if from_file else ("body (what the server returned, changed by the flags)"
+                                            if base else "flags")
     return validate_body(getattr(models, model_name), body, flag)
 
 

@@ -156,9 +156,16 @@ def delete(ids: IdsArg, yes: YesOpt = False, concurrency: ConcurrencyOpt = 4) ->
 
 
 def _conflict_lines(report: dict) -> list[str]:
-    lines = []
+    lines: list[str] = []
+    if not isinstance(report, dict):
+        return lines
     for kind in ("duplicate", "overlapping"):
-        for group in report.get(kind) or []:
+        groups = report.get(kind)
+        for group in groups if isinstance(groups, list) else []:
+            if isinstance(group, dict):
+                group = [group]
+            if not isinstance(group, list):
+                continue
             parts = [f"{c.get('service_name') or c.get('service_id')}/{c.get('route_name') or c.get('route_id')} "
                      f"({c.get('url', '')})" for c in group if isinstance(c, dict)]
             lines.append(f"{kind}: " + " <-> ".join(parts))
@@ -168,30 +175,63 @@ def _conflict_lines(report: dict) -> list[str]:
 @app.command("publish")
 def publish(ids: Annotated[List[str], typer.Argument(metavar="SERVICE_ID...", help="Services to publish.")],
             gateway_group: GatewayGroupOpt = None,
-            new_version: Annotated[bool, typer.Option("--new-version", help="Create a new service version (create_new_version).")] = False,
-            version: Annotated[Optional[str], typer.Option("--version", metavar="NAME", help="Version name (default: the current time in ms).")] = None,
+            new_version: Annotated[bool, typer.Option("--new-version", help="Always create a new service version (create_new_version), even when --version names an existing one.")] = False,
+            version: Annotated[Optional[str], typer.Option("--version", metavar="NAME", help="Version name (default: the current time in ms, a new version). An existing version is republished as it is.")] = None,
             force: Annotated[bool, typer.Option("--force", help="Publish even when the conflict check reports conflicts.")] = False) -> None:
     """Publish services to a gateway group (POST /api/services/conflict_check, then /api/services/publish).
 
+    A version that does not exist yet is created from the service as it is now
+    (create_new_version); --version NAME of an existing version publishes that version
+    (by its service_version_id, e.g. to roll back or promote it to another group).
     Conflicts (duplicate or overlapping routes already running in the group) are printed
     and stop the publish (exit 6) unless --force.
     Example: gwctl api7 services publish SERVICE_ID --gateway-group staging --new-version
     """
     import time
 
+    from gwctl.api.base import seg
+    from gwctl.errors import NotFound
+
+    if version is not None and not version.strip():
+        raise UsageError("invalid --version '': must not be empty")
     gg = gg_id(gateway_group)
     api = client()
     name = version or str(int(time.time() * 1000))
-    items = []
+    items, existing = [], {}
     for sid in dict.fromkeys(ids):
         svc = api.get(_path(sid)) or {}
-        if not svc.get("upstream"):
+        if not isinstance(svc, dict) or not svc.get("upstream"):
             raise UsageError(f"service {sid} has no upstream: add one first "
                              f"(gwctl api7 services update {sid} --upstream-node HOST:PORT)")
+        if version is not None and not new_version:
+            try:
+                found = api.get(f"/api/services/{seg(sid)}/versions/{seg(name)}")
+            except NotFound:
+                found = None
+            if isinstance(found, dict) and found.get("id"):
+                existing[sid] = str(found["id"])
         items.append({"service_id": sid, "version": name, **{k: svc[k] for k in PUBLISH_FIELDS if k in svc}})
-    check = {"create_new_version": new_version, "gateway_group_id": gg,
-             "services": [{k: i[k] for k in ("service_id", "name", "hosts", "path_prefix", "version") if k in i}
+    # The spec: service_version_id is required when create_new_version is false.
+    create = new_version or not existing
+    if not create and len(existing) != len(items):
+        missing = [i["service_id"] for i in items if i["service_id"] not in existing]
+        raise UsageError(f"version {name} exists for {', '.join(existing)} but not for {', '.join(missing)}: "
+                         "publish them separately (or pass --new-version)")
+    if not create:
+        for item in items:
+            item["service_version_id"] = existing[item["service_id"]]
+    check = {"create_new_version": create, "gateway_group_id": gg,
+             "services": [{k: i[k] for k in ("service_id", "name", "hosts", "path_prefix", "version",
+                                             "service_version_id") if k in i}
                           for i in items]}
+    from gwctl.api.api7 import models
+    from gwctl.cli.util import validate_body
+
+    source = "(built from the services as the server returned them)"
+    body = {"create_new_version": create, "gateway_group_id": gg, "services": items}
+    # Checked before the conflict check: nothing is sent that the vendor's schema refuses.
+    validate_body(models.PublishBody, body, f"publish body {source}")
+    check = validate_body(models.ConflictCheckBody, check, f"conflict-check body {source}")
     lines = _conflict_lines(api.conflict_check(check))
     app_ctx = get_app()
     for line in lines:
@@ -199,10 +239,10 @@ def publish(ids: Annotated[List[str], typer.Argument(metavar="SERVICE_ID...", he
     if lines and not force:
         raise RejectedError(f"the conflict check found {len(lines)} conflict(s) in the gateway group; "
                             "nothing was published", hint="fix the routes, or re-run with --force")
-    result = api.publish({"create_new_version": new_version, "gateway_group_id": gg, "services": items})
+    result = api.publish(body)
     published = (result or {}).get("services") if isinstance(result, dict) else None
     app_ctx.err(f"published {len(items)} service(s) to gateway group {gg} as version {name}")
-    show(published if published is not None else result, PUBLISHED_COLUMNS)
+    show(published if isinstance(published, list) else result, PUBLISHED_COLUMNS)
 
 
 @app.command("published")

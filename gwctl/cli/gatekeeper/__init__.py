@@ -56,6 +56,11 @@ def _client():
     return get_app().client("gatekeeper")
 
 
+def _gatekeeper_said(exc) -> bool:
+    """True for Gatekeeper's own {"unsealed", "error"} body; a proxy's 502/503 page keeps its raw message."""
+    return isinstance(exc.body, dict) and "unsealed" in exc.body
+
+
 def _report(body: dict) -> None:
     """Write the server's message to stderr, or the whole body for machine output."""
     app_ctx = get_app()
@@ -160,6 +165,7 @@ def unseal(
          422: f"Gatekeeper does not support the unseal method {method!r}",
          401: f"Vault rejected the {method} credentials, or Gatekeeper could not load its policies"},
         {401: "check the credentials against Vault, then retry"},
+        when=_gatekeeper_said,
     ):
         _report(_client().unseal(method, **fields))
 
@@ -167,7 +173,7 @@ def unseal(
 @policies_app.command("reload")
 def reload_policies() -> None:
     """Reload the policies from Vault (POST /policies/reload); unsealed peers follow."""
-    with explain({503: "Gatekeeper is sealed: it cannot reload policies"}, {503: SEALED_HINT}):
+    with explain({503: "Gatekeeper is sealed: it cannot reload policies"}, {503: SEALED_HINT}, when=_gatekeeper_said):
         _report(_client().reload_policies())
 
 
@@ -199,7 +205,9 @@ def request_token(
               "the task ID was stolen: investigate before raising the limit",
          500: "Gatekeeper could not issue a token (no policy matches the task, unknown scheduler, or a Vault error)",
          503: "Gatekeeper is sealed and no unsealed peer could answer"},
-        {503: SEALED_HINT},
+        {401: "check --task-id (and --scheduler): the task must be running, and ask from the host it runs on",
+         503: SEALED_HINT},
+        when=_gatekeeper_said,
     ):
         wrapped = client.request_token(task_id, scheduler, role)
     if not unwrap:

@@ -16,7 +16,21 @@ READ_HINT = "the service user needs the resource_admin or delegated_resource_adm
 
 
 def client():
-    return get_app().client("opa")
+    app = get_app()
+    _check_query(app.opts.query)  # before any request: a create must not run and then fail on --query
+    return app.client("opa")
+
+
+def _check_query(query: str | None) -> None:
+    if not query:
+        return
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        jmespath.compile(query)
+    except JMESPathError as exc:
+        raise UsageError(f"invalid --query: {' '.join(str(exc).split())}") from None
 
 
 def looks_like_id(ref: str) -> bool:

@@ -115,8 +115,13 @@ def _check_out(out: Optional[Path]) -> None:
     if target.is_dir():
         raise UsageError(f"--out {out} is a directory")
     parent = target.parent if str(target.parent) else Path(".")
-    if parent.exists() and not os.access(parent, os.W_OK):
-        raise UsageError(f"--out {out}: the directory {parent} is not writable")
+    existing = parent
+    while not existing.exists() and existing != existing.parent:  # missing directories get created
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise UsageError(f"--out {out}: {existing} is not a directory")
+    if existing.exists() and not os.access(existing, os.W_OK):
+        raise UsageError(f"--out {out}: the directory {existing} is not writable")
 
 
 @app.command("list")
@@ -159,6 +164,7 @@ def reveal_token(
         record = client().setup_token_value(token_id)
     if not isinstance(record, dict) or not record.get("token"):
         raise GwctlError(f"OPA returned no token value for setup token {token_id}")
+    record = {"id": token_id, **record}  # Okta's own client reads only {"token": ...} from this endpoint
     app_ctx = get_app()
     if out is None and not (app_ctx.machine_output or app_ctx.opts.query):
         app_ctx.out(str(record["token"]))
@@ -188,7 +194,13 @@ def create_token(
         created = api.create_setup_token(body)
         if out is not None and not created.get("token"):  # a server that leaves it out of the 201
             created["token"] = api.setup_token_value(str(created.get("id"))).get("token")
-    emit_secret(created, "token", out, CREATED_COLUMNS, label="setup token")
+    try:
+        emit_secret(created, "token", out, CREATED_COLUMNS, label="setup token")
+    except UsageError as exc:  # --out could not be written: the token exists all the same
+        new_id = created.get("id")
+        raise UsageError(f"{exc.message}; setup token {new_id} was created",
+                         hint=f"write its value with `gwctl opa setup-tokens reveal {new_id} --out FILE`, "
+                              f"or remove it with `gwctl opa setup-tokens delete {new_id} --yes`") from None
 
 
 @app.command("delete")

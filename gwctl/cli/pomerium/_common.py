@@ -82,6 +82,36 @@ def body_from(model: Any, from_file: Optional[str], flags: dict[str, Any], *, fl
     return result
 
 
+def split_unknown(model: Any, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(fields the write model knows, fields it does not) of ``data``."""
+    keys = set(model.model_fields) | {info.alias for info in model.model_fields.values() if info.alias}
+    return ({k: v for k, v in data.items() if k in keys}, {k: v for k, v in data.items() if k not in keys})
+
+
+def update_body(model: Any, from_file: Optional[str], flags: dict[str, Any], fetch: Callable[[], dict], *,
+                flag_names: dict[str, str], strip: Sequence[str]) -> dict[str, Any]:
+    """The body of a full-replace PUT: --from-file (flags on top), or the current object with
+    the flags on top. Everything gwctl models is validated before any request. Fields it does
+    not model (a newer API's) are kept when the server's current object has them, so a
+    flags-only update and a `get` -> edit -> `update --from-file` round trip do not drop or
+    choke on them; an unknown field the server does not have (a typo) is still refused."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    if from_file is not None:
+        known, unknown = split_unknown(model, merged_body(from_file, flags, strip))
+        result = validate(model, known, "--from-file", flag_names, set(given))
+        if unknown:
+            current = fetch()
+            typos = [k for k in unknown if not isinstance(current, dict) or k not in current]
+            if typos:
+                more = f" (and {len(typos) - 1} more)" if len(typos) > 1 else ""
+                raise UsageError(f"invalid --from-file: field '{typos[0]}': Extra inputs are not permitted{more}")
+        return {**result, **unknown}
+    current = {k: v for k, v in fetch().items() if k not in strip}
+    known, unknown = split_unknown(model, current)
+    result = validate(model, {**known, **given}, "options", flag_names, set(given))
+    return {**result, **unknown}
+
+
 def validate(model: Any, body: Any, source: str, flag_names: dict[str, str], from_flags: set[str] = frozenset()) -> dict:
     from pydantic import ValidationError
 
@@ -99,7 +129,9 @@ def validate(model: Any, body: Any, source: str, flag_names: dict[str, str], fro
         if first.get("type") == "missing" and top in flag_names and source == "options" and len(loc) == 1:
             raise UsageError(f"missing {flag_names[top]}") from None
         if top in flag_names and (top in from_flags or source != "--from-file"):
-            raise UsageError(f"invalid {flag_names[top]}: {message}{more}") from None
+            inner = ".".join(p for p in loc[1:] if not p.isdigit())  # e.g. the key inside --ppl
+            where = f"field '{inner}': " if inner else ""
+            raise UsageError(f"invalid {flag_names[top]}: {where}{message}{more}") from None
         if source == "options":
             raise UsageError(f"invalid request: field '{field}': {message}{more}",
                              hint="set it with --from-file FILE") from None

@@ -9,7 +9,7 @@ import typer
 from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, FromFileOpt, IdsArg, LimitOpt, YesOpt
 from gwctl.cli.pomerium._common import (
     DescendantsOpt, FilterOpt, NamespaceOpt, OrderByOpt, body_from, client, delete_many, filter_param, names,
-    namespace_for_write, order_param, parse_json_option, resolve_namespace, resource_app, validate,
+    namespace_for_write, order_param, parse_json_option, resolve_namespace, resource_app, update_body, validate,
 )
 from gwctl.cli.render import Column, emit
 from gwctl.cli.util import limit_of
@@ -141,16 +141,14 @@ def update_policy(
     from gwctl.api.pomerium.models import POLICY_COMPUTED, PolicyWrite
 
     flags = _flags(name, namespace, enforced, ppl, allow_domain, allow_email, description, explanation, remediation)
-    if from_file is not None:
-        body = body_from(PolicyWrite, from_file, flags, flag_names=FLAGS, strip=POLICY_COMPUTED)
-    else:
+    if from_file is None:
         given = {k: v for k, v in flags.items() if v is not None}
         if not given:
             raise UsageError("nothing to update: give --from-file or at least one field option")
         sample = {"namespaceId": "x", "name": "x", "ppl": {"allow": {"and": []}}}
         validate(PolicyWrite, {**sample, **given}, "options", FLAGS, set(given))
-        current = {k: v for k, v in client().get_policy(policy_id).items() if k not in POLICY_COMPUTED}
-        body = validate(PolicyWrite, {**current, **given}, "options", FLAGS, set(given))
+    body = update_body(PolicyWrite, from_file, flags, lambda: client().get_policy(policy_id), flag_names=FLAGS,
+                       strip=POLICY_COMPUTED)
     emit(client().update_policy(policy_id, _complete(body)), POLICY_COLUMNS)
 
 

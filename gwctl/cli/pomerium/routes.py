@@ -9,7 +9,7 @@ import typer
 from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, FromFileOpt, IdsArg, LimitOpt, YesOpt
 from gwctl.cli.pomerium._common import (
     DescendantsOpt, FilterOpt, NamespaceOpt, OrderByOpt, body_from, client, delete_many, filter_param, names,
-    namespace_for_write, order_param, resolve_namespace, resource_app, validate,
+    namespace_for_write, order_param, resolve_namespace, resource_app, update_body, validate,
 )
 from gwctl.cli.render import Column, emit
 from gwctl.cli.util import limit_of
@@ -135,9 +135,7 @@ def update_route(
     from gwctl.api.pomerium.models import ROUTE_COMPUTED, RouteWrite
 
     flags = _flags(name, from_, to, policy, namespace, description)
-    if from_file is not None:
-        body = body_from(RouteWrite, from_file, flags, flag_names=FLAGS, strip=ROUTE_COMPUTED)
-    else:
+    if from_file is None:
         given = {k: v for k, v in flags.items() if v is not None}
         if not given:
             raise UsageError("nothing to update: give --from-file or at least one of --name, --from, --to, "
@@ -145,8 +143,8 @@ def update_route(
         # The flags are checked on their own first, so a bad one is refused before the GET.
         sample = {"namespaceId": "x", "name": "x", "from": "https://x.example", "to": ["http://x"]}
         validate(RouteWrite, {**sample, **given}, "options", FLAGS, set(given))
-        current = {k: v for k, v in client().get_route(route_id).items() if k not in ROUTE_COMPUTED}
-        body = validate(RouteWrite, {**current, **given}, "options", FLAGS, set(given))
+    body = update_body(RouteWrite, from_file, flags, lambda: client().get_route(route_id), flag_names=FLAGS,
+                       strip=ROUTE_COMPUTED)
     emit(client().update_route(route_id, complete(body)), ROUTE_COLUMNS)
 
 

@@ -211,7 +211,8 @@ def is_ipv4(value: str) -> bool:
 
 
 def check_src(value: str, flag: str) -> str:
-    if not (is_ipv4(value) or _HOST.match(value)):
+    looks_numeric = bool(re.fullmatch(r"[\d.]+", value))  # 1.2.3.999 is a bad address, not a host name
+    if not (is_ipv4(value) or (_HOST.match(value) and not looks_numeric)):
         raise UsageError(f"invalid {flag} {value!r}: expected an IPv4 address or a host name")
     return value
 

@@ -16,6 +16,28 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
+# Optional parts that a server export may carry empty ("proxy": {"ip": "", "port": "", "type": ""},
+# "clientPort": null, "serverCert": {}, a rule with "src_range": ""): empty means absent, so a file
+# the server itself wrote is never refused locally.
+_EMPTY = ("", None, {})
+_PRUNED = ("clientPort", "proxy", "serverCert", "destCerts", "timeout")
+
+
+def _prune_empty(data):
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    if isinstance(data.get("proxy"), dict):
+        data["proxy"] = {k: v for k, v in data["proxy"].items() if v not in _EMPTY}
+    if isinstance(data.get("ipRules"), list):
+        data["ipRules"] = [{k: v for k, v in r.items() if v not in _EMPTY} if isinstance(r, dict) else r
+                           for r in data["ipRules"]]
+    for key in _PRUNED:
+        if key in data and data[key] in _EMPTY:
+            del data[key]
+    return data
+
+
 class GatewayCreate(_Open):
     desc: str = Field(min_length=1)
     enf_tok_sec: Optional[bool] = None
@@ -95,6 +117,7 @@ class _Destination(_Open):
     @model_validator(mode="before")
     @classmethod
     def _lower_tls(cls, data):
+        data = _prune_empty(data)
         # The seed's curl spells the field `tls`; the API object and SDK use `TLS`.
         if isinstance(data, dict) and "tls" in data and "TLS" not in data:
             data = {**data, "TLS": data["tls"]}
