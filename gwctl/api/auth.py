@@ -62,6 +62,10 @@ class ExchangedTokenAuth(httpx.Auth):
 
     ``exchange`` returns ``(token, expires_at)`` and does its own HTTP call (with ``auth=None``).
     ``on_token`` is called with every token used, so a client's redactor can learn it.
+
+    The cache holds the time to refresh, not the expiry: ``refresh_margin`` before it, or a
+    quarter of the lifetime for short-lived tokens, so a server issuing 60 s tokens still
+    gets one exchange per token, not one per request.
     """
 
     # Read the 401 body before exchange() runs so its connection is back in the pool.
@@ -98,12 +102,13 @@ class ExchangedTokenAuth(httpx.Auth):
                 self.cache.delete(self.cache_key)
                 cached = None
             # Another thread may already have replaced a rejected token: use that one.
-            if cached is not None and cached[1] - self.refresh_margin > self.clock():
+            if cached is not None and cached[1] > self.clock():
                 token, fresh = cached[0], False
             else:
                 token, expires_at = self._exchange()
                 self.exchanges += 1
-                self.cache.set(self.cache_key, token, expires_at)
+                lifetime = max(0.0, expires_at - self.clock())
+                self.cache.set(self.cache_key, token, expires_at - min(self.refresh_margin, lifetime / 4))
                 fresh = True
         if self.on_token is not None:
             self.on_token(token)

@@ -203,7 +203,8 @@ def status() -> None:
             left = int(expires_at - now)
             rows.append({"profile": profile.name, "product": profile.product, "item": key.split(":", 1)[1],
                          "kind": "cached token", "source": "token cache",
-                         "detail": f"expires in {left}s" if left > 0 else "expired",
+                         # The cache keeps when gwctl renews the token (just before the server's expiry).
+                         "detail": f"fresh for {left}s" if left > 0 else "stale: renewed on next use",
                          "expires_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires_at))})
     emit(rows, STATUS_COLUMNS)
 

@@ -190,6 +190,21 @@ def get_app(ctx: click.Context | None = None) -> AppContext:
             timeout=raw.get("timeout"),
             no_color=bool(raw.get("no_color")),
         )
+        if opts.query:
+            _check_query(opts.query)
         root.obj = AppContext(opts)
         root.call_on_close(root.obj.close)
     return root.obj
+
+
+def _check_query(expression: str) -> None:
+    """Reject a bad --query before the command sends anything (a create must not half-happen)."""
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    from gwctl.errors import UsageError
+
+    try:
+        jmespath.compile(expression)
+    except JMESPathError as exc:
+        raise UsageError(f"invalid --query: {' '.join(str(exc).split())}") from None

@@ -55,7 +55,7 @@ def test_token_cached_across_requests(make_client, rec):
     assert client.get("/a") == {"token": "token-1"}
     assert client.get("/b") == {"token": "token-1"}
     assert auth.exchanges == exchange.calls == 1
-    assert auth.cache.get("opa:acme") == ("token-1", 4600.0)
+    assert auth.cache.get("opa:acme") == ("token-1", 4540.0)  # refresh 60 s before expiry
 
 
 def test_refresh_ahead_of_expiry(make_client):
@@ -81,7 +81,7 @@ def test_401_re_exchanges_once_and_retries_with_body(make_client, rec):
     assert auth.exchanges == 1
     assert [r.headers["Authorization"] for r in rec.requests] == ["Bearer stale-token", "Bearer token-1"]
     assert [json.loads(r.content) for r in rec.requests] == [{"name": "n"}] * 2
-    assert cache.get("opa:acme") == ("token-1", 4600.0)
+    assert cache.get("opa:acme") == ("token-1", 4540.0)
     assert rec.sleeps == []
 
 

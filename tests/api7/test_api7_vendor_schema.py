@@ -149,3 +149,14 @@ def test_exports_accept_any_content_type(sandbox, tmp_path):
     assert exported.code == 0, exported.err
     assert box.emulator.calls("GET", "/api/audit_logs/export")[-1].headers["Accept"] == "*/*"
     assert GG_DEFAULT  # the helpers' constants stay importable
+
+
+def test_times_outside_the_calendar_are_shown_as_sent(sandbox):
+    """A mock answering the spec's schema sends int64 extremes for created_at and the like."""
+    from api7_helpers import TOKEN_CI
+
+    box = sandbox("api7")
+    box.emulator.tokens[TOKEN_CI].update(created_at=-9007199254740991, expires_at=10**20, last_used_at=float("nan"))
+    result = box.run("api7", "tokens", "get", TOKEN_CI, "-o", "table")
+    assert result.code == 0, result.err
+    assert "-9007199254740991" in result.out and "100000000000000000000" in result.out

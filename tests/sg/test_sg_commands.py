@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import BILLING, CACHE, FTP, ORDERS, PROD, STAGING
+from sg_helpers import BILLING, CACHE, FTP, ORDERS, PROD, STAGING
 
 CLIENT = "qCTv6Onseiy_5pa"
 

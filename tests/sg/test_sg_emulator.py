@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import ORDERS, PROD, STAGING, Clock
+from sg_helpers import ORDERS, PROD, STAGING, Clock
 
 from gwctl.sandbox.sg import API_KEY, APIKEY_GRANT, RESOURCE_GROUP, SecureGatewayEmulator
 

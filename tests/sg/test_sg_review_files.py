@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ORDERS, PROD, STAGING
+from sg_helpers import ORDERS, PROD, STAGING
 
 # A .destination file as a vendor export may write it: ports as strings, the proxy
 # present but empty, clientPort null, timeout 0 (= disabled).

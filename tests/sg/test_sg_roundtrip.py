@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import BILLING, ORDERS, PROD
+from sg_helpers import BILLING, ORDERS, PROD
 
 SAME = ("desc", "TLS", "protocol", "private", "enable_client_tls", "client_tls", "rejectUnauth", "timeout",
         "compressData", "ip_table_rules", "proxy", "enforceProxy")

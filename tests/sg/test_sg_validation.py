@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import BILLING, ORDERS, PROD
+from sg_helpers import BILLING, ORDERS, PROD
 
 
 def test_profile_with_an_unknown_region_is_refused(gw):

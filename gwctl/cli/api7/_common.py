@@ -224,7 +224,12 @@ def fmt_time(value: Any) -> str:
         return str(value)
     if number > 1e12:  # milliseconds
         number /= 1000
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(number))
+    try:
+        if number < 0:
+            raise ValueError("before 1970")
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(number))
+    except (OverflowError, OSError, ValueError):  # NaN, negative or out of range: show it as the server sent it
+        return str(value)
 
 
 def ts(name: str, key: str | None = None, default: bool = True) -> Column:
