@@ -104,5 +104,5 @@ OPERATIONS = (
               example="sg gateways migrate {gateway} --connector-id {connector} --force --yes"),
     Operation("Migrate a destination to a Satellite Connector.", "PUT", _D + "/migrate2connector",
               "gwctl sg destinations migrate GATEWAY DEST --connector-id C [--apikey-stdin] [--force]",
-              example="sg destinations migrate {gateway} {dest} --connector-id {connector}"),
+              example="sg destinations migrate {gateway} {dest} --connector-id {connector} --force"),
 )

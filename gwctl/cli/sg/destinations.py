@@ -283,6 +283,7 @@ def migrate_destination(
 ) -> None:
     """Migrate one destination to a Satellite Connector (PUT .../destinations/{destinationID}/migrate2connector).
 
+    Exits 10 when the server reports the destination as not migrated (the reason is printed).
     Example: gwctl sg destinations migrate GATEWAY DEST --connector-id A2FbRF... --force
     """
     from gwctl.cli.sg.gateways import emit_migration, migration_body

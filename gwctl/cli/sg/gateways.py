@@ -303,16 +303,21 @@ def migration_body(connector_id: str | None, apikey_stdin: bool, from_file: str 
 
 
 def emit_migration(result) -> None:
+    """Show the per-destination outcome; some destinations not migrated is a partial failure (exit 10)."""
+    from gwctl.errors import PartialFailure
+
     app_ctx = get_app()
     if app_ctx.machine_output or app_ctx.opts.query or not isinstance(result, dict):
         emit(result)
-        return
-    rows = [{"result": "migrated", **r} for r in result.get("migrated") or ()]
-    rows += [{"result": "failed", **r} for r in result.get("failed") or ()]
-    emit(rows, MIGRATE_COLUMNS)
-    failed = len(result.get("failed") or ())
+    else:
+        rows = [{"result": "migrated", **r} for r in result.get("migrated") or ()]
+        rows += [{"result": "failed", **r} for r in result.get("failed") or ()]
+        emit(rows, MIGRATE_COLUMNS)
+    failed = len(result.get("failed") or ()) if isinstance(result, dict) else 0
     if failed:
-        app_ctx.err(f"warning: {failed} destination(s) were not migrated; see REASON (--columns ...,remediation)")
+        total = failed + len(result.get("migrated") or ())
+        raise PartialFailure(f"{failed} of {total} destination(s) were not migrated",
+                             hint="see REASON in the output (add --columns ...,remediation for the fix)")
 
 
 ConnectorOpt = Annotated[Optional[str], typer.Option("--connector-id", metavar="ID", help="Satellite Connector ID.")]
@@ -337,7 +342,8 @@ def migrate_gateway(
 ) -> None:
     """Migrate all destinations of a gateway to a Satellite Connector (PUT /v1/sgconfig/{gatewayID}/migrate2connector).
 
-    Prints one row per destination: migrated (with the new endpoint name if renamed) or failed (with the reason).
+    Prints one row per destination: migrated (with the new endpoint name if renamed) or failed (with the reason);
+    exits 10 when some destinations were not migrated.
     Example: gwctl sg gateways migrate qCTv6Onseiy_prod_us-south --connector-id A2FbRF... --force --yes
     """
     one_stdin_reader(gateway_token_stdin, ("--from-file", from_file == "-"), ("--apikey-stdin", apikey_stdin))
