@@ -100,7 +100,7 @@ def test_when_storing_fails_the_token_goes_to_a_recovery_file(pom, filestore, mo
     assert f"the renewed refresh token was written to {recovery} (mode 0600)\n" in result.err
     assert (f"error: could not store the renewed refresh token in the profile's file store (disk full); "
             f"it is saved in {recovery}\n") in result.err
-    assert "hint: store it with `gwctl auth login -p sandbox-pomerium --stdin < " in result.err
+    assert f"hint: store it with `gwctl auth login -p sandbox-pomerium --stdin --insecure-storage < {recovery}`, then delete the file\n" in result.err
     assert new not in result.all
     assert stored(filestore) == old  # unchanged, and now dead
     # the recovered token is usable

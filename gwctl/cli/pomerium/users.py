@@ -190,8 +190,8 @@ def _recover(profile, token: str, cause: Exception, written: str | None) -> None
     reason = getattr(cause, "message", None) or str(cause) or type(cause).__name__
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     path = os.path.join(state_dir(), "recovery", f"pomerium-{profile.name}-refresh-token-{stamp}.txt")
-    hint = (f"store it with `gwctl auth login -p {profile.name} --stdin < {path}` (add --insecure-storage "
-            "for the file store), then delete the file")
+    storage_flag = " --insecure-storage" if profile.storage == "file" else ""
+    hint = f"store it with `gwctl auth login -p {profile.name} --stdin{storage_flag} < {path}`, then delete the file"
     try:
         write_private(path, token + "\n")
     except OSError as exc:
