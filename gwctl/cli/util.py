@@ -32,14 +32,7 @@ def read_body_file(path: str | None, flag: str = "--from-file") -> Any:
     """Parse a JSON or YAML request body from FILE or - (stdin)."""
     if path is None:
         return None
-    from pathlib import Path
-
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text()
-    except OSError as exc:
-        raise UsageError(f"cannot read {flag} {path}: {exc.strerror}") from None
-    if not text.strip():
-        raise UsageError(f"{flag} {path} is empty")
+    text = read_text(path, f"{flag} {path}")
     try:
         return json.loads(text)
     except ValueError:
@@ -52,6 +45,19 @@ def read_body_file(path: str | None, flag: str = "--from-file") -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
         raise UsageError(f"{flag} {path} is neither valid JSON nor YAML{where}") from None
+
+
+def read_text(path: str, what: str) -> str:
+    """A non-empty text file, or stdin for -; ``what`` names it in errors (e.g. "--source x.lua")."""
+    from pathlib import Path
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text()
+    except OSError as exc:
+        raise UsageError(f"cannot read {what}: {exc.strerror}") from None
+    if not text.strip():
+        raise UsageError(f"{what} is empty")
+    return text
 
 
 def validate_body(model: Any, body: Any, flag: str = "--from-file") -> dict[str, Any]:

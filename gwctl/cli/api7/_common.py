@@ -184,6 +184,15 @@ def build_body(model_name: str, from_file: Optional[str], fields: dict[str, Any]
     return validate_body(getattr(models, model_name), body, flag)
 
 
+def with_file(base: dict[str, Any], from_file: Optional[str]) -> dict[str, Any]:
+    """A full-replace PUT body before the flags: ``base`` (fields kept from the current object)
+    with the --from-file fields on top."""
+    loaded = read_body_file(from_file) if from_file else None
+    if loaded is not None and not isinstance(loaded, dict):
+        raise UsageError("--from-file: expected an object")
+    return {**base, **(loaded or {})}
+
+
 def delete_items(ids: Sequence[str], noun: str, yes: bool, concurrency: int, action: Callable[[str], Any]) -> None:
     items = read_ids(ids)
     what = f"{noun} {items[0]}" if len(items) == 1 else f"{len(items)} {noun}s"

@@ -9,7 +9,7 @@ import typer
 from gwctl.cli.api7._common import (
     AllOpt, ConcurrencyOpt, DirectionOpt, FromFileOpt, IdsArg, LimitOpt, OrderByOpt, SearchOpt, YesOpt,
     DEFAULT_LIMIT, Column, build_body, client, cols, delete_items, list_params, product_app, show, show_items,
-    show_list, ts,
+    show_list, ts, with_file,
 )
 from gwctl.errors import UsageError
 
@@ -115,18 +115,12 @@ def policies_update(policy_id: PolicyArg, name: NameOpt = None, scope: ScopeOpt 
 
     Example: gwctl api7 alert-policies update POLICY_ID --enable --webhook-template TEMPLATE_ID --check-interval 300
     """
-    from gwctl.cli.util import read_body_file
-
     fields = _policy_fields(name, desc, severity, scope, enable, check_interval, webhook_template, title, detail)
     build_body("AlertPolicyPatch", None, {**{k: v for k, v in fields.items() if k != "scope"}, "severity": severity or "low"})
     api = client()
     current = api.get(_ppath(policy_id)) or {}
     keep = ("name", "desc", "severity", "scope", "enable", "title", "detail", "check_interval", "webhook_templates")
-    body = {k: current[k] for k in keep if current.get(k) not in (None, "")}
-    loaded = read_body_file(from_file) if from_file else None
-    if loaded is not None and not isinstance(loaded, dict):
-        raise UsageError("--from-file: expected an object")
-    body.update(loaded or {})
+    body = with_file({k: current[k] for k in keep if current.get(k) not in (None, "")}, from_file)
     fields["scope"] = _scope(scope)
     body.update({k: v for k, v in fields.items() if v is not None})
     show(api.replace(_ppath(policy_id), build_body("AlertPolicyUpdate", None, body)), POLICY_COLUMNS)
@@ -246,17 +240,11 @@ def templates_update(template_id: TemplateArg, name: NameOpt = None, url: TUrlOp
 
     Example: gwctl api7 webhook-templates update TEMPLATE_ID --url https://hooks.example.com/new
     """
-    from gwctl.cli.util import read_body_file
-
     fields = _template_fields(name, desc, url, skip_tls_verify, header, template)
     api = client()
     current = api.get(_tpath(template_id)) or {}
-    body = {k: current[k] for k in ("name", "desc", "url", "method", "skip_tls_verify", "headers", "template")
-            if current.get(k) not in (None, "")}
-    loaded = read_body_file(from_file) if from_file else None
-    if loaded is not None and not isinstance(loaded, dict):
-        raise UsageError("--from-file: expected an object")
-    body.update(loaded or {})
+    body = with_file({k: current[k] for k in ("name", "desc", "url", "method", "skip_tls_verify", "headers", "template")
+                      if current.get(k) not in (None, "")}, from_file)
     body.update({k: v for k, v in fields.items() if v is not None})
     show(api.replace(_tpath(template_id), build_body("WebhookTemplateWrite", None, body)), TEMPLATE_COLUMNS)
 

@@ -15,9 +15,9 @@ import typer
 from gwctl.cli.api7._common import (
     AllOpt, ConcurrencyOpt, DirectionOpt, FromFileOpt, IdsArg, LimitOpt, OrderByOpt, PathOpt, SearchOpt, YesOpt,
     DEFAULT_LIMIT, Column, build_body, client, cols, delete_items, list_params, override_path, product_app, show,
-    show_list, ts,
+    show_list, ts, with_file,
 )
-from gwctl.errors import UsageError
+from gwctl.cli.util import read_text
 
 app = product_app("api-products", "API products of the developer portal (provider and developer side).")
 
@@ -37,18 +37,7 @@ def _path(product_id: str | None = None) -> str:
 
 
 def _openapi(source: Optional[str]) -> Optional[str]:
-    if source is None:
-        return None
-    import sys
-    from pathlib import Path
-
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text()
-    except OSError as exc:
-        raise UsageError(f"cannot read --openapi {source}: {exc.strerror}") from None
-    if not text.strip():
-        raise UsageError(f"--openapi {source} is empty")
-    return text
+    return None if source is None else read_text(source, f"--openapi {source}")
 
 
 @app.command("list")
@@ -94,16 +83,10 @@ def update(product_id: ProductArg, name: NameOpt = None, openapi: OpenapiOpt = N
 
     Example: gwctl api7 api-products update PRODUCT_ID --openapi petstore-v2.yaml
     """
-    from gwctl.cli.util import read_body_file
-
     fields = {"name": name, "raw_openapi": _openapi(openapi), "server_url": server_url}
     api = client()
     current = api.get(_path(product_id)) or {}
-    body = {k: current[k] for k in ("name", "raw_openapi", "server_url") if current.get(k)}
-    loaded = read_body_file(from_file) if from_file else None
-    if loaded is not None and not isinstance(loaded, dict):
-        raise UsageError("--from-file: expected an object")
-    body.update(loaded or {})
+    body = with_file({k: current[k] for k in ("name", "raw_openapi", "server_url") if current.get(k)}, from_file)
     body.update({k: v for k, v in fields.items() if v is not None})
     show(api.replace(_path(product_id), build_body("ApiProductWrite", None, body)), COLUMNS)
 

@@ -9,9 +9,9 @@ import typer
 from gwctl.cli.api7._common import (
     AllOpt, ConcurrencyOpt, DirectionOpt, FromFileOpt, IdsArg, LimitOpt, OrderByOpt, PathOpt, SearchOpt, YesOpt,
     DEFAULT_LIMIT, Column, build_body, client, cols, delete_items, list_params, override_path, product_app, show,
-    show_list, ts,
+    show_list, ts, with_file,
 )
-from gwctl.errors import UsageError
+from gwctl.cli.util import read_text
 
 app = product_app("custom-plugins", "Custom Lua plugins: upload, update, parse, delete.")
 
@@ -36,18 +36,7 @@ def _path(plugin_id: str | None = None) -> str:
 
 
 def _read_source(source: Optional[str]) -> Optional[str]:
-    if source is None:
-        return None
-    import sys
-    from pathlib import Path
-
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text()
-    except OSError as exc:
-        raise UsageError(f"cannot read --source {source}: {exc.strerror}") from None
-    if not text.strip():
-        raise UsageError(f"--source {source} is empty")
-    return text
+    return None if source is None else read_text(source, f"--source {source}")
 
 
 def _fields(source, catalog, description, doc_link, author, logo) -> dict:
@@ -93,17 +82,11 @@ def update(plugin_id: PluginArg, source: SourceOpt = None, catalog: CatalogOpt =
 
     Example: gwctl api7 custom-plugins update PLUGIN_ID --source hello.lua
     """
-    from gwctl.cli.util import read_body_file
-
     fields = _fields(source, catalog, description, doc_link, author, logo)
     api = client()
     current = api.get(_path(plugin_id)) or {}
-    body = {k: current[k] for k in ("source_code", "catalog", "description", "documentation_link", "author", "logo")
-            if current.get(k) not in (None, "")}
-    loaded = read_body_file(from_file) if from_file else None
-    if loaded is not None and not isinstance(loaded, dict):
-        raise UsageError("--from-file: expected an object")
-    body.update(loaded or {})
+    body = with_file({k: current[k] for k in ("source_code", "catalog", "description", "documentation_link", "author",
+                                              "logo") if current.get(k) not in (None, "")}, from_file)
     body.update({k: v for k, v in fields.items() if v is not None})
     show(api.replace(_path(plugin_id), build_body("CustomPluginWrite", None, body)), COLUMNS)
 

@@ -9,6 +9,7 @@ import typer
 
 from gwctl.cli.api7._common import Column, FromFileOpt, client, cols, product_app, show
 from gwctl.cli.context import get_app
+from gwctl.cli.util import read_text
 from gwctl.errors import UsageError
 
 app = product_app("openapi", "OpenAPI import, export and conversion.")
@@ -16,17 +17,9 @@ SpecArg = Annotated[Optional[str], typer.Argument(metavar="FILE|-", help="OpenAP
 
 
 def _read_spec(path: Optional[str]) -> str:
-    import sys
-
     if path is None:
         raise UsageError("missing FILE|-: the OpenAPI document")
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    if not text.strip():
-        raise UsageError(f"{path} is empty")
-    return text
+    return read_text(path, path)
 
 
 @app.command("convert")

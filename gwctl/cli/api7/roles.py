@@ -9,7 +9,7 @@ import typer
 from gwctl.cli.api7._common import (
     AllOpt, ConcurrencyOpt, DescOpt, DirectionOpt, FromFileOpt, IdsArg, LimitOpt, OrderByOpt, PathOpt, SearchOpt,
     YesOpt, DEFAULT_LIMIT, Column, build_body, by_name_or_id, client, cols, delete_items, list_params,
-    override_path, parse_labels, product_app, show, show_items, show_list, ts,
+    override_path, parse_labels, product_app, show, show_items, show_list, ts, with_file,
 )
 from gwctl.errors import UsageError
 
@@ -81,8 +81,6 @@ def update(role: RoleArg, name: NameOpt = None, permission: PermissionOpt = None
     Fields not given keep their current value.
     Example: gwctl api7 roles update consumer-admin --permission consumer:write --permission ssl:read
     """
-    from gwctl.cli.util import read_body_file
-
     if from_file is None and name is None and permission is None and desc is None:
         raise UsageError("nothing to change: pass --name, --permission, --desc or --from-file")
     build_body("RoleWrite", from_file, {"name": name or "x", "desc": desc,
@@ -90,11 +88,7 @@ def update(role: RoleArg, name: NameOpt = None, permission: PermissionOpt = None
     rid = role_id(role)
     api = client()
     current = api.get(_path(rid)) or {}
-    base = {k: current[k] for k in ("name", "desc", "permissions") if k in current}
-    loaded = read_body_file(from_file) if from_file else None
-    if loaded is not None and not isinstance(loaded, dict):
-        raise UsageError("--from-file: expected an object")
-    body = {**base, **(loaded or {})}
+    body = with_file({k: current[k] for k in ("name", "desc", "permissions") if k in current}, from_file)
     body.update({k: v for k, v in {"name": name, "desc": desc,
                                    "permissions": list(permission) if permission else None}.items() if v is not None})
     body = build_body("RoleWrite", None, body)

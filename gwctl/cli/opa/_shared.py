@@ -86,6 +86,25 @@ def resolve(ref: str, noun: str, items: Callable[[], Iterable[dict[str, Any]]], 
     return str(matches[0]["id"])
 
 
+def resolve_listed(ref: str, noun: str, pages: Callable[[], Iterable[list[dict[str, Any]]]], fields: tuple[str, ...],
+                   hint: str, listing: "Listing | None" = None) -> str:
+    """resolve() against a paged listing, listed at most once per ``listing``."""
+    listing = listing or Listing()
+    with role_hint(hint):
+        return resolve(ref, noun, lambda: listing.get(lambda: (item for page in pages() for item in page)), fields)
+
+
+def file_object(from_file: str | None) -> dict[str, Any]:
+    """A copy of the --from-file object ({} without a file), for the flags to go on top of."""
+    from gwctl.cli.util import read_body_file
+
+    body = read_body_file(from_file)
+    body = {} if body is None else body
+    if not isinstance(body, dict):
+        raise UsageError(f"invalid --from-file: expected an object, got {type(body).__name__}")
+    return dict(body)
+
+
 def _label(item: dict[str, Any], fields: tuple[str, ...]) -> str:
     return ", ".join(f"{f}={item.get(f)!r}" for f in fields if item.get(f) is not None)
 

@@ -18,9 +18,11 @@ from gwctl.cli.common import (
     product_app,
 )
 from gwctl.cli.context import get_app
-from gwctl.cli.opa._shared import READ_HINT, RESOURCE_ADMIN_HINT, Listing, client, resolve, resolve_many, role_hint
+from gwctl.cli.opa._shared import (
+    READ_HINT, RESOURCE_ADMIN_HINT, Listing, client, file_object, resolve_listed, resolve_many, role_hint,
+)
 from gwctl.cli.render import Column, human_bytes
-from gwctl.cli.util import confirm, limit_of, parse_labels, read_body_file, read_ids, run_bulk
+from gwctl.cli.util import confirm, limit_of, parse_labels, read_ids, run_bulk
 from gwctl.errors import UsageError
 
 app = product_app("gateways", "OPA gateways: list, inspect, update, status reports, delete.")
@@ -61,11 +63,7 @@ UPDATE_FLAGS = "--name, --description, --access-address, --default-address, --la
 
 def resolve_gateway(ref: str, listing: Optional[Listing] = None) -> str:
     """A gateway's ID from its ID or its unique name."""
-    api = client()
-    listing = listing or Listing()
-    with role_hint(READ_HINT):
-        return resolve(ref, "gateway", lambda: listing.get(lambda: (g for page in api.list_gateways() for g in page)),
-                       ("name",))
+    return resolve_listed(ref, "gateway", client().list_gateways, ("name",), READ_HINT, listing)
 
 
 @app.command("list")
@@ -154,11 +152,7 @@ def update_gateway(
     from gwctl.cli.util import validate_body
 
     labels = parse_labels(label)
-    changes = read_body_file(from_file)
-    changes = {} if changes is None else changes
-    if not isinstance(changes, dict):
-        raise UsageError(f"invalid --from-file: expected an object, got {type(changes).__name__}")
-    changes = dict(changes)
+    changes = file_object(from_file)
     for key, value, flag in (("name", name, "--name"), ("description", description, "--description"),
                              ("access_address", access_address, "--access-address"),
                              ("default_address", default_address, "--default-address")):

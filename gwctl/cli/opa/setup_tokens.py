@@ -25,13 +25,14 @@ from gwctl.cli.opa._shared import (
     RESOURCE_ADMIN_HINT,
     Listing,
     client,
-    resolve,
+    file_object,
+    resolve_listed,
     resolve_many,
     role_hint,
     without_token,
 )
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import confirm, emit_secret, limit_of, parse_labels, read_body_file, read_ids, run_bulk
+from gwctl.cli.util import confirm, emit_secret, limit_of, parse_labels, read_ids, run_bulk
 from gwctl.errors import GwctlError, PartialFailure, SecretStorageError, UsageError
 
 app = product_app("setup-tokens", "Gateway setup tokens: the one-time secrets gateways enrol with.")
@@ -61,12 +62,8 @@ NAME_HELP = "Token name (1-255 of letters, digits, '-', '_', '.')."
 
 def resolve_token(ref: str, listing: Optional[Listing] = None) -> str:
     """A setup token's ID from its ID, or its unique description or name."""
-    api = client()
-    listing = listing or Listing()
-    with role_hint(RESOURCE_ADMIN_HINT):
-        return resolve(ref, "setup token",
-                       lambda: listing.get(lambda: (t for page in api.list_setup_tokens() for t in page)),
-                       ("description", "name"))
+    return resolve_listed(ref, "setup token", client().list_setup_tokens, ("description", "name"), RESOURCE_ADMIN_HINT,
+                          listing)
 
 
 def _check_fields(description: Optional[str], name: Optional[str]) -> None:
@@ -85,11 +82,7 @@ def _create_body(description: Optional[str], name: Optional[str], labels: dict[s
     from gwctl.cli.util import validate_body
 
     _check_fields(description, name)
-    body = read_body_file(from_file)
-    body = {} if body is None else body
-    if not isinstance(body, dict):
-        raise UsageError(f"invalid --from-file: expected an object, got {type(body).__name__}")
-    body = dict(body)
+    body = file_object(from_file)
     body.setdefault("registration_type", "gateway-agent")
     if description is not None:
         body["description"] = description

@@ -248,6 +248,39 @@ def resolve_namespace(explicit: Optional[str], descendants: Optional[bool]) -> t
     return c.root_namespace(), True if descendants is None else descendants
 
 
+def list_scope(kind: str, namespace: Optional[str], include_descendants: Optional[bool],
+               order_by: Optional[List[str]], filter_: Optional[str]) -> dict[str, Any]:
+    """The keyword arguments of a namespaced list call. --order-by and --filter are checked
+    before the namespace is resolved, which may need a request."""
+    order = order_param(order_by, kind)
+    filt = filter_param(filter_, kind)
+    ns, descendants = resolve_namespace(namespace, include_descendants)
+    return {"namespace": ns, "include_descendants": descendants, "order_by": order, "filter_": filt}
+
+
+# Stands in for a namespaceId that is filled in after validation (the cluster's, or the current object's).
+NAMESPACE_PLACEHOLDER = "namespace-of-the-cluster"
+
+
+def create_body(model: Any, from_file: Optional[str], flags: dict[str, Any], *, flag_names: dict[str, str],
+                strip: Sequence[str]) -> dict[str, Any]:
+    """The validated body of a namespaced create, its namespace resolved by namespace_for_write."""
+    body = body_from(model, from_file, flags, flag_names=flag_names, strip=strip,
+                     placeholders={"namespaceId": NAMESPACE_PLACEHOLDER})
+    body["namespaceId"] = namespace_for_write(body.get("namespaceId"))
+    return body
+
+
+def check_update_flags(model: Any, flags: dict[str, Any], flag_names: dict[str, str], sample: dict[str, Any],
+                       nothing: str) -> None:
+    """A flags-only update: refuse no flags, and check the given ones on their own (``sample``
+    fills the required fields) so a bad one is refused before the GET."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    if not given:
+        raise UsageError(nothing)
+    validate(model, {**sample, **given}, "options", flag_names, set(given))
+
+
 def namespace_for_write(explicit: Optional[str]) -> str:
     """The namespace of a new resource: --namespace (or the file's), else the cluster's."""
     if explicit:

@@ -9,8 +9,8 @@ import typer
 
 from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, FromFileOpt, IdsArg, LimitOpt, YesOpt
 from gwctl.cli.pomerium._common import (
-    DescendantsOpt, FilterOpt, NamespaceOpt, OrderByOpt, body_from, client, delete_many, filter_param,
-    namespace_for_write, order_param, resolve_namespace, resource_app,
+    NAMESPACE_PLACEHOLDER, DescendantsOpt, FilterOpt, NamespaceOpt, OrderByOpt, body_from, client, create_body,
+    delete_many, list_scope, resource_app,
 )
 from gwctl.cli.render import Column, emit
 from gwctl.cli.util import limit_of
@@ -36,7 +36,6 @@ KEY_PAIR_COLUMNS = (
     Column("namespace", "namespaceId"),
 )
 FLAGS = {"name": "--name", "namespaceId": "--namespace", "certificate": "--cert-file", "key": "--key-file"}
-PLACEHOLDER = "namespace-of-the-cluster"
 
 NameOpt = Annotated[Optional[str], typer.Option("--name", help="Key pair name.")]
 CertOpt = Annotated[Optional[Path], typer.Option("--cert-file", metavar="PEM", help="Certificate (chain) in PEM.")]
@@ -52,6 +51,11 @@ def _read(path: Optional[Path], flag: str) -> Optional[str]:
         raise UsageError(f"cannot read {flag} {path}: {exc.strerror}") from None
 
 
+def _flags(name: Optional[str], namespace: Optional[str], cert_file: Optional[Path], key_file: Optional[Path]) -> dict:
+    return {"name": name, "namespaceId": namespace, "certificate": _read(cert_file, "--cert-file"),
+            "key": _read(key_file, "--key-file")}
+
+
 @app.command("list")
 def list_key_pairs(
     namespace: NamespaceOpt = None,
@@ -65,11 +69,8 @@ def list_key_pairs(
 
     Example: gwctl pomerium key-pairs list --order-by notAfter
     """
-    order = order_param(order_by, "keyPairs")
-    filt = filter_param(filter_, "keyPairs")
-    ns, descendants = resolve_namespace(namespace, include_descendants)
-    emit(client().list_key_pairs(ns, include_descendants=descendants, order_by=order, filter_=filt,
-                                 limit=limit_of(limit, all_)), KEY_PAIR_COLUMNS)
+    scope = list_scope("keyPairs", namespace, include_descendants, order_by, filter_)
+    emit(client().list_key_pairs(**scope, limit=limit_of(limit, all_)), KEY_PAIR_COLUMNS)
 
 
 @app.command("get")
@@ -95,11 +96,8 @@ def create_key_pair(
     """
     from gwctl.api.pomerium.models import KEY_PAIR_COMPUTED, KeyPairWrite
 
-    flags = {"name": name, "namespaceId": namespace, "certificate": _read(cert_file, "--cert-file"),
-             "key": _read(key_file, "--key-file")}
-    body = body_from(KeyPairWrite, from_file, flags, flag_names=FLAGS, strip=KEY_PAIR_COMPUTED,
-                     placeholders={"namespaceId": PLACEHOLDER})
-    body["namespaceId"] = namespace_for_write(body.get("namespaceId"))
+    body = create_body(KeyPairWrite, from_file, _flags(name, namespace, cert_file, key_file), flag_names=FLAGS,
+                       strip=KEY_PAIR_COMPUTED)
     emit(client().create_key_pair(body), KEY_PAIR_COLUMNS)
 
 
@@ -118,10 +116,8 @@ def update_key_pair(
     """
     from gwctl.api.pomerium.models import KEY_PAIR_COMPUTED, KeyPairWrite
 
-    flags = {"name": name, "namespaceId": namespace, "certificate": _read(cert_file, "--cert-file"),
-             "key": _read(key_file, "--key-file")}
-    body = body_from(KeyPairWrite, from_file, flags, flag_names=FLAGS, strip=KEY_PAIR_COMPUTED,
-                     placeholders={"namespaceId": PLACEHOLDER})
+    body = body_from(KeyPairWrite, from_file, _flags(name, namespace, cert_file, key_file), flag_names=FLAGS,
+                     strip=KEY_PAIR_COMPUTED, placeholders={"namespaceId": NAMESPACE_PLACEHOLDER})
     if not body.get("namespaceId"):
         body["namespaceId"] = client().get_key_pair(key_pair_id)["namespaceId"]
     emit(client().update_key_pair(key_pair_id, body), KEY_PAIR_COLUMNS)

@@ -8,8 +8,8 @@ import typer
 
 from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, FromFileOpt, IdsArg, LimitOpt, YesOpt
 from gwctl.cli.pomerium._common import (
-    DescendantsOpt, FilterOpt, NamespaceOpt, OrderByOpt, body_from, client, delete_many, filter_param, names,
-    namespace_for_write, order_param, parse_json_option, resolve_namespace, resource_app, update_body, validate,
+    DescendantsOpt, FilterOpt, NamespaceOpt, OrderByOpt, check_update_flags, client, create_body, delete_many,
+    list_scope, names, parse_json_option, resource_app, update_body,
 )
 from gwctl.cli.render import Column, emit
 from gwctl.cli.util import limit_of
@@ -29,7 +29,6 @@ POLICY_COLUMNS = (
 FLAGS = {"name": "--name", "namespaceId": "--namespace", "enforced": "--enforced", "ppl": "--ppl",
          "description": "--description", "explanation": "--explanation", "remediation": "--remediation"}
 TEXT_FIELDS = ("description", "explanation", "remediation")
-POLICY_PLACEHOLDER = "namespace-of-the-cluster"
 
 NameOpt = Annotated[Optional[str], typer.Option("--name", help="Policy name (1-128 characters).")]
 EnforcedOpt = Annotated[Optional[bool], typer.Option("--enforced/--not-enforced", help="Enforced policies apply to every route of the namespace.")]
@@ -76,11 +75,8 @@ def list_policies(
 
     Example: gwctl pomerium policies list --filter '{"items":[{"field":"enforced","operator":"is","value":true}]}'
     """
-    order = order_param(order_by, "policies")
-    filt = filter_param(filter_, "policies")
-    ns, descendants = resolve_namespace(namespace, include_descendants)
-    emit(client().list_policies(ns, include_descendants=descendants, order_by=order, filter_=filt,
-                                limit=limit_of(limit, all_)), POLICY_COLUMNS)
+    scope = list_scope("policies", namespace, include_descendants, order_by, filter_)
+    emit(client().list_policies(**scope, limit=limit_of(limit, all_)), POLICY_COLUMNS)
 
 
 @app.command("get")
@@ -113,9 +109,7 @@ def create_policy(
     from gwctl.api.pomerium.models import POLICY_COMPUTED, PolicyWrite
 
     flags = _flags(name, namespace, enforced, ppl, allow_domain, allow_email, description, explanation, remediation)
-    body = body_from(PolicyWrite, from_file, flags, flag_names=FLAGS, strip=POLICY_COMPUTED,
-                     placeholders={"namespaceId": POLICY_PLACEHOLDER})
-    body["namespaceId"] = namespace_for_write(body.get("namespaceId"))
+    body = create_body(PolicyWrite, from_file, flags, flag_names=FLAGS, strip=POLICY_COMPUTED)
     emit(client().create_policy(_complete(body)), POLICY_COLUMNS)
 
 
@@ -142,11 +136,8 @@ def update_policy(
 
     flags = _flags(name, namespace, enforced, ppl, allow_domain, allow_email, description, explanation, remediation)
     if from_file is None:
-        given = {k: v for k, v in flags.items() if v is not None}
-        if not given:
-            raise UsageError("nothing to update: give --from-file or at least one field option")
-        sample = {"namespaceId": "x", "name": "x", "ppl": {"allow": {"and": []}}}
-        validate(PolicyWrite, {**sample, **given}, "options", FLAGS, set(given))
+        check_update_flags(PolicyWrite, flags, FLAGS, {"namespaceId": "x", "name": "x", "ppl": {"allow": {"and": []}}},
+                           "nothing to update: give --from-file or at least one field option")
     body = update_body(PolicyWrite, from_file, flags, lambda: client().get_policy(policy_id), flag_names=FLAGS,
                        strip=POLICY_COMPUTED)
     emit(client().update_policy(policy_id, _complete(body)), POLICY_COLUMNS)

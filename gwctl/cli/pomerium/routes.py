@@ -8,12 +8,11 @@ import typer
 
 from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, FromFileOpt, IdsArg, LimitOpt, YesOpt
 from gwctl.cli.pomerium._common import (
-    DescendantsOpt, FilterOpt, NamespaceOpt, OrderByOpt, body_from, client, delete_many, filter_param, names,
-    namespace_for_write, order_param, resolve_namespace, resource_app, update_body, validate,
+    DescendantsOpt, FilterOpt, NamespaceOpt, OrderByOpt, check_update_flags, client, create_body, delete_many,
+    list_scope, names, resource_app, update_body,
 )
 from gwctl.cli.render import Column, emit
 from gwctl.cli.util import limit_of
-from gwctl.errors import UsageError
 
 app = resource_app("routes", "Routes: list, get, create, update, delete, matching certificates.")
 
@@ -37,7 +36,6 @@ CERT_COLUMNS = (
 )
 FLAGS = {"name": "--name", "from": "--from", "to": "--to", "policyIds": "--policy", "namespaceId": "--namespace",
          "description": "--description"}
-PLACEHOLDER_NS = "namespace-of-the-cluster"
 
 NameOpt = Annotated[Optional[str], typer.Option("--name", help="Route name (1-128 characters).")]
 FromUrlOpt = Annotated[Optional[str], typer.Option("--from", metavar="URL", help="External URL, e.g. https://app.example.com.")]
@@ -65,11 +63,8 @@ def list_routes(
 
     Example: gwctl pomerium routes list --order-by -updatedAt --limit 10
     """
-    order = order_param(order_by, "routes")
-    filt = filter_param(filter_, "routes")
-    ns, descendants = resolve_namespace(namespace, include_descendants)
-    emit(client().list_routes(ns, include_descendants=descendants, order_by=order, filter_=filt,
-                              limit=limit_of(limit, all_)), ROUTE_COLUMNS)
+    scope = list_scope("routes", namespace, include_descendants, order_by, filter_)
+    emit(client().list_routes(**scope, limit=limit_of(limit, all_)), ROUTE_COLUMNS)
 
 
 @app.command("get")
@@ -99,9 +94,7 @@ def create_route(
     from gwctl.api.pomerium.models import ROUTE_COMPUTED, RouteWrite
 
     flags = _flags(name, from_, to, policy, namespace, description)
-    body = body_from(RouteWrite, from_file, flags, flag_names=FLAGS, strip=ROUTE_COMPUTED,
-                     placeholders={"namespaceId": PLACEHOLDER_NS})
-    body["namespaceId"] = namespace_for_write(body.get("namespaceId"))
+    body = create_body(RouteWrite, from_file, flags, flag_names=FLAGS, strip=ROUTE_COMPUTED)
     emit(client().create_route(complete(body)), ROUTE_COLUMNS)
 
 
@@ -136,13 +129,10 @@ def update_route(
 
     flags = _flags(name, from_, to, policy, namespace, description)
     if from_file is None:
-        given = {k: v for k, v in flags.items() if v is not None}
-        if not given:
-            raise UsageError("nothing to update: give --from-file or at least one of --name, --from, --to, "
-                             "--policy, --namespace, --description")
-        # The flags are checked on their own first, so a bad one is refused before the GET.
-        sample = {"namespaceId": "x", "name": "x", "from": "https://x.example", "to": ["http://x"]}
-        validate(RouteWrite, {**sample, **given}, "options", FLAGS, set(given))
+        check_update_flags(RouteWrite, flags, FLAGS,
+                           {"namespaceId": "x", "name": "x", "from": "https://x.example", "to": ["http://x"]},
+                           "nothing to update: give --from-file or at least one of --name, --from, --to, "
+                           "--policy, --namespace, --description")
     body = update_body(RouteWrite, from_file, flags, lambda: client().get_route(route_id), flag_names=FLAGS,
                        strip=ROUTE_COMPUTED)
     emit(client().update_route(route_id, complete(body)), ROUTE_COLUMNS)

@@ -13,6 +13,7 @@ import typer
 
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
+from gwctl.cli.util import limit_of, read_body_file
 from gwctl.errors import UsageError
 
 PROTOCOLS = ("TCP", "UDP", "TLS", "HTTP", "HTTPS")
@@ -60,6 +61,20 @@ def type_filter(enabled: bool, disabled: bool) -> str | None:
     if enabled and disabled:
         raise UsageError("--enabled and --disabled cannot be combined")
     return "enabled" if enabled else "disabled" if disabled else None
+
+
+def take(items: Any, limit: int, all_: bool) -> Any:
+    """A whole-list answer cut to --limit client-side."""
+    wanted = limit_of(limit, all_)
+    return items[:wanted] if wanted is not None and isinstance(items, list) else items
+
+
+def body_file(from_file: str | None) -> dict[str, Any]:
+    """The --from-file object the flags go on top of ({} without a file)."""
+    body = read_body_file(from_file) or {}
+    if not isinstance(body, dict):
+        raise UsageError("--from-file: expected an object")
+    return body
 
 
 def epoch_ms(value: Any) -> str:

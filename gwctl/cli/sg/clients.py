@@ -9,8 +9,8 @@ import typer
 from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, LimitOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, cols, emit
-from gwctl.cli.sg._shared import GatewayArg, GatewayTokenOpt, client, epoch_ms, one_stdin_reader
-from gwctl.cli.util import confirm, limit_of, read_ids
+from gwctl.cli.sg._shared import GatewayArg, GatewayTokenOpt, client, epoch_ms, one_stdin_reader, take
+from gwctl.cli.util import confirm, read_ids
 from gwctl.errors import UsageError
 
 app = product_app("clients", "Secure Gateway clients: list, status, disconnect, logs, installers.")
@@ -22,11 +22,6 @@ INSTALLER_COLUMNS = cols("description", Column("url", "url", header="URL"))
 ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Client ID (e.g. qCTv6Onseiy_5pa).")]
 
 
-def _take(items, limit: int, all_: bool):
-    wanted = limit_of(limit, all_)
-    return items[:wanted] if wanted is not None and isinstance(items, list) else items
-
-
 @app.command("list")
 def list_clients(
     gateway: GatewayArg, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False,
@@ -36,7 +31,7 @@ def list_clients(
 
     Example: gwctl sg clients list qCTv6Onseiy_prod_us-south
     """
-    emit(_take(client(gateway, gateway_token_stdin).list_clients(gateway), limit, all_), CLIENT_COLUMNS)
+    emit(take(client(gateway, gateway_token_stdin).list_clients(gateway), limit, all_), CLIENT_COLUMNS)
 
 
 @app.command("get")
@@ -103,7 +98,7 @@ def logs(
                 when = epoch_ms(int(stamp)) if str(stamp).isdigit() else stamp
                 rows.append({"client": cid, "level": name, "time": when, "message": message})
     rows.sort(key=lambda r: str(r["time"]))
-    emit(_take(rows, limit, all_), LOG_COLUMNS)
+    emit(take(rows, limit, all_), LOG_COLUMNS)
 
 
 @app.command("recent")
@@ -115,7 +110,7 @@ def recent(
 
     Example: gwctl sg clients recent qCTv6Onseiy_prod_us-south
     """
-    emit(_take(client(gateway, gateway_token_stdin).disconnected_clients(gateway), limit, all_), RECENT_COLUMNS)
+    emit(take(client(gateway, gateway_token_stdin).disconnected_clients(gateway), limit, all_), RECENT_COLUMNS)
 
 
 @app.command("installers")
@@ -124,4 +119,4 @@ def installers(limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> None:
 
     Example: gwctl sg clients installers
     """
-    emit(_take(client().installers(), limit, all_), INSTALLER_COLUMNS)
+    emit(take(client().installers(), limit, all_), INSTALLER_COLUMNS)

@@ -20,6 +20,7 @@ from gwctl.cli.sg._shared import (
     EnabledOpt,
     GatewayArg,
     GatewayTokenOpt,
+    body_file,
     check_port,
     choice,
     client,
@@ -27,9 +28,10 @@ from gwctl.cli.sg._shared import (
     one_stdin_reader,
     read_json_file,
     report_activity,
+    take,
     type_filter,
 )
-from gwctl.cli.util import ItemResult, confirm, limit_of, read_body_file, read_ids, run_bulk, validate_body
+from gwctl.cli.util import ItemResult, confirm, read_ids, run_bulk, validate_body
 from gwctl.errors import UsageError
 
 app = product_app("destinations", "Secure Gateway destinations: list, create, update, delete, activate, export/import.")
@@ -53,9 +55,7 @@ def _body(from_file: str | None, *, name, host, port, protocol, tls, client_tls,
           client_port, sni, reject_unauth, compress, enabled=None) -> dict:
     check_port(port, "--port")
     check_port(client_port, "--client-port")
-    body = read_body_file(from_file) or {}
-    if not isinstance(body, dict):
-        raise UsageError("--from-file: expected an object")
+    body = body_file(from_file)
     flags = {
         "desc": name, "ip": host, "port": port, "protocol": choice(protocol, PROTOCOLS, "--protocol", upper=True),
         "TLS": choice(tls, TLS_MODES, "--tls"), "client_tls": choice(client_tls, CLIENT_TLS_MODES, "--client-tls"),
@@ -80,9 +80,7 @@ def list_destinations(
     Example: gwctl sg destinations list qCTv6Onseiy_prod_us-south --enabled
     """
     kind = type_filter(enabled, disabled)
-    items = client(gateway, gateway_token_stdin).list_destinations(gateway, kind)
-    wanted = limit_of(limit, all_)
-    emit(items[:wanted] if wanted is not None and isinstance(items, list) else items, DEST_COLUMNS)
+    emit(take(client(gateway, gateway_token_stdin).list_destinations(gateway, kind), limit, all_), DEST_COLUMNS)
 
 
 @app.command("get")

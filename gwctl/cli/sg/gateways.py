@@ -28,15 +28,17 @@ from gwctl.cli.sg._shared import (
     EnabledOpt,
     GatewayArg,
     GatewayTokenOpt,
+    body_file,
     client,
     emit_document,
     emit_gateways,
     masked,
     one_stdin_reader,
     report_activity,
+    take,
     type_filter,
 )
-from gwctl.cli.util import confirm, emit_secret, limit_of, read_body_file, read_ids, run_bulk, validate_body
+from gwctl.cli.util import confirm, emit_secret, read_ids, run_bulk, validate_body
 from gwctl.errors import UsageError
 
 app = product_app("gateways", "Secure Gateway gateways: list, create, update, delete, activate, rotate tokens, export.")
@@ -77,8 +79,7 @@ def list_gateways(
     """
     kind = type_filter(enabled, disabled)
     gateways = client().list_gateways(kind)
-    wanted = limit_of(limit, all_)
-    emit_gateways(gateways[:wanted] if wanted is not None else gateways)
+    emit_gateways(take(gateways, limit, all_))
 
 
 @app.command("get")
@@ -117,9 +118,7 @@ def create_gateway(
     from gwctl.cli.sg.models import GatewayCreate
 
     _check_token_exp(token_expiration)
-    body = read_body_file(from_file) or {}
-    if not isinstance(body, dict):
-        raise UsageError("--from-file: expected an object")
+    body = body_file(from_file)
     flags = {"desc": desc, "enf_tok_sec": enforce_token, "token_exp": token_expiration,
              "active": False if inactive else None}
     body.update({k: v for k, v in flags.items() if v is not None})
@@ -161,9 +160,7 @@ def update_gateway(
     from gwctl.cli.sg.models import GatewayUpdate
 
     one_stdin_reader(gateway_token_stdin, ("--from-file", from_file == "-"))
-    body = read_body_file(from_file) or {}
-    if not isinstance(body, dict):
-        raise UsageError("--from-file: expected an object")
+    body = body_file(from_file)
     flags = {"desc": desc, "enf_tok_sec": enforce_token, "enabled": enable}
     body.update({k: v for k, v in flags.items() if v is not None})
     if not body:
@@ -282,9 +279,7 @@ def migration_body(connector_id: str | None, apikey_stdin: bool, from_file: str 
     """The migrate2connector body: connector_id plus the connector's apikey (stdin) or, by default, this profile's IAM token."""
     from gwctl.cli.sg.models import MigrateBody
 
-    body = read_body_file(from_file) or {}
-    if not isinstance(body, dict):
-        raise UsageError("--from-file: expected an object")
+    body = body_file(from_file)
     if connector_id:
         body["connector_id"] = connector_id
     if not body.get("connector_id"):

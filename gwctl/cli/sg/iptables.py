@@ -18,8 +18,9 @@ from gwctl.cli.sg._shared import (
     check_range,
     check_src,
     client,
+    take,
 )
-from gwctl.cli.util import confirm, limit_of, parse_labels
+from gwctl.cli.util import confirm, parse_labels
 from gwctl.errors import UsageError
 
 app = product_app("iptables", "IP table ACCEPT rules of private destinations: list, add, remove.")
@@ -61,8 +62,7 @@ def list_rules(
     """
     dest_obj = client(gateway, gateway_token_stdin).get_destination(gateway, dest)
     rules = list((dest_obj or {}).get("ip_table_rules") or [])
-    wanted = limit_of(limit, all_)
-    emit(rules[:wanted] if wanted is not None else rules, RULE_COLUMNS)
+    emit(take(rules, limit, all_), RULE_COLUMNS)
 
 
 @app.command("add")
