@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
 from gwctl.cli.api7._common import (
-    FromFileOpt, GatewayGroupOpt, YesOpt, client, gg_id, product_app, show,
+    ConcurrencyOpt, FromFileOpt, GatewayGroupOpt, YesOpt, client, delete_items, gg_id, product_app, show,
 )
-from gwctl.cli.util import confirm, read_body_file
+from gwctl.cli.util import read_body_file
 from gwctl.errors import UsageError
 
 app = product_app("plugin-metadata", "Plugin metadata of a gateway group (shared settings of a plugin).")
@@ -48,17 +48,20 @@ def set_(plugin: PluginArg, from_file: FromFileOpt = None, gateway_group: Gatewa
 
 
 @app.command("delete")
-def delete(plugin: PluginArg, gateway_group: GatewayGroupOpt = None, yes: YesOpt = False) -> None:
-    """Delete a plugin's metadata (DELETE /apisix/admin/plugin_metadata/{plugin}).
+def delete(
+    plugins: Annotated[List[str], typer.Argument(metavar="PLUGIN...", help="Plugin names, or - to read them from stdin.")],
+    gateway_group: GatewayGroupOpt = None,
+    yes: YesOpt = False,
+    concurrency: ConcurrencyOpt = 4,
+) -> None:
+    """Delete plugins' metadata (DELETE /apisix/admin/plugin_metadata/{plugin}).
 
     Example: gwctl api7 plugin-metadata delete http-logger --yes
     """
     gg = gg_id(gateway_group)
-    confirm(f"Delete the metadata of plugin {plugin}?", yes)
-    client().remove(_path(plugin), {"gateway_group_id": gg})
-    from gwctl.cli.context import get_app
-
-    get_app().err(f"deleted plugin metadata {plugin}")
+    api = client()
+    delete_items(plugins, "plugin metadata", yes, concurrency,
+                 lambda plugin: api.remove(_path(plugin), {"gateway_group_id": gg}))
 
 
 @app.command("default")
