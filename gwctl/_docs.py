@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from gwctl import __version__
-from gwctl.main import EXIT_TABLE
+from gwctl.errors import EXIT_TABLE
 from gwctl.products import all_env_vars
 
 COMPLETION_FILES = {"bash": "gwctl.bash", "zsh": "_gwctl", "fish": "gwctl.fish"}
@@ -82,7 +82,8 @@ def command_env_vars() -> list[tuple[str, str]]:
 
 
 def man_page() -> str:
-    from gwctl.cli.root import GLOBAL_OPTION_NAMES, build_root
+    from gwctl.cli.global_options import GLOBAL_OPTION_NAMES
+    from gwctl.cli.root import build_root
 
     root = build_root()
     ctx = click.Context(root, info_name="gwctl")
@@ -139,7 +140,7 @@ def man_page() -> str:
 
 
 def generate(outdir: Path) -> list[Path]:
-    from gwctl.cli.misc import completion_script
+    from gwctl.cli.completion import completion_script
 
     written = []
     (outdir / "completions").mkdir(parents=True, exist_ok=True)

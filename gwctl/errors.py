@@ -1,7 +1,7 @@
 """Error types shared by every layer.
 
-Lower layers raise these; only ``gwctl.main`` turns them into exit codes and
-messages (see ``EXIT_CODES`` there). Importing this module must stay cheap.
+Lower layers raise these; ``EXIT_CODES`` below is the one mapping to exit codes, and only
+``gwctl.main`` prints them. Importing this module must stay cheap.
 """
 
 from __future__ import annotations
@@ -157,3 +157,43 @@ def error_class_for_status(status: int) -> type[ApiError]:
     if status in (405, 406, 410, 411, 412, 413, 414, 415, 416, 417, 425):
         return BadRequest
     return OtherHttpError
+
+
+# Checked in order, so subclasses come before their bases. Class names, resolved
+# lazily: `gwctl --version` must not pay for importing anything.
+EXIT_CODES: tuple[tuple[str, int], ...] = (
+    ("PartialFailure", 10),
+    ("Cancelled", 130),
+    ("UsageError", 2),
+    ("NotFoundError", 3),
+    ("AuthError", 4),
+    ("PermissionDeniedError", 5),
+    ("RejectedError", 6),
+    ("RateLimitedError", 7),
+    ("TimeoutError_", 7),
+    ("ServerError", 8),
+    ("NetworkError", 9),
+    ("GwctlError", 1),
+)
+
+EXIT_TABLE = (
+    (0, "success (an empty list is success)"),
+    (1, "unexpected error (a bug: no traceback unless -vvv)"),
+    (2, "usage error: bad flag, argument or input file; confirmation needed but no TTY and no --yes"),
+    (3, "not found: HTTP 404, unknown profile or resource"),
+    (4, "authentication: no credentials, HTTP 401, token exchange failed"),
+    (5, "permission denied: HTTP 403"),
+    (6, "rejected by the server: HTTP 400, 409, 422"),
+    (7, "rate limited or timed out after retries"),
+    (8, "server error after retries (5xx)"),
+    (9, "network or TLS failure (DNS, refused, certificate)"),
+    (10, "partial failure of a bulk operation"),
+    (130, "interrupted"),
+)
+
+
+def exit_code_for(exc: BaseException) -> int:
+    for name, code in EXIT_CODES:
+        if isinstance(exc, globals()[name]):
+            return code
+    return 1

@@ -5,46 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-# Checked in order, so subclasses come before their bases. Class names, resolved
-# lazily: `gwctl --version` must not pay for importing anything.
-EXIT_CODES: tuple[tuple[str, int], ...] = (
-    ("PartialFailure", 10),
-    ("Cancelled", 130),
-    ("UsageError", 2),
-    ("NotFoundError", 3),
-    ("AuthError", 4),
-    ("PermissionDeniedError", 5),
-    ("RejectedError", 6),
-    ("RateLimitedError", 7),
-    ("TimeoutError_", 7),
-    ("ServerError", 8),
-    ("NetworkError", 9),
-    ("GwctlError", 1),
-)
-
-EXIT_TABLE = (
-    (0, "success (an empty list is success)"),
-    (1, "unexpected error (a bug: no traceback unless -vvv)"),
-    (2, "usage error: bad flag, argument or input file; confirmation needed but no TTY and no --yes"),
-    (3, "not found: HTTP 404, unknown profile or resource"),
-    (4, "authentication: no credentials, HTTP 401, token exchange failed"),
-    (5, "permission denied: HTTP 403"),
-    (6, "rejected by the server: HTTP 400, 409, 422"),
-    (7, "rate limited or timed out after retries"),
-    (8, "server error after retries (5xx)"),
-    (9, "network or TLS failure (DNS, refused, certificate)"),
-    (10, "partial failure of a bulk operation"),
-    (130, "interrupted"),
-)
-
-
-def exit_code_for(exc: BaseException) -> int:
-    from gwctl import errors
-
-    for name, code in EXIT_CODES:
-        if isinstance(exc, getattr(errors, name)):
-            return code
-    return 1
+from gwctl.errors import EXIT_TABLE, exit_code_for  # noqa: F401 - the CLI's exit-code contract
 
 
 def _fast_path(argv: list[str]) -> int | None:

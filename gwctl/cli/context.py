@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import time
 
-from gwctl.cli.root import META_KEY, force_tty
+from gwctl.cli.global_options import META_KEY, force_tty
 
 if TYPE_CHECKING:
     from gwctl.config.credentials import Credentials, TokenCache

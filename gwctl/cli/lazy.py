@@ -52,7 +52,7 @@ class LazyGroup(click.Group):
         entry = self.available().get(cmd_name)
         if entry is None:
             return None
-        from gwctl.cli.root import attach_global_options
+        from gwctl.cli.global_options import attach_global_options
 
         command = load_target(entry[0], tuple(entry[2:]))
         command.name = cmd_name

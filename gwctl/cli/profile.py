@@ -111,7 +111,7 @@ def use_profile(name) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
 def remove_profile(name, yes) -> None:
     """Remove a profile with its stored credentials and cached tokens."""
-    from gwctl.cli.util import confirm
+    from gwctl.cli.flows import confirm
     from gwctl.config.credentials import Credentials, TokenCache
     from gwctl.config.profiles import Edit
 

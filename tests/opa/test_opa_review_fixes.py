@@ -102,7 +102,7 @@ def test_create_out_under_a_file_is_refused_before_anything_is_sent(opa, tmp_pat
 
 
 def test_create_out_that_fails_after_the_create_names_the_new_token(opa, tmp_path, monkeypatch):
-    from gwctl.cli import util
+    from gwctl.cli import secret_output as util
     from gwctl.errors import UsageError
 
     def fail(path, secret):  # what write_secret_file raises when the disk is full

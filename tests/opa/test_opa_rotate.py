@@ -147,7 +147,7 @@ def test_rotate_old_token_already_gone_counts_as_replaced(opa, tmp_path):
 
 
 def test_rotate_that_cannot_store_the_secret_deletes_nothing_old(opa, tmp_path, monkeypatch):
-    import gwctl.cli.util as util
+    import gwctl.cli.secret_output as util
 
     monkeypatch.setattr(util, "write_secret_file", lambda path, secret: path.write_text("truncated"))
     out = tmp_path / "setup.token"

@@ -9,7 +9,7 @@ import pytest
 from spine_helpers import last_json_line
 
 from gwctl import errors
-from gwctl.main import EXIT_TABLE, exit_code_for
+from gwctl.errors import EXIT_TABLE, exit_code_for
 
 ERROR_KEYS = {"error", "exit_code", "http_status", "request_id"}
 
@@ -281,7 +281,8 @@ def test_9_connection_refused(gw, closed_port, sleeps):
 
 
 def test_10_partial_bulk_failure(gw, add_command):
-    from gwctl.cli.util import read_ids, run_bulk
+    from gwctl.cli.input import read_ids
+    from gwctl.cli.flows import run_bulk
 
     def action(item_id: str) -> None:
         if item_id.startswith("bad"):

@@ -275,7 +275,7 @@ def _sections(page: str) -> dict[str, str]:
 
 
 def test_man_page_documents_exit_status_environment_files():
-    from gwctl.main import EXIT_TABLE
+    from gwctl.errors import EXIT_TABLE
 
     sections = _sections(man_page())
     assert {"NAME", "SYNOPSIS", "DESCRIPTION", "GLOBAL OPTIONS", "COMMANDS", "EXIT STATUS", "ENVIRONMENT",

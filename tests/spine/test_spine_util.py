@@ -1,4 +1,4 @@
-"""gwctl.cli.util: confirmation, bulk, IDs, request bodies, secrets output, explain()."""
+"""Shared CLI flows and input: confirmation, bulk, IDs, request bodies, secrets output, explain()."""
 
 from __future__ import annotations
 
@@ -13,16 +13,10 @@ import pytest
 from spine_helpers import last_json_line, mode_of
 
 from gwctl import errors
-from gwctl.cli.util import (
-    confirm,
-    emit_secret,
-    explain,
-    parse_labels,
-    read_body_file,
-    read_ids,
-    run_bulk,
-    validate_body,
-)
+from gwctl.cli.flows import confirm, run_bulk
+from gwctl.cli.secret_output import emit_secret
+from gwctl.cli.error_hints import explain
+from gwctl.cli.input import parse_labels, read_body_file, read_ids, validate_body
 from gwctl.cli.render import Column
 
 

@@ -50,8 +50,8 @@ ENTRIES = {
     "custom-plugins": (P + "custom_plugins:app", "Custom Lua plugins."),
     "api-products": (P + "api_products:app", "API products of the developer portal."),
     "prometheus": (P + "prometheus:app", "Query Prometheus through the dashboard."),
-    "api": ("gwctl.cli.common:api_app", "Send a raw request with the profile's auth (escape hatch).", "api7"),
-    "operations": ("gwctl.cli.common:operations_app", "List every API operation and the command for it.", "api7"),
+    "api": ("gwctl.cli.raw_api:api_app", "Send a raw request with the profile's auth (escape hatch).", "api7"),
+    "operations": ("gwctl.cli.catalogue:operations_app", "List every API operation and the command for it.", "api7"),
 }
 
 SECTIONS = {

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Callable, List, Optional, Sequence
 
 import typer
 
-from gwctl.cli.common import (  # noqa: F401 - re-exported for the resource modules
+from gwctl.cli.options import (
     AllOpt,
     ConcurrencyOpt,
     DEFAULT_LIMIT,
@@ -21,7 +21,8 @@ from gwctl.cli.common import (  # noqa: F401 - re-exported for the resource modu
 )
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, cols, emit  # noqa: F401
-from gwctl.cli.util import confirm, limit_of, parse_labels, read_body_file, read_ids, run_bulk, validate_body
+from gwctl.cli.flows import confirm, run_bulk
+from gwctl.cli.input import limit_of, parse_labels, read_body_file, read_ids, validate_body
 from gwctl.errors import UsageError
 
 PRODUCT = "api7"

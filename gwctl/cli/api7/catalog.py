@@ -8,7 +8,7 @@ answers 200, e.g. the form-encoded SAML callbacks). Paths no source confirmed fo
 marked "unconfirmed" in the note; their commands take --path to correct them.
 """
 
-from gwctl.cli.common import Operation
+from gwctl.cli.catalogue import Operation
 
 OPERATIONS = (
     Operation('Create a service.', 'POST', '/apisix/admin/services', 'gwctl api7 services create NAME [--host H] [--path-prefix P] [--upstream-node HOST:PORT] [-f FILE]', note='3.2.14+: /api/services/template', example='api7 services create shop --path-prefix /shop --upstream-node shop.internal:8080'),

@@ -11,7 +11,7 @@ from gwctl.cli.api7._common import (
     DEFAULT_LIMIT, Column, build_body, client, cols, delete_items, list_params, override_path, product_app, show,
     show_list, ts, with_file,
 )
-from gwctl.cli.util import read_text
+from gwctl.cli.input import read_text
 
 app = product_app("custom-plugins", "Custom Lua plugins: upload, update, parse, delete.")
 

@@ -11,7 +11,7 @@ from gwctl.cli.api7._common import (
     OutFileOpt, SearchOpt, SetLabelOpt, YesOpt, DEFAULT_LIMIT, Column, build_body, client, cols, delete_items,
     list_params, parse_labels, product_app, show, show_list, ts,
 )
-from gwctl.cli.util import emit_secret
+from gwctl.cli.secret_output import emit_secret
 
 app = product_app("gateway-groups", "Gateway groups: sets of gateways sharing one configuration.")
 

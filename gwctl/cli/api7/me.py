@@ -43,7 +43,7 @@ def change_password(password_stdin: PasswordStdinOpt = False) -> None:
     """
     import sys
 
-    from gwctl.cli.util import validate_body
+    from gwctl.cli.input import validate_body
     from gwctl.api.api7 import models
 
     lines = sys.stdin.read().splitlines() if password_stdin else None

@@ -9,7 +9,7 @@ import typer
 
 from gwctl.cli.api7._common import Column, FromFileOpt, client, cols, product_app, show
 from gwctl.cli.context import get_app
-from gwctl.cli.util import read_text
+from gwctl.cli.input import read_text
 from gwctl.errors import UsageError
 
 app = product_app("openapi", "OpenAPI import, export and conversion.")

@@ -9,7 +9,7 @@ import typer
 from gwctl.cli.api7._common import (
     ConcurrencyOpt, FromFileOpt, GatewayGroupOpt, YesOpt, client, delete_items, gg_id, product_app, show,
 )
-from gwctl.cli.util import read_body_file
+from gwctl.cli.input import read_body_file
 from gwctl.errors import UsageError
 
 app = product_app("plugin-metadata", "Plugin metadata of a gateway group (shared settings of a plugin).")

@@ -7,7 +7,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from gwctl.cli.api7._common import client, product_app, show
-from gwctl.cli.util import parse_labels
+from gwctl.cli.input import parse_labels
 from gwctl.errors import UsageError
 
 app = product_app("prometheus", "Query the control plane's Prometheus through the dashboard.")

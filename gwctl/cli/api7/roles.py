@@ -117,7 +117,7 @@ def label_impact(resource: Annotated[Optional[str], typer.Option("--resource", m
     Example: gwctl api7 roles label-impact --resource GATEWAY_GROUP_ID --label env=prod
     """
     from gwctl.api.api7 import paths
-    from gwctl.cli.util import read_body_file, validate_body
+    from gwctl.cli.input import read_body_file, validate_body
     from gwctl.api.api7 import models
 
     if from_file is not None:

@@ -225,7 +225,7 @@ def publish(ids: Annotated[List[str], typer.Argument(metavar="SERVICE_ID...", he
                                              "service_version_id") if k in i}
                           for i in items]}
     from gwctl.api.api7 import models
-    from gwctl.cli.util import validate_body
+    from gwctl.cli.input import validate_body
 
     source = "(built from the services as the server returned them)"
     body = {"create_new_version": create, "gateway_group_id": gg, "services": items}

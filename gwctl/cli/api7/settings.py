@@ -70,7 +70,7 @@ def scim_generate_token(out: OutFileOpt = None) -> None:
     Prints the token once; with --out it goes to FILE (0600, atomic) and only metadata is printed.
     Example: gwctl api7 scim generate-token --out scim.token
     """
-    from gwctl.cli.util import emit_secret
+    from gwctl.cli.secret_output import emit_secret
 
     if out is not None and out.is_dir():
         raise UsageError(f"--out {out} is a directory")

@@ -15,7 +15,7 @@ from gwctl.cli.api7._common import (
     DEFAULT_LIMIT, Column, build_body, client, cols, delete_items, expires_at, list_params, product_app, show,
     show_list, ts,
 )
-from gwctl.cli.util import emit_secret
+from gwctl.cli.secret_output import emit_secret
 from gwctl.errors import UsageError
 
 app = product_app("tokens", "API tokens (sent as X-API-KEY).")

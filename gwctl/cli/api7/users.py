@@ -88,7 +88,7 @@ def invite(username: Annotated[str, typer.Argument(metavar="USERNAME", help="Use
     The password is read from stdin with --password-stdin, else prompted for (hidden).
     Example: printf '%s\\n' "$INITIAL_PASSWORD" | gwctl api7 users invite alice --password-stdin
     """
-    from gwctl.cli.util import validate_body
+    from gwctl.cli.input import validate_body
 
     validate_body(_models().InviteWrite, {"username": username, "password": "x"}, "USERNAME")
     password = read_secret_input("initial password", password_stdin, confirm_new=True)
@@ -104,7 +104,7 @@ def reset_password(user: UserArg, password_stdin: PasswordStdinOpt = False) -> N
 
     Example: printf '%s\\n' "$NEW_PASSWORD" | gwctl api7 users reset-password alice --password-stdin
     """
-    from gwctl.cli.util import validate_body
+    from gwctl.cli.input import validate_body
 
     password = read_secret_input("new password", password_stdin, confirm_new=True)
     body = validate_body(_models().PasswordReset, {"password": password}, "--password-stdin")

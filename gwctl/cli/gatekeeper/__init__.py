@@ -9,10 +9,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.common import OutFileOpt, YesOpt, add_common_commands, product_app
+from gwctl.cli.options import OutFileOpt, YesOpt, product_app
+from gwctl.cli.catalogue import add_common_commands
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, cols, emit
-from gwctl.cli.util import confirm, emit_secret, explain
+from gwctl.cli.flows import confirm
+from gwctl.cli.secret_output import emit_secret
+from gwctl.cli.error_hints import explain
 from gwctl.errors import ServerError, UsageError
 
 app = product_app("gatekeeper", "Vault Gatekeeper: task tokens, status, seal/unseal, policy reload.")

@@ -1,6 +1,6 @@
 """Every Gatekeeper operation of the seed, and the command that performs it."""
 
-from gwctl.cli.common import Operation
+from gwctl.cli.catalogue import Operation
 
 OPERATIONS = (
     Operation("Retrieve a response wrapped Vault token.", "POST", "/token",

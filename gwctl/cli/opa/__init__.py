@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from gwctl.cli.common import add_common_commands, product_app
+from gwctl.cli.catalogue import add_common_commands
+from gwctl.cli.options import product_app
 from gwctl.cli.opa.gateways import app as gateways_app
 from gwctl.cli.opa.setup_tokens import app as setup_tokens_app
 from gwctl.products import PRODUCTS

@@ -96,7 +96,7 @@ def resolve_listed(ref: str, noun: str, pages: Callable[[], Iterable[list[dict[s
 
 def file_object(from_file: str | None) -> dict[str, Any]:
     """A copy of the --from-file object ({} without a file), for the flags to go on top of."""
-    from gwctl.cli.util import read_body_file
+    from gwctl.cli.input import read_body_file
 
     body = read_body_file(from_file)
     body = {} if body is None else body

@@ -1,6 +1,6 @@
 """Every OPA gateways operation of the seed (9), delete-gateway, and the command that performs each."""
 
-from gwctl.cli.common import Operation
+from gwctl.cli.catalogue import Operation
 
 T = "/v1/teams/{team_name}"
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, List, Optional
 
 import typer
 
-from gwctl.cli.common import (
+from gwctl.cli.options import (
     DEFAULT_LIMIT,
     AllOpt,
     ConcurrencyOpt,
@@ -22,7 +22,8 @@ from gwctl.cli.opa._shared import (
     READ_HINT, RESOURCE_ADMIN_HINT, Listing, client, file_object, resolve_listed, resolve_many, role_hint,
 )
 from gwctl.cli.render import Column, human_bytes
-from gwctl.cli.util import confirm, limit_of, parse_labels, read_ids, run_bulk
+from gwctl.cli.flows import confirm, run_bulk
+from gwctl.cli.input import limit_of, parse_labels, read_ids
 from gwctl.errors import UsageError
 
 app = product_app("gateways", "OPA gateways: list, inspect, update, status reports, delete.")
@@ -149,7 +150,7 @@ def update_gateway(
     """
     from gwctl.api.opa.models import GatewayUpdate
     from gwctl.cli.render import emit
-    from gwctl.cli.util import validate_body
+    from gwctl.cli.input import validate_body
 
     labels = parse_labels(label)
     changes = file_object(from_file)

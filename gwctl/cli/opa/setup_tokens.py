@@ -8,7 +8,7 @@ from typing import Annotated, Any, List, Optional
 
 import typer
 
-from gwctl.cli.common import (
+from gwctl.cli.options import (
     DEFAULT_LIMIT,
     AllOpt,
     ConcurrencyOpt,
@@ -32,7 +32,9 @@ from gwctl.cli.opa._shared import (
     without_token,
 )
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import confirm, emit_secret, limit_of, parse_labels, read_ids, run_bulk
+from gwctl.cli.flows import confirm, run_bulk
+from gwctl.cli.secret_output import emit_secret
+from gwctl.cli.input import limit_of, parse_labels, read_ids
 from gwctl.errors import GwctlError, PartialFailure, SecretStorageError, UsageError
 
 app = product_app("setup-tokens", "Gateway setup tokens: the one-time secrets gateways enrol with.")
@@ -79,7 +81,7 @@ def _create_body(description: Optional[str], name: Optional[str], labels: dict[s
                  from_file: Optional[str]) -> dict[str, Any]:
     """The validated create body: the file's fields, overridden by the flags."""
     from gwctl.api.opa.models import SetupTokenCreate
-    from gwctl.cli.util import validate_body
+    from gwctl.cli.input import validate_body
 
     _check_fields(description, name)
     body = file_object(from_file)
@@ -287,7 +289,7 @@ def rotate_token(
                     app_ctx.err(f"setup token {old_id} was already gone")
                     replaced.append(old_id)
                     continue
-                from gwctl.main import exit_code_for
+                from gwctl.errors import exit_code_for
 
                 failed.append({"id": old_id, "error": exc.message, "exit_code": exit_code_for(exc)})
                 app_ctx.err(f"failed: setup token {old_id}: {exc.message}")
@@ -309,7 +311,7 @@ def rotate_token(
 
 def _store(api: Any, new_id: str, out: Path, secret: str) -> None:
     """Write the new secret and read it back; on failure delete the unusable new token."""
-    from gwctl.cli.util import write_secret_file
+    from gwctl.cli.secret_output import write_secret_file
 
     problem = None
     try:

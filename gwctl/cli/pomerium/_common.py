@@ -9,10 +9,10 @@ from typing import Annotated, Any, Callable, List, Optional, Sequence
 
 import typer
 
-from gwctl.cli.common import product_app
+from gwctl.cli.options import product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import read_body_file
+from gwctl.cli.input import read_body_file
 from gwctl.errors import UsageError
 
 PRODUCT = "pomerium"
@@ -296,7 +296,7 @@ def emit_secret_record(record: dict, secret_path: Sequence[str], out: Any, colum
                        label: str) -> None:
     """Print a record holding a secret (possibly nested), or write the secret to --out
     (0600, atomic) and print the record without it."""
-    from gwctl.cli.util import write_secret_file
+    from gwctl.cli.secret_output import write_secret_file
     from gwctl.errors import GwctlError
 
     app = get_app()
@@ -324,7 +324,8 @@ def emit_secret_record(record: dict, secret_path: Sequence[str], out: Any, colum
 
 def delete_many(ids: List[str], yes: bool, concurrency: int, noun: str, action: Callable[[str], None],
                 where: str = "") -> None:
-    from gwctl.cli.util import confirm, read_ids, run_bulk
+    from gwctl.cli.flows import confirm, run_bulk
+    from gwctl.cli.input import read_ids
 
     items = read_ids(ids)
     c = client()

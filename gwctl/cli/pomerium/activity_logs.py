@@ -6,12 +6,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, LimitOpt
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt
 from gwctl.cli.pomerium._common import (
     FilterOpt, OrderByOpt, check_choice, client, filter_param, order_param, resource_app,
 )
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import limit_of
+from gwctl.cli.input import limit_of
 
 app = resource_app("activity-logs", "The organization's activity log.")
 

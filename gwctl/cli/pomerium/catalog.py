@@ -1,7 +1,7 @@
 """Every Pomerium Zero operation of the seed (60 distinct) plus the real API's DELETEs,
 and the command that performs it (shared/api/pomerium-zero.md §2)."""
 
-from gwctl.cli.common import Operation
+from gwctl.cli.catalogue import Operation
 
 O = "/organizations/{organizationId}"
 C = O + "/clusters/{clusterId}"

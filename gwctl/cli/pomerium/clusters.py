@@ -6,13 +6,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, IdsArg, LimitOpt, OutFileOpt, YesOpt
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, IdsArg, LimitOpt, OutFileOpt, YesOpt
 from gwctl.cli.context import get_app
 from gwctl.cli.pomerium._common import (
     FromOpt, ToOpt, body_from, client, delete_many, emit_secret_record, resource_app, time_range,
 )
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import confirm, limit_of
+from gwctl.cli.flows import confirm
+from gwctl.cli.input import limit_of
 from gwctl.errors import UsageError
 
 app = resource_app("clusters", "Clusters: CRUD, replicas, health checks, cluster token rotation.")

@@ -7,10 +7,10 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.common import FromFileOpt
+from gwctl.cli.options import FromFileOpt
 from gwctl.cli.pomerium._common import body_from, client, resource_app
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import parse_labels
+from gwctl.cli.input import parse_labels
 from gwctl.errors import RejectedError, UsageError
 
 app = resource_app("idp", "Check identity provider settings.")

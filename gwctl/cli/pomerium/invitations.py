@@ -6,10 +6,10 @@ from typing import Annotated, List
 
 import typer
 
-from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, IdsArg, LimitOpt, YesOpt
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, IdsArg, LimitOpt, YesOpt
 from gwctl.cli.pomerium._common import body_from, client, delete_many, resource_app
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import limit_of
+from gwctl.cli.input import limit_of
 
 app = resource_app("invitations", "Invitations to the organization, and the ones you received.")
 

@@ -7,13 +7,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, FromFileOpt, IdsArg, LimitOpt, YesOpt
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, FromFileOpt, IdsArg, LimitOpt, YesOpt
 from gwctl.cli.pomerium._common import (
     NAMESPACE_PLACEHOLDER, DescendantsOpt, FilterOpt, NamespaceOpt, OrderByOpt, body_from, client, create_body,
     delete_many, list_scope, resource_app,
 )
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import limit_of
+from gwctl.cli.input import limit_of
 from gwctl.errors import UsageError
 
 app = resource_app("key-pairs", "Certificates and keys: list, get, create, update, delete.")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, LimitOpt
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt
 from gwctl.cli.pomerium._common import client, resource_app
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import limit_of
+from gwctl.cli.input import limit_of
 
 app = resource_app("namespaces", "Namespaces of the organization.")
 

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.common import OutFileOpt
+from gwctl.cli.options import OutFileOpt
 from gwctl.cli.context import get_app
 from gwctl.cli.pomerium._common import body_from, client, emit_secret_record, resource_app
 from gwctl.cli.render import Column, emit

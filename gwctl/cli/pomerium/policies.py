@@ -6,13 +6,13 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, FromFileOpt, IdsArg, LimitOpt, YesOpt
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, FromFileOpt, IdsArg, LimitOpt, YesOpt
 from gwctl.cli.pomerium._common import (
     DescendantsOpt, FilterOpt, NamespaceOpt, OrderByOpt, check_update_flags, client, create_body, delete_many,
     list_scope, names, parse_json_option, resource_app, update_body,
 )
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import limit_of
+from gwctl.cli.input import limit_of
 from gwctl.errors import UsageError
 
 app = resource_app("policies", "Policies (PPL): list, get, create, update, delete.")

@@ -6,10 +6,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, IdsArg, LimitOpt, OutFileOpt, YesOpt
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, IdsArg, LimitOpt, OutFileOpt, YesOpt
 from gwctl.cli.pomerium._common import body_from, client, delete_many, emit_secret_record, resource_app
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import limit_of
+from gwctl.cli.input import limit_of
 
 app = resource_app("service-accounts", "Cluster service accounts and their tokens.")
 

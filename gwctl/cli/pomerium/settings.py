@@ -6,10 +6,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.common import FromFileOpt
+from gwctl.cli.options import FromFileOpt
 from gwctl.cli.pomerium._common import client, merged_body, resource_app, validate
 from gwctl.cli.render import emit
-from gwctl.cli.util import read_body_file
+from gwctl.cli.input import read_body_file
 from gwctl.errors import UsageError
 
 app = resource_app("settings", "Cluster settings: get, update, JSON Patch.")

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, LimitOpt
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt
 from gwctl.cli.pomerium._common import check_choice, client, resource_app
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import limit_of
+from gwctl.cli.input import limit_of
 
 app = resource_app("templates", "Default templates for routes, policies and settings.")
 

@@ -7,11 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.common import AllOpt, ConcurrencyOpt, IdsArg, LimitOpt, OutFileOpt, YesOpt, DEFAULT_LIMIT
+from gwctl.cli.options import AllOpt, ConcurrencyOpt, IdsArg, LimitOpt, OutFileOpt, YesOpt, DEFAULT_LIMIT
 from gwctl.cli.context import get_app
 from gwctl.cli.pomerium._common import PRODUCT, client, emit_secret_record, resource_app
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import confirm, limit_of
+from gwctl.cli.flows import confirm
+from gwctl.cli.input import limit_of
 from gwctl.errors import AuthError, SecretStorageError, UsageError
 
 app = resource_app("users", "Users of the organization, API users and their refresh tokens.")
@@ -150,7 +151,7 @@ def _renew_and_store(profile, user_id: str, out) -> None:
         written = None
         if out is not None:
             try:
-                from gwctl.cli.util import write_secret_file
+                from gwctl.cli.secret_output import write_secret_file
 
                 write_secret_file(out, new_token)
                 written = str(out)
@@ -219,7 +220,8 @@ def remove_users(ids: IdsArg, yes: YesOpt = False, concurrency: ConcurrencyOpt =
     Example: gwctl pomerium users remove USER_ID --yes
     """
     c = client()
-    from gwctl.cli.util import read_ids, run_bulk
+    from gwctl.cli.input import read_ids
+    from gwctl.cli.flows import run_bulk
 
     items = read_ids(ids)
     what = f"user {items[0]}" if len(items) == 1 else f"{len(items)} users"

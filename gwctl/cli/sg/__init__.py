@@ -28,8 +28,8 @@ app = LazyGroup(
         "stats": ("gwctl.cli.sg.service:stats_app", "Usage statistics of all gateways or one."),
         "export": ("gwctl.cli.sg.service:export_app", "Export the whole service (service.config)."),
         "import": ("gwctl.cli.sg.service:import_app", "Import a service.config or .gateway file."),
-        "api": ("gwctl.cli.common:api_app", "Send a raw request (IAM or gateway token chosen by path).", "sg"),
-        "operations": ("gwctl.cli.common:operations_app", "List every API operation and its command.", "sg"),
+        "api": ("gwctl.cli.raw_api:api_app", "Send a raw request (IAM or gateway token chosen by path).", "sg"),
+        "operations": ("gwctl.cli.catalogue:operations_app", "List every API operation and its command.", "sg"),
     },
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )

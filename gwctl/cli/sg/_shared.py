@@ -13,7 +13,7 @@ import typer
 
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
-from gwctl.cli.util import limit_of, read_body_file
+from gwctl.cli.input import limit_of, read_body_file
 from gwctl.errors import UsageError
 
 PROTOCOLS = ("TCP", "UDP", "TLS", "HTTP", "HTTPS")

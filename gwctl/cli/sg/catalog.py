@@ -1,6 +1,6 @@
 """Every Secure Gateway operation: the 34 of the seed plus delete gateway and certList (SDK only)."""
 
-from gwctl.cli.common import Operation
+from gwctl.cli.catalogue import Operation
 
 _G = "/v1/sgconfig/{gatewayID}"
 _D = _G + "/destinations/{destinationID}"

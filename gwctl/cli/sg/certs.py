@@ -9,11 +9,11 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.common import YesOpt, product_app
+from gwctl.cli.options import YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
 from gwctl.cli.sg._shared import DEST_COLUMNS, DestArg, GatewayArg, GatewayTokenOpt, client, read_local_file, write_file
-from gwctl.cli.util import confirm
+from gwctl.cli.flows import confirm
 from gwctl.errors import UsageError
 
 app = product_app("certs", "Secure Gateway destination certificates: download, upload, delete, regenerate.")

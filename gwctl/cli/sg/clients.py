@@ -6,11 +6,12 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, LimitOpt, YesOpt, product_app
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, cols, emit
 from gwctl.cli.sg._shared import GatewayArg, GatewayTokenOpt, client, epoch_ms, one_stdin_reader, take
-from gwctl.cli.util import confirm, read_ids
+from gwctl.cli.flows import confirm
+from gwctl.cli.input import read_ids
 from gwctl.errors import UsageError
 
 app = product_app("clients", "Secure Gateway clients: list, status, disconnect, logs, installers.")

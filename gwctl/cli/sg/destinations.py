@@ -7,7 +7,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, FromFileOpt, LimitOpt, YesOpt, product_app
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, FromFileOpt, LimitOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import emit
 from gwctl.cli.sg._shared import (
@@ -31,7 +31,8 @@ from gwctl.cli.sg._shared import (
     take,
     type_filter,
 )
-from gwctl.cli.util import ItemResult, confirm, read_ids, run_bulk, validate_body
+from gwctl.cli.flows import ItemResult, confirm, run_bulk
+from gwctl.cli.input import read_ids, validate_body
 from gwctl.errors import UsageError
 
 app = product_app("destinations", "Secure Gateway destinations: list, create, update, delete, activate, export/import.")

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.common import (
+from gwctl.cli.options import (
     DEFAULT_LIMIT,
     AllOpt,
     ConcurrencyOpt,
@@ -38,7 +38,9 @@ from gwctl.cli.sg._shared import (
     take,
     type_filter,
 )
-from gwctl.cli.util import confirm, emit_secret, read_ids, run_bulk, validate_body
+from gwctl.cli.flows import confirm, run_bulk
+from gwctl.cli.secret_output import emit_secret
+from gwctl.cli.input import read_ids, validate_body
 from gwctl.errors import UsageError
 
 app = product_app("gateways", "Secure Gateway gateways: list, create, update, delete, activate, rotate tokens, export.")
@@ -130,7 +132,7 @@ def create_gateway(
     if isinstance(gateway, dict) and gateway.get("_id") and gateway.get("jwt"):
         api.store_gateway_token(gateway["_id"], gateway["jwt"], gateway.get("expiry"))
         if token_out is not None:
-            from gwctl.cli.util import write_secret_file
+            from gwctl.cli.secret_output import write_secret_file
 
             write_secret_file(token_out, gateway["jwt"])
             get_app().err(f"wrote the security token to {token_out} (mode 0600)")

@@ -6,7 +6,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.common import DEFAULT_LIMIT, AllOpt, LimitOpt, YesOpt, product_app
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import cols, emit
 from gwctl.cli.sg._shared import (
@@ -20,7 +20,8 @@ from gwctl.cli.sg._shared import (
     client,
     take,
 )
-from gwctl.cli.util import confirm, parse_labels
+from gwctl.cli.flows import confirm
+from gwctl.cli.input import parse_labels
 from gwctl.errors import UsageError
 
 app = product_app("iptables", "IP table ACCEPT rules of private destinations: list, add, remove.")

@@ -1,107 +1,18 @@
-"""Typer pieces shared by product commands: option aliases, groups, raw API, catalogue."""
+"""`gwctl PRODUCT api METHOD PATH`: a raw request with the profile's auth, TLS and retries."""
 
 from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, List, Optional, Sequence
+from typing import Annotated, Any, List, Optional
 
 import typer
 
 from gwctl.cli.context import get_app
-from gwctl.cli.render import Column, cols, emit
-from gwctl.cli.util import (  # noqa: F401 - re-exported for product modules
-    ItemResult,
-    confirm,
-    emit_secret,
-    limit_of,
-    parse_labels,
-    read_body_file,
-    read_ids,
-    run_bulk,
-    validate_body,
-    write_secret_file,
-)
+from gwctl.cli.input import parse_labels
+from gwctl.cli.render import emit
 from gwctl.errors import UsageError
-
-DEFAULT_LIMIT = 50
-
-# --- option aliases used by every product ----------------------------------
-LimitOpt = Annotated[int, typer.Option("--limit", min=1, help="Show at most N items (fetches only the pages needed).")]
-AllOpt = Annotated[bool, typer.Option("--all", help="Fetch every item, ignoring --limit.")]
-YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (required when not on a terminal).")]
-ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=16, help="Parallel requests for several IDs.")]
-FromFileOpt = Annotated[
-    Optional[str], typer.Option("--from-file", "-f", metavar="FILE|-", help="Full request body as JSON or YAML (- for stdin).")
-]
-IdsArg = Annotated[List[str], typer.Argument(metavar="ID...", help="One or more IDs, or - to read IDs from stdin.")]
-LabelOpt = Annotated[Optional[List[str]], typer.Option("--label", "-l", metavar="KEY=VALUE", help="Label (repeatable).")]
-OutFileOpt = Annotated[
-    Optional[Path], typer.Option("--out", metavar="FILE", help="Write the secret to FILE (0600, atomic) and print only metadata.")
-]
-
-
-def product_app(name: str, help_: str) -> typer.Typer:
-    """A Typer group for a product or resource (always a group, even with one command)."""
-    app = typer.Typer(name=name, help=help_, no_args_is_help=True, rich_markup_mode=None,
-                      pretty_exceptions_enable=False, add_completion=False)
-
-    @app.callback()
-    def _group() -> None:
-        pass
-
-    _group.__doc__ = help_
-    return app
-
-
-# --- operation catalogue ---------------------------------------------------
-@dataclass(frozen=True)
-class Operation:
-    summary: str
-    method: str
-    path: str
-    command: str
-    note: str | None = None
-    # argv (after `gwctl`) that performs it against the sandbox, with {placeholders}
-    example: str | None = None
-
-    def public(self) -> dict[str, Any]:
-        data = {"summary": self.summary, "method": self.method, "path": self.path, "command": self.command}
-        if self.note:
-            data["note"] = self.note
-        if self.example:
-            data["example"] = self.example
-        return data
-
-
-OPERATION_COLUMNS = cols("method", "path", "command", "summary", Column("note", "note", default=False))
-
-
-def catalogue(product: str) -> Sequence[Operation]:
-    """A product's operation catalogue: `OPERATIONS` in gwctl.cli.<product>.catalog."""
-    import importlib
-
-    return importlib.import_module(f"gwctl.cli.{product}.catalog").OPERATIONS
-
-
-def add_common_commands(app: typer.Typer, product: str) -> None:
-    """Give a product's Typer app the `api` and `operations` commands."""
-    for sub in (api_app(product), operations_app(product)):
-        app.registered_commands.extend(sub.registered_commands)
-
-
-def operations_app(product: str) -> typer.Typer:
-    """`gwctl <product> operations`: the catalogue of API operations."""
-    app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
-
-    @app.command("operations")
-    def operations() -> None:
-        """List every API operation gwctl knows for this product and the command that performs it."""
-        emit([op.public() for op in catalogue(product)], OPERATION_COLUMNS)
-
-    return app
 
 
 def api_app(product: str) -> typer.Typer:
@@ -210,5 +121,3 @@ def _read_data(data: str) -> str:
         except OSError as exc:
             raise UsageError(f"cannot read --data {data}: {exc.strerror}") from None
     return data
-
-

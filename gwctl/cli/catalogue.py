@@ -1,0 +1,59 @@
+"""`gwctl PRODUCT operations`: every API operation gwctl knows and the command that performs it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import typer
+
+from gwctl.cli.render import Column, cols, emit
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    method: str
+    path: str
+    command: str
+    note: str | None = None
+    # argv (after `gwctl`) that performs it against the sandbox, with {placeholders}
+    example: str | None = None
+
+    def public(self) -> dict[str, Any]:
+        data = {"summary": self.summary, "method": self.method, "path": self.path, "command": self.command}
+        if self.note:
+            data["note"] = self.note
+        if self.example:
+            data["example"] = self.example
+        return data
+
+
+OPERATION_COLUMNS = cols("method", "path", "command", "summary", Column("note", "note", default=False))
+
+
+def catalogue(product: str) -> Sequence[Operation]:
+    """A product's operation catalogue: `OPERATIONS` in gwctl.cli.<product>.catalog."""
+    import importlib
+
+    return importlib.import_module(f"gwctl.cli.{product}.catalog").OPERATIONS
+
+
+def operations_app(product: str) -> typer.Typer:
+    """`gwctl <product> operations`: the catalogue of API operations."""
+    app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
+
+    @app.command("operations")
+    def operations() -> None:
+        """List every API operation gwctl knows for this product and the command that performs it."""
+        emit([op.public() for op in catalogue(product)], OPERATION_COLUMNS)
+
+    return app
+
+
+def add_common_commands(app: typer.Typer, product: str) -> None:
+    """Give a product's Typer app the `api` and `operations` commands."""
+    from gwctl.cli.raw_api import api_app
+
+    for sub in (api_app(product), operations_app(product)):
+        app.registered_commands.extend(sub.registered_commands)

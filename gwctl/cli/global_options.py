@@ -1,0 +1,73 @@
+"""The global options (-p, -o, --json, --query, ...): defined once, accepted on the root and on every leaf."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+OUTPUT_FORMATS = ("table", "tsv", "json", "jsonl", "yaml")
+META_KEY = "gwctl.globals"
+
+
+def store_option(name: str, accumulate: bool = False):
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        opts = ctx.meta.setdefault(META_KEY, {})
+        if accumulate:
+            if value:
+                opts[name] = opts.get(name, 0) + value
+        elif value is not None and value is not False:
+            # Leaf flags are parsed after root ones, so the leaf value wins.
+            opts[name] = value
+        return value
+
+    return callback
+
+
+def global_params(with_env: bool) -> list[click.Parameter]:
+    """The global options; defined once, attached to the root and to every leaf."""
+
+    def env(name: str) -> str | None:
+        return name if with_env else None
+
+    return [
+        click.Option(["-p", "--profile"], metavar="NAME", envvar=env("GWCTL_PROFILE"), expose_value=False,
+                     callback=store_option("profile"), help="Profile to use [env: GWCTL_PROFILE]."),
+        click.Option(["-o", "--output"], type=click.Choice(OUTPUT_FORMATS), envvar=env("GWCTL_OUTPUT"),
+                     expose_value=False, callback=store_option("output"),
+                     help="Output format; table on a terminal, tsv when piped [env: GWCTL_OUTPUT]."),
+        click.Option(["--json", "json_"], is_flag=True, default=None, expose_value=False, callback=store_option("json"),
+                     help="Same as -o json."),
+        click.Option(["--query"], metavar="JMESPATH", expose_value=False, callback=store_option("query"),
+                     help="JMESPath expression applied to the JSON result before rendering."),
+        click.Option(["--columns"], metavar="A,B", expose_value=False, callback=store_option("columns"),
+                     help="Table/TSV columns to show, comma-separated."),
+        click.Option(["--no-headers"], is_flag=True, default=None, expose_value=False, callback=store_option("no_headers"),
+                     help="Omit the header row of table/TSV output."),
+        click.Option(["-v", "--verbose"], count=True, expose_value=False, callback=store_option("verbose", accumulate=True),
+                     help="Log HTTP to stderr: -v requests, -vv headers, -vvv bodies (secrets masked)."),
+        click.Option(["--timeout"], type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+                     expose_value=False, callback=store_option("timeout"), help="Per-request timeout in seconds."),
+        click.Option(["--no-color"], is_flag=True, default=None, expose_value=False, callback=store_option("no_color"),
+                     help="Disable colour (also NO_COLOR)."),
+    ]
+
+
+GLOBAL_OPTION_NAMES = {opt for p in global_params(False) for opt in p.opts}
+
+
+def attach_global_options(command: click.Command) -> click.Command:
+    """Give every leaf command the global options so they work anywhere on the line."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            attach_global_options(sub)
+        return command
+    existing = {opt for p in command.params for opt in getattr(p, "opts", [])}
+    for param in global_params(False):
+        if not existing.intersection(param.opts):
+            command.params.append(param)
+    return command
+
+
+def force_tty() -> bool:
+    return os.environ.get("GWCTL_FORCE_TTY", "") not in ("", "0", "false")

@@ -1,0 +1,36 @@
+"""Option and argument aliases every product's commands share, and the product/resource group factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+DEFAULT_LIMIT = 50
+
+LimitOpt = Annotated[int, typer.Option("--limit", min=1, help="Show at most N items (fetches only the pages needed).")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Fetch every item, ignoring --limit.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (required when not on a terminal).")]
+ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=16, help="Parallel requests for several IDs.")]
+FromFileOpt = Annotated[
+    Optional[str], typer.Option("--from-file", "-f", metavar="FILE|-", help="Full request body as JSON or YAML (- for stdin).")
+]
+IdsArg = Annotated[List[str], typer.Argument(metavar="ID...", help="One or more IDs, or - to read IDs from stdin.")]
+LabelOpt = Annotated[Optional[List[str]], typer.Option("--label", "-l", metavar="KEY=VALUE", help="Label (repeatable).")]
+OutFileOpt = Annotated[
+    Optional[Path], typer.Option("--out", metavar="FILE", help="Write the secret to FILE (0600, atomic) and print only metadata.")
+]
+
+
+def product_app(name: str, help_: str) -> typer.Typer:
+    """A Typer group for a product or resource (always a group, even with one command)."""
+    app = typer.Typer(name=name, help=help_, no_args_is_help=True, rich_markup_mode=None,
+                      pretty_exceptions_enable=False, add_completion=False)
+
+    @app.callback()
+    def _group() -> None:
+        pass
+
+    _group.__doc__ = help_
+    return app
