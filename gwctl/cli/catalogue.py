@@ -57,3 +57,17 @@ def add_common_commands(app: typer.Typer, product: str) -> None:
 
     for sub in (api_app(product), operations_app(product)):
         app.registered_commands.extend(sub.registered_commands)
+
+
+def resource_operations(product: str) -> list[Operation]:
+    """The catalogue rows of a product's declared resources, one per generic verb."""
+    from gwctl.cli.verbs import verb_call, verb_summary
+    from gwctl.resources import resources
+
+    rows = []
+    for res in resources(product).values():
+        for verb in res.verbs:
+            method, path = verb_call(res, verb)
+            rows.append(Operation(summary=verb_summary(res, verb), method=method, path=path,
+                                  command=f"gwctl {product} {res.noun} {verb}", example=res.examples.get(verb)))
+    return rows

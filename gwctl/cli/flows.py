@@ -24,6 +24,40 @@ def confirm(question: str, yes: bool) -> None:
         raise Cancelled("cancelled; nothing was changed")
 
 
+def describe(singular: str, plural: str, labels: Sequence[str]) -> str:
+    """`route r1 (grafana)` or `2 routes: r1 (grafana), r2`: what a confirmation or report names."""
+    if len(labels) == 1:
+        return f"{singular} {labels[0]}"
+    return f"{len(labels)} {plural}: {', '.join(labels)}"
+
+
+def confirm_change(action: str, singular: str, plural: str, labels: Sequence[str], yes: bool,
+                   consequence: str = "") -> None:
+    """The one confirmation of a destructive command: names what changes (names and IDs).
+
+    `Delete 2 routes: r1 (grafana), r2?`; without a terminal and --yes: exit 2 with
+    `delete 2 routes: r1 (grafana), r2: confirmation required; re-run with --yes`.
+    """
+    what = describe(singular, plural, labels)
+    tail = f" ({consequence})" if consequence else ""
+    if yes:
+        return
+    app = get_app()
+    if not app.can_prompt:
+        raise UsageError(f"{action.lower()} {what}{tail}: confirmation required; re-run with --yes")
+    import click
+
+    if not click.confirm(f"{action[:1].upper()}{action[1:]} {what}{tail}?", default=False, err=True):
+        from gwctl.errors import Cancelled
+
+        raise Cancelled("cancelled; nothing was changed")
+
+
+def report_done(verb: str, singular: str, label: str) -> None:
+    """The one success line of create/update/delete, on stderr: `created route r1 (grafana)`."""
+    get_app().err(f"{verb} {singular} {label}")
+
+
 def ItemResult(item_id: str, ok: bool, error: str | None = None, exit_code: int | None = None) -> dict[str, Any]:
     """The per-item record of a bulk operation (also its JSON output)."""
     return {"id": item_id, "ok": ok, "error": error, "exit_code": exit_code}
@@ -36,33 +70,42 @@ def run_bulk(
     verb: str,
     noun: str,
     concurrency: int = 4,
+    labels: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Apply `action` to every ID with bounded parallelism and report per item.
 
     One ID behaves like a plain command (its error propagates with its own exit
-    code); several IDs report each result and exit 10 if any failed.
+    code); several IDs report each result and exit 10 if any failed. Workers run
+    inside the command's click context, so an action may use get_app() like any code.
     """
+    import click
+
     app = get_app()
+    labels = labels or {}
     if len(ids) == 1:
         action(ids[0])
         results = [ItemResult(ids[0], True)]
     else:
+        ctx = click.get_current_context()
+
         def attempt(item_id: str) -> dict[str, Any]:
-            try:
-                action(item_id)
-                return ItemResult(item_id, True)
-            except GwctlError as exc:
-                return ItemResult(item_id, False, exc.message, exit_code_for(exc))
+            with ctx.scope(cleanup=False):
+                try:
+                    action(item_id)
+                    return ItemResult(item_id, True)
+                except GwctlError as exc:
+                    return ItemResult(item_id, False, exc.message, exit_code_for(exc))
 
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=min(concurrency, len(ids))) as pool:
             results = list(pool.map(attempt, ids))
     for result in results:
+        label = labels.get(result["id"], result["id"])
         if result["ok"]:
-            app.err(f"{verb} {noun} {result['id']}")
+            app.err(f"{verb} {noun} {label}")
         else:
-            app.err(f"failed: {noun} {result['id']}: {result['error']}")
+            app.err(f"failed: {noun} {label}: {result['error']}")
     if app.machine_output:
         emit(results)
     failed = [r["id"] for r in results if not r["ok"]]

@@ -55,20 +55,58 @@ def read_text(path: str, what: str) -> str:
     return text
 
 
-def validate_body(model: Any, body: Any, flag: str = "--from-file") -> dict[str, Any]:
-    """Check `body` against a pydantic write model; exit 2 naming the field."""
+def validate_body(model: Any, body: Any, source: str = "--from-file", flag_names: dict[str, str] | None = None,
+                  from_flags: Any = frozenset()) -> dict[str, Any]:
+    """Check ``body`` against a pydantic write model before anything is sent; exit 2 naming the
+    flag (when a flag supplied the field, per ``flag_names``) or the field and ``source``.
+    Returns the body as the model dumps it (aliases, only the fields that were set)."""
+    flag_names = flag_names or {}
+    if not isinstance(body, dict):
+        raise UsageError(f"{source}: expected an object, got {type(body).__name__}")
     from pydantic import ValidationError
 
-    if not isinstance(body, dict):
-        raise UsageError(f"{flag}: expected an object, got {type(body).__name__}")
     try:
         parsed = model.model_validate(body)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(p) for p in first.get("loc", ())) or "(body)"
+        # Union branches and validators show up in loc ("function-after[...]", "PPLRule"): drop them.
+        loc = [str(p) for p in first.get("loc", ())
+               if not (isinstance(p, str) and ("[" in p or p[:1].isupper()))]
+        field = ".".join(loc) or "(body)"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise UsageError(f"invalid {flag}: field '{field}': {first.get('msg')}{more}") from None
+        message = _message(first)
+        top = loc[0] if loc else ""
+        if first.get("type") == "missing" and top in flag_names and source == "options" and len(loc) == 1:
+            raise UsageError(f"missing {flag_names[top]}") from None
+        if top in flag_names and (top in from_flags or source != "--from-file"):
+            inner = ".".join(p for p in loc[1:] if not p.isdigit())  # e.g. the key inside --ppl
+            where = f"field '{inner}': " if inner else ""
+            raise UsageError(f"invalid {flag_names[top]}: {where}{message}{more}") from None
+        if source == "options":
+            raise UsageError(f"invalid request: field '{field}': {message}{more}",
+                             hint="set it with --from-file FILE") from None
+        raise UsageError(f"invalid {source}: field '{field}': {message}{more}") from None
     return parsed.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+PATTERN_MESSAGES = (
+    ("://", "must be a URL like https://app.example.com"),
+    ("(y|w|d|h|m|s|ms)", "must be a duration like 30s, 5m or 1h30m"),
+    ("@", "must be an email address"),
+    ("BEGIN CERTIFICATE", "must be a PEM certificate"),
+    ("PRIVATE KEY", "must be a PEM private key"),
+    ("[a-z0-9]([a-z0-9-]", "must be lowercase letters, digits and - (a DNS label)"),
+    ("(/.*)?", "must be a JSON pointer starting with /"),
+)
+
+
+def _message(error: dict) -> str:
+    if error.get("type") == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        for needle, text in PATTERN_MESSAGES:
+            if needle in pattern:
+                return text
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
 
 
 def read_ids(ids: Sequence[str]) -> list[str]:

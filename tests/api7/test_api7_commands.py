@@ -113,7 +113,7 @@ def test_deletes_need_yes_and_take_several_ids(sandbox):
     assert ok.code == 10
     assert f"deleted consumer {CONSUMER_ALICE}" in ok.err and "failed: consumer missing: " in ok.err
     from_stdin = box.run("api7", "routes", "delete", "-", "--yes", stdin=ROUTE_IP + "\n")
-    assert from_stdin.code == 0 and from_stdin.err == f"deleted route {ROUTE_IP}\n"
+    assert from_stdin.code == 0 and from_stdin.err == f"deleted route {ROUTE_IP} (get-ip)\n"
 
 
 def test_secrets_never_printed_by_ssl_and_consumer_create(sandbox, tmp_path):

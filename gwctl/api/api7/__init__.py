@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator
 import httpx
 
 from gwctl.api.auth import HeaderAuth
-from gwctl.api.base import Connection, ProductClient, seg
+from gwctl.api.base import Connection, ProductClient, ResourceCalls, seg
 from gwctl.api.http import HttpClient
 from gwctl.api.paging import truncate
 from gwctl.errors import ApiError, NotFound, NotFoundError, UsageError
@@ -104,7 +104,7 @@ class paths:
         return "/".join(["/api/gateway_groups", seg(gg_id), *rest])
 
 
-class Api7Client(ProductClient):
+class Api7Client(ResourceCalls, ProductClient):
     def __init__(self, conn: Connection) -> None:
         conn.config.error_parser = parse_error
         conn.config.secret_headers = (*conn.config.secret_headers, "X-API-KEY")
@@ -266,6 +266,43 @@ class Api7Client(ProductClient):
     @property
     def routes_path(self) -> str:
         return paths.routes[self.family]
+
+    # -- the resource model's hooks -------------------------------------------------------------
+
+    def scope_value(self, name: str) -> str:
+        if name == "gateway_group":
+            return self.gateway_group_id()
+        return super().scope_value(name)
+
+    def unwrap(self, body: Any) -> Any:
+        return self._value(body)
+
+    def path_template(self, res: Any, item: bool) -> str:
+        collection = res.variants.get(self.family, res.path) if res.variants else res.path
+        if not item:
+            return collection
+        return collection + res.item_path[len(res.path):]
+
+    def list_pages(self, res: Any, params: dict | None = None, limit: int | None = None, **values: Any):
+        path = self.resource_path(res, **values)
+        if res.paging == "none":
+            return truncate(iter([self.items(path, params)]), limit)
+        return self.pages(path, params, limit)
+
+    def read(self, res: Any, item_id: Any, **values: Any) -> Any:
+        return self.get(self.resource_path(res, item_id, **values))
+
+    def create_item(self, res: Any, body: Any, **values: Any) -> Any:
+        return self.create(self.resource_path(res, **values), body)
+
+    def replace_item(self, res: Any, item_id: Any, body: Any, **values: Any) -> Any:
+        return self.replace(self.resource_path(res, item_id, **values), body)
+
+    def patch_item(self, res: Any, item_id: Any, body: Any, **values: Any) -> Any:
+        return self.patch(self.resource_path(res, item_id, **values), body)
+
+    def delete_item(self, res: Any, item_id: Any, **values: Any) -> Any:
+        return self.remove(self.resource_path(res, item_id, **values))
 
     # -- gateway groups --------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ ENTRIES = {
     "gateway-groups": (P + "gateway_groups:app", "Gateway groups, counts, instance tokens, DP certificates."),
     "services": (P + "services:app", "Services (design time): CRUD, publish, where published."),
     "published-services": (P + "published_services:app", "Services running in a gateway group: versions, runtime config."),
-    "routes": (P + "routes:app", "Routes of services."),
+    "routes": ("gwctl.cli.verbs:resource_group", "Routes of services.", "api7", "routes"),
     "consumers": (P + "consumers:app", "Consumers of a gateway group and their credentials."),
     "ssls": (P + "ssls:app", "TLS certificates of a gateway group."),
     "global-rules": (P + "global_rules:app", "Plugins applied to every request of a gateway group."),

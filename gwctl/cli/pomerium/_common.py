@@ -12,7 +12,7 @@ import typer
 from gwctl.cli.options import product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
-from gwctl.cli.input import read_body_file
+from gwctl.cli.input import read_body_file, validate_body
 from gwctl.errors import UsageError
 
 PRODUCT = "pomerium"
@@ -113,50 +113,7 @@ def update_body(model: Any, from_file: Optional[str], flags: dict[str, Any], fet
 
 
 def validate(model: Any, body: Any, source: str, flag_names: dict[str, str], from_flags: set[str] = frozenset()) -> dict:
-    from pydantic import ValidationError
-
-    try:
-        parsed = model.model_validate(body)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        # Union branches and validators show up in loc ("function-after[...]", "PPLRule"): drop them.
-        loc = [str(p) for p in first.get("loc", ())
-               if not (isinstance(p, str) and ("[" in p or p[:1].isupper()))]
-        field = ".".join(loc) or "(body)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        message = _message(first)
-        top = loc[0] if loc else ""
-        if first.get("type") == "missing" and top in flag_names and source == "options" and len(loc) == 1:
-            raise UsageError(f"missing {flag_names[top]}") from None
-        if top in flag_names and (top in from_flags or source != "--from-file"):
-            inner = ".".join(p for p in loc[1:] if not p.isdigit())  # e.g. the key inside --ppl
-            where = f"field '{inner}': " if inner else ""
-            raise UsageError(f"invalid {flag_names[top]}: {where}{message}{more}") from None
-        if source == "options":
-            raise UsageError(f"invalid request: field '{field}': {message}{more}",
-                             hint="set it with --from-file FILE") from None
-        raise UsageError(f"invalid {source}: field '{field}': {message}{more}") from None
-    return parsed.model_dump(mode="json", by_alias=True, exclude_unset=True)
-
-
-PATTERN_MESSAGES = (
-    ("://", "must be a URL like https://app.example.com"),
-    ("(y|w|d|h|m|s|ms)", "must be a duration like 30s, 5m or 1h30m"),
-    ("@", "must be an email address"),
-    ("BEGIN CERTIFICATE", "must be a PEM certificate"),
-    ("PRIVATE KEY", "must be a PEM private key"),
-    ("[a-z0-9]([a-z0-9-]", "must be lowercase letters, digits and - (a DNS label)"),
-    ("(/.*)?", "must be a JSON pointer starting with /"),
-)
-
-
-def _message(error: dict) -> str:
-    if error.get("type") == "string_pattern_mismatch":
-        pattern = str((error.get("ctx") or {}).get("pattern", ""))
-        for needle, text in PATTERN_MESSAGES:
-            if needle in pattern:
-                return text
-    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    return validate_body(model, body, source, flag_names, from_flags)
 
 
 def parse_json_option(value: Optional[str], flag: str) -> Any:

@@ -129,7 +129,7 @@ def create_destination(
     for field, flag in (("desc", "--name"), ("ip", "--host"), ("port", "--port")):
         if body.get(field) in (None, ""):
             raise UsageError(f"missing option {flag} (or {field} in --from-file)")
-    body = validate_body(DestinationCreate, body, flag="destination")
+    body = validate_body(DestinationCreate, body, source="destination")
     result = client(gateway, gateway_token_stdin).create_destination(gateway, body)
     get_app().err(f"created destination {result.get('_id') if isinstance(result, dict) else ''}")
     emit(result, DEST_COLUMNS)
@@ -169,7 +169,7 @@ def update_destination(
                  reject_unauth=reject_unauth, compress=compress, enabled=enable)
     if not body:
         raise UsageError("nothing to update: pass a field flag or --from-file")
-    body = validate_body(DestinationUpdate, body, flag="destination")
+    body = validate_body(DestinationUpdate, body, source="destination")
     result = client(gateway, gateway_token_stdin).update_destination(gateway, dest, body)
     get_app().err(f"updated destination {dest}")
     emit(result, DEST_COLUMNS)
@@ -264,7 +264,7 @@ def import_destination(
 
     one_stdin_reader(gateway_token_stdin, ("FILE", file == "-"))
     name, data, parsed = read_json_file(file, "FILE")
-    validate_body(DestinationCreate, parsed, flag=f"FILE {file}")
+    validate_body(DestinationCreate, parsed, source=f"FILE {file}")
     result = client(gateway, gateway_token_stdin).import_destination(gateway, name, data)
     get_app().err(f"imported destination {result.get('_id') if isinstance(result, dict) else ''}")
     emit(result, DEST_COLUMNS)

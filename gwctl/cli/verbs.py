@@ -1,0 +1,461 @@
+"""Generic verbs: list/get/create/update/patch/delete of any declared resource.
+
+`resource_group(product, noun)` builds a resource's command group from its declaration
+(gwctl.resources.<product>) and adds the product's own verbs (``Resource.extra``).
+A product's quirks are hook functions in the module named by ``Resource.hooks``:
+
+- ``options(res, verb) -> list[click.Parameter]``: extra parameters (scope flags, e.g. --gateway-group);
+- ``prepare(res, verb, extra) -> dict``: runs first, before any request; returns path scope values;
+- ``list_params(res, params, extra, client) -> dict``: query parameters of a list;
+- ``body(res, verb, body, extra, client) -> dict``: the body after validation, before sending;
+- ``shown(res, item) -> item``: what is printed of an item (e.g. without its secret);
+- ``finish(res, verb)``: after output (e.g. server warnings).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable, Iterable
+
+import click
+
+from gwctl.resources import Field, Filter, Resource, resource
+
+DEFAULT_LIMIT = 50
+MAX_CONCURRENCY = 32
+
+
+class Hooks:
+    def __init__(self, res: Resource) -> None:
+        self.module = importlib.import_module(res.hooks) if res.hooks else None
+
+    def get(self, name: str) -> Callable[..., Any] | None:
+        return getattr(self.module, name, None) if self.module else None
+
+
+# --- building the click commands ---------------------------------------------------------------
+
+def _field_option(field: Field, verb: str) -> click.Parameter:
+    decls = [field.flag] + ([field.short] if field.short else [])
+    help_ = field.help
+    if field.kind == "bool":
+        name = field.flag.lstrip("-")
+        return click.Option([f"--{name}/--no-{name}", field.param], default=None, help=help_)
+    if field.kind == "ref":
+        metavar = field.metavar or "NAME|ID"
+    else:
+        metavar = field.metavar or {"labels": "KEY=VALUE", "json": "JSON", "plugins": "NAME[=JSON]",
+                                    "int": "N"}.get(field.kind, "TEXT")
+    type_: Any = click.Choice(field.choices) if field.choices else (int if field.kind == "int" else str)
+    if field.argument and verb == "create":
+        return click.Argument([field.param], required=False, type=type_,
+                              metavar=field.metavar or field.param.upper())
+    if verb == "create" and field.required:
+        help_ += " (required)"
+    if field.many:
+        help_ = help_.rstrip(".") + " (repeatable)."
+    return click.Option(decls + [field.param], type=type_, multiple=field.many, metavar=metavar, help=help_)
+
+
+def _filter_option(filt: Filter) -> click.Parameter:
+    decls = [filt.flag] + ([filt.short] if filt.short else [])
+    if filt.kind == "bool":
+        name = filt.flag.lstrip("-")
+        return click.Option([f"--{name}/--no-{name}", filt.dest], default=None, help=filt.help)
+    many = filt.kind in ("labels", "list")
+    metavar = filt.metavar or ("KEY=VALUE" if filt.kind == "labels" else "TEXT")
+    type_: Any = click.Choice(filt.choices) if filt.choices else (int if filt.kind == "int" else str)
+    return click.Option(decls + [filt.dest], type=type_, multiple=many, metavar=metavar,
+                        help=filt.help.rstrip(".") + " (repeatable)." if many else filt.help)
+
+
+def _ref_argument(res: Resource, name: str = "ref", many: bool = False) -> click.Argument:
+    metavar = f"{res.singular.upper().replace(' ', '_')}_ID"
+    if res.name_fields:
+        metavar = "ID|NAME"
+    if many:
+        return click.Argument([name], nargs=-1, required=True, metavar=f"{metavar}...")
+    return click.Argument([name], metavar=metavar)
+
+
+def verb_summary(res: Resource, verb: str) -> str:
+    plural = res.noun.replace("-", " ")
+    default = {
+        "list": f"List {plural}",
+        "get": f"Show a {res.singular}",
+        "create": f"Create a {res.singular}",
+        "update": {"put": f"Replace a {res.singular}; flags alone change those fields of the current one",
+                   "put-merge": f"Update a {res.singular}: the fields given change, the others are kept",
+                   }.get(res.update, f"Change fields of a {res.singular}"),
+        "patch": f"Change fields of a {res.singular}",
+        "delete": f"Delete {plural}; several IDs or names, or - to read them from stdin",
+    }[verb]
+    return res.summaries.get(verb, default)
+
+
+def _help(res: Resource, verb: str, method: str, path: str) -> str:
+    text = f"{verb_summary(res, verb)} ({method} {path})."
+    if verb in ("get", "update", "patch", "delete") and res.name_fields:
+        text += f"\n\nA {res.singular} is named by its ID or its {' or '.join(res.name_fields)}."
+    example = res.examples.get(verb)
+    if example:
+        import re
+
+        # Catalogue examples hold {placeholders} the tests fill in; help shows them as NAMES.
+        text += "\n\nExample: gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
+    return text
+
+
+def verb_call(res: Resource, verb: str) -> tuple[str, str]:
+    """(method, path template) a generic verb sends."""
+    if verb == "list":
+        return "GET", res.path
+    if verb == "create":
+        return "POST", res.path
+    method = {"get": "GET", "delete": "DELETE", "patch": "PATCH"}.get(verb)
+    if verb == "update":
+        method = "PATCH" if res.update in ("patch", "json-patch") else "PUT"
+    return method or "GET", res.item_path
+
+
+def build_verb(res: Resource, verb: str) -> click.Command:
+    hooks = Hooks(res)
+    method, path = verb_call(res, verb)
+    params: list[click.Parameter] = []
+    extra_options = hooks.get("options")
+    extra_params = list(extra_options(res, verb)) if extra_options else []
+    if verb == "list":
+        params += [_filter_option(f) for f in res.filters]
+        params += [click.Option(["--limit"], type=click.IntRange(min=1), default=DEFAULT_LIMIT, show_default=True,
+                                help="Show at most N items (fetches only the pages needed)."),
+                   click.Option(["--all", "all_"], is_flag=True, help="Fetch every item, ignoring --limit.")]
+        callback = _list
+    elif verb == "get":
+        params.append(_ref_argument(res))
+        callback = _get
+    elif verb == "delete":
+        params += [_ref_argument(res, "refs", many=True),
+                   click.Option(["--yes", "-y"], is_flag=True,
+                                help="Do not ask for confirmation (required when not on a terminal)."),
+                   click.Option(["--concurrency"], type=click.IntRange(1, MAX_CONCURRENCY), default=4,
+                                show_default=True, help="Parallel requests for several IDs.")]
+        callback = _delete
+    else:
+        if verb != "create":
+            params.append(_ref_argument(res))
+        fields = [f for f in res.fields if verb in f.on]
+        params += [_field_option(f, verb) for f in fields if f.argument and verb == "create"]
+        params += [_field_option(f, verb) for f in fields if not (f.argument and verb == "create")]
+        params.append(click.Option(["--from-file", "-f"], metavar="FILE|-",
+                                   help="Request body as JSON or YAML (- for stdin); flags override its fields."))
+        callback = {"create": _create, "update": _update, "patch": _patch}[verb]
+    params += extra_params
+    extra_names = [p.name for p in extra_params]
+
+    def run(**kwargs: Any) -> None:
+        extra = {name: kwargs.pop(name) for name in extra_names}
+        callback(res, hooks, kwargs, extra)
+
+    return click.Command(verb, params=params, callback=run, help=_help(res, verb, method, path),
+                         short_help=verb_summary(res, verb).split(";")[0] + ".")
+
+
+def resource_group(product: str, noun: str) -> click.Group:
+    """The command group of one declared resource: its generic verbs, then the product's own."""
+    res = resource(product, noun)
+    group = click.Group(noun, help=res.help, no_args_is_help=True)
+    for verb in res.verbs:
+        group.add_command(build_verb(res, verb))
+    if res.extra:
+        from gwctl.cli.lazy import load_target
+
+        own = load_target(res.extra)
+        for name, command in getattr(own, "commands", {}).items():
+            group.add_command(command, name)
+    return group
+
+
+# --- what the verbs do -------------------------------------------------------------------------
+
+def _start(res: Resource, hooks: Hooks, verb: str, extra: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """(client, path scope values): the prepare hook runs before the client is built."""
+    from gwctl.cli.context import get_app
+
+    prepare = hooks.get("prepare")
+    values = (prepare(res, verb, extra) if prepare else None) or {}
+    return get_app().client(res.product), values
+
+
+def _shown(res: Resource, hooks: Hooks, item: Any) -> Any:
+    shown = hooks.get("shown")
+    return shown(res, item) if shown and isinstance(item, dict) else item
+
+
+def _finish(res: Resource, hooks: Hooks, verb: str) -> None:
+    finish = hooks.get("finish")
+    if finish:
+        finish(res, verb)
+
+
+def _list(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
+    from gwctl.cli.input import parse_labels
+    from gwctl.cli.lookup import Lookup
+    from gwctl.cli.render import emit
+
+    params: dict[str, Any] = {}
+    refs: list[tuple[Filter, str]] = []
+    for filt in res.filters:
+        value = args.get(filt.dest)
+        if value in (None, (), []):
+            continue
+        if filt.kind == "labels":
+            for key, val in parse_labels(value, filt.flag).items():
+                params[f"{filt.param}[{key}]"] = val
+        elif filt.ref:
+            refs.append((filt, value))
+        else:
+            params[filt.param] = list(value) if isinstance(value, tuple) else value
+    limit = None if args.get("all_") else args.get("limit")
+    client, values = _start(res, hooks, "list", extra)
+    for filt, value in refs:
+        params[filt.param] = Lookup(client, resource(res.product, filt.ref)).resolve(value)
+    list_params = hooks.get("list_params")
+    if list_params:
+        params = list_params(res, params, extra, client)
+    pages = client.list_pages(res, params or None, limit, **values)
+    emit(([_shown(res, hooks, i) for i in page] for page in pages), res.columns)
+    _finish(res, hooks, "list")
+
+
+def _get(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
+    from gwctl.cli.lookup import Lookup
+    from gwctl.cli.render import emit
+
+    client, values = _start(res, hooks, "get", extra)
+    item_id = Lookup(client, res, **values).resolve(args["ref"])
+    item = client.read(res, item_id, **values)
+    _finish(res, hooks, "get")
+    emit(_shown(res, hooks, item), res.columns)
+
+
+def _delete(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
+    from gwctl.cli.flows import confirm_change, run_bulk
+    from gwctl.cli.input import read_ids
+    from gwctl.cli.lookup import Lookup
+
+    refs = read_ids(args["refs"])
+    client, values = _start(res, hooks, "delete", extra)
+    lookup = Lookup(client, res, **values)
+    ids = lookup.resolve_many(refs)
+    confirm_change("delete", res.singular, res.noun.replace("-", " "), [lookup.label(i) for i in ids], args["yes"])
+    run_bulk(ids, lambda item_id: client.delete_item(res, item_id, **values), verb="deleted", noun=res.singular,
+             concurrency=args["concurrency"], labels=lookup.labels)
+    _finish(res, hooks, "delete")
+
+
+# --- bodies ------------------------------------------------------------------------------------
+
+def _flag_value(field: Field, value: Any) -> Any:
+    """A flag's parsed value as the body wants it (None: not given)."""
+    from gwctl.cli.input import parse_labels
+
+    if value is None or (field.many and not value):
+        return None
+    if field.kind == "labels":
+        value = parse_labels(value, field.flag)
+    elif field.kind == "json":
+        value = _parse_json(value, field.flag)
+    elif field.kind == "plugins":
+        value = _plugins(value, field.flag)
+    elif field.many:
+        value = list(value)
+    return field.transform(value) if field.transform else value
+
+
+def _parse_json(text: str, flag: str) -> Any:
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        from gwctl.errors import UsageError
+
+        raise UsageError(f"invalid {flag}: neither JSON nor YAML") from None
+
+
+def _plugins(values: Iterable[str], flag: str) -> dict[str, Any]:
+    import json
+
+    from gwctl.errors import UsageError
+
+    out: dict[str, Any] = {}
+    for raw in values:
+        name, sep, conf = raw.partition("=")
+        if not name.strip():
+            raise UsageError(f"invalid {flag} {raw!r}: expected NAME or NAME=JSON")
+        try:
+            config = json.loads(conf) if sep else {}
+        except ValueError:
+            raise UsageError(f"invalid {flag} {raw!r}: the config is not valid JSON") from None
+        if not isinstance(config, dict):
+            raise UsageError(f"invalid {flag} {raw!r}: the config must be a JSON object")
+        out[name.strip()] = config
+    return out
+
+
+def _set(body: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        inner = body.get(part)
+        body[part] = inner = dict(inner) if isinstance(inner, dict) else {}
+        body = inner
+    body[parts[-1]] = value
+
+
+def _flags_of(res: Resource, verb: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Dotted body key -> value of every flag given."""
+    given: dict[str, Any] = {}
+    for field in res.fields:
+        if verb in field.on:
+            value = _flag_value(field, args.get(field.param))
+            if value is not None:
+                given[field.key] = value
+    return given
+
+
+def _file_object(path: str | None) -> dict[str, Any]:
+    from gwctl.cli.input import read_body_file
+    from gwctl.errors import UsageError
+
+    if path is None:
+        return {}
+    loaded = read_body_file(path)
+    if not isinstance(loaded, dict):
+        raise UsageError(f"invalid --from-file: expected an object, got {type(loaded).__name__}")
+    return dict(loaded)
+
+
+def _validated(res: Resource, verb: str, body: dict[str, Any], source: str, given: dict[str, Any]) -> dict[str, Any]:
+    from gwctl.cli.input import validate_body
+
+    model = res.model(verb) or (res.model("create") if verb == "update" else None)
+    if model is None:
+        return body
+    flag_names = {f.key.split(".")[0]: f.flag for f in res.fields}
+    return validate_body(model, body, source, flag_names, {k.split(".")[0] for k in given})
+
+
+def _resolve_refs(res: Resource, client: Any, body: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """References by name become IDs (`--policy employees` -> the policy's ID)."""
+    from gwctl.cli.lookup import Lookup
+
+    for key, noun in res.refs.items():
+        value = body.get(key)
+        if value in (None, "", []):
+            continue
+        lookup = Lookup(client, resource(res.product, noun))
+        body[key] = ([lookup.resolve(str(v)) for v in value] if isinstance(value, list)
+                     else lookup.resolve(str(value)))
+    return body
+
+
+def _send_body(res: Resource, hooks: Hooks, verb: str, body: dict[str, Any], extra: dict[str, Any],
+               client: Any, values: dict[str, Any]) -> dict[str, Any]:
+    body = _resolve_refs(res, client, body, values)
+    adjust = hooks.get("body")
+    return adjust(res, verb, body, extra, client) if adjust else body
+
+
+def _nothing_to_change(res: Resource, verb: str) -> Exception:
+    from gwctl.errors import UsageError
+
+    flags = ", ".join(f.flag for f in res.fields if verb in f.on)
+    return UsageError(f"nothing to {verb}: give --from-file or at least one of {flags}" if flags
+                      else f"nothing to {verb}: give --from-file")
+
+
+def _create(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
+    from gwctl.cli.flows import report_done
+    from gwctl.cli.render import emit
+
+    given = _flags_of(res, "create", args)
+    body = _file_object(args.get("from_file"))
+    for key, value in given.items():
+        _set(body, key, value)
+    source = "--from-file" if args.get("from_file") else "options"
+    body = {k: v for k, v in body.items() if k not in res.managed or k in res.refs or k == res.id_field}
+    body = _validated(res, "create", body, source, given)
+    client, values = _start(res, hooks, "create", extra)
+    body = _send_body(res, hooks, "create", body, extra, client, values)
+    created = client.create_item(res, body, **values)
+    shown = created if isinstance(created, dict) else body
+    report_done("created", res.singular, res.label(shown))
+    _finish(res, hooks, "create")
+    emit(_shown(res, hooks, created if created is not None else body), res.columns)
+
+
+def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
+    if res.update in ("patch", "json-patch"):
+        _patch(res, hooks, args, extra, verb="update")
+        return
+    from gwctl.cli.flows import report_done
+    from gwctl.cli.lookup import Lookup
+    from gwctl.cli.render import emit
+
+    given = _flags_of(res, "update", args)
+    from_file = args.get("from_file")
+    if not given and from_file is None:
+        raise _nothing_to_change(res, "update")
+    file_body = _file_object(from_file)
+    client, values = _start(res, hooks, "update", extra)
+    item_id = Lookup(client, res, **values).resolve(args["ref"])
+    if from_file is not None and res.update == "put":
+        body = file_body
+    else:
+        current = client.read(res, item_id, **values) or {}
+        # Empty values the server fills in (methods: [] = all) are left out, as a user would.
+        body = ({k: v for k, v in current.items() if k not in res.managed and v not in (None, [], "")}
+                if isinstance(current, dict) else {})
+        body.update(file_body)
+    for key, value in given.items():
+        _set(body, key, value)
+    body.pop(res.id_field, None) if res.id_field in res.managed else None
+    source = "--from-file" if from_file else "options"
+    body = _validated(res, "update", body, source, given)
+    body = _send_body(res, hooks, "update", body, extra, client, values)
+    result = client.replace_item(res, item_id, body, **values)
+    if result is None:  # a 204: show what the server has now
+        result = client.read(res, item_id, **values)
+    report_done("updated", res.singular, res.label(result if isinstance(result, dict) else {}, item_id))
+    _finish(res, hooks, "update")
+    emit(_shown(res, hooks, result), res.columns)
+
+
+def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any], verb: str = "patch") -> None:
+    from gwctl.cli.flows import report_done
+    from gwctl.cli.lookup import Lookup
+    from gwctl.cli.render import emit
+
+    given = _flags_of(res, verb, args)
+    from_file = args.get("from_file")
+    if not given and from_file is None:
+        raise _nothing_to_change(res, verb)
+    body = _file_object(from_file)
+    for key, value in given.items():
+        _set(body, key, value)
+    body = _validated(res, "patch", body, "--from-file" if from_file else "options", given)
+    client, values = _start(res, hooks, verb, extra)
+    item_id = Lookup(client, res, **values).resolve(args["ref"])
+    body = _send_body(res, hooks, "patch", body, extra, client, values)
+    result = client.patch_item(res, item_id, body, **values)
+    if result is None:
+        result = client.read(res, item_id, **values)
+    report_done("updated", res.singular, res.label(result if isinstance(result, dict) else {}, item_id))
+    _finish(res, hooks, verb)
+    emit(_shown(res, hooks, result), res.columns)
