@@ -35,8 +35,11 @@ class OptionSpec:
 
 class ProductSpec:
     def __init__(self, name: str, title: str, help: str, default_url: str | None, options: tuple,
-                 secrets: tuple, secret_sets: tuple = (), url_help: str = "") -> None:
+                 secrets: tuple, secret_sets: tuple = (), url_help: str = "", emulator: str = "",
+                 sandbox_example: str = "") -> None:
         self.name = name
+        self.emulator = emulator  # "module:Class" of its sandbox emulator
+        self.sandbox_example = sandbox_example  # the first command to try against the sandbox
         self.title = title
         self.help = help
         self.default_url = default_url
@@ -62,6 +65,8 @@ SG_REGIONS = ("us-south", "us-east", "eu-gb", "eu-de", "au-syd")
 PRODUCTS: dict[str, ProductSpec] = {
     "opa": ProductSpec(
         name="opa",
+        emulator="gwctl.sandbox.opa:OpaEmulator",
+        sandbox_example="gwctl -p sandbox-opa opa gateways list",
         title="Okta Privileged Access",
         help="Okta Privileged Access: gateways and gateway setup tokens.",
         default_url=None,
@@ -75,6 +80,8 @@ PRODUCTS: dict[str, ProductSpec] = {
     ),
     "pomerium": ProductSpec(
         name="pomerium",
+        emulator="gwctl.sandbox.pomerium:PomeriumEmulator",
+        sandbox_example="gwctl -p sandbox-pomerium pomerium routes list",
         title="Pomerium Zero",
         help="Pomerium Zero: organizations, clusters, namespaces, routes, policies, certificates, API users.",
         default_url="https://console.pomerium.app/api/v0",
@@ -88,6 +95,8 @@ PRODUCTS: dict[str, ProductSpec] = {
     ),
     "api7": ProductSpec(
         name="api7",
+        emulator="gwctl.sandbox.api7:Api7Emulator",
+        sandbox_example="gwctl -p sandbox-api7 api7 services list",
         title="API7 Enterprise",
         help="API7 Enterprise Admin API: services, routes, consumers, SSL, gateway groups, tokens, users.",
         default_url=None,
@@ -103,6 +112,8 @@ PRODUCTS: dict[str, ProductSpec] = {
     ),
     "sg": ProductSpec(
         name="sg",
+        emulator="gwctl.sandbox.sg:SecureGatewayEmulator",
+        sandbox_example="gwctl -p sandbox-sg sg gateways list",
         title="IBM Cloud Secure Gateway",
         help="IBM Cloud Secure Gateway: gateways, destinations, clients, certificates.",
         default_url=None,
@@ -117,6 +128,8 @@ PRODUCTS: dict[str, ProductSpec] = {
     ),
     "gatekeeper": ProductSpec(
         name="gatekeeper",
+        emulator="gwctl.sandbox.gatekeeper:GatekeeperEmulator",
+        sandbox_example="gwctl -p sandbox-gatekeeper gatekeeper status",
         title="Vault Gatekeeper",
         help="Vault Gatekeeper: task tokens, status, seal/unseal, policy reload.",
         default_url=None,

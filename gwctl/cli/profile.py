@@ -7,6 +7,7 @@ import click
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
 from gwctl.errors import UsageError
+from gwctl.products import PRODUCT_NAMES
 
 
 @click.group("profile", no_args_is_help=True)
@@ -25,7 +26,7 @@ PROFILE_COLUMNS = (
 
 @group.command("add")
 @click.argument("name")
-@click.option("--product", help="opa, pomerium, api7, sg or gatekeeper.")
+@click.option("--product", help=", ".join(PRODUCT_NAMES) + ".")
 @click.option("--url", help="API base URL (sg: derived from --region).")
 @click.option("--team", help="opa: team name.")
 @click.option("--org", help="pomerium: organization ID.")

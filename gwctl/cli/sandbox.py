@@ -18,6 +18,7 @@ import click
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
 from gwctl.errors import GwctlError, NotFoundError, UsageError
+from gwctl.products import PRODUCTS
 
 PROFILE_PREFIX = "sandbox-"
 START_TIMEOUT = 20.0
@@ -27,14 +28,6 @@ STATUS_COLUMNS = (
     Column("profile", "profile"),
     Column("example", "example"),
 )
-EXAMPLES = {
-    "opa": "gwctl -p sandbox-opa opa gateways list",
-    "pomerium": "gwctl -p sandbox-pomerium pomerium routes list",
-    "api7": "gwctl -p sandbox-api7 api7 services list",
-    "sg": "gwctl -p sandbox-sg sg gateways list",
-    "gatekeeper": "gwctl -p sandbox-gatekeeper gatekeeper status",
-}
-PORT_ORDER = ("opa", "pomerium", "api7", "sg", "gatekeeper")
 
 
 def state_file() -> str:
@@ -100,7 +93,7 @@ def _remove(path: str) -> None:
 
 def _rows(state: dict) -> list[dict]:
     return [
-        {"product": product, "url": info["url"], "profile": info["profile"], "example": EXAMPLES.get(product, "")}
+        {"product": product, "url": info["url"], "profile": info["profile"], "example": PRODUCTS[product].sandbox_example}
         for product, info in state["products"].items()
     ]
 
@@ -166,7 +159,7 @@ def serve(port_base: int | None, detached: bool) -> None:
     existing = read_state()
     if existing and existing["pid"] != os.getpid():
         raise UsageError(f"a sandbox is already running (pid {existing['pid']})", hint="stop it with `gwctl sandbox stop`")
-    products = [p for p in PORT_ORDER if p in registry.available()]
+    products = registry.available()
     servers = []
     endpoints: dict[str, tuple[str, dict, dict]] = {}
     try:

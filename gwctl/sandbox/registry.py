@@ -12,13 +12,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .base import Emulator
 
-EMULATORS: dict[str, str] = {
-    "opa": "gwctl.sandbox.opa:OpaEmulator",
-    "pomerium": "gwctl.sandbox.pomerium:PomeriumEmulator",
-    "api7": "gwctl.sandbox.api7:Api7Emulator",
-    "sg": "gwctl.sandbox.sg:SecureGatewayEmulator",
-    "gatekeeper": "gwctl.sandbox.gatekeeper:GatekeeperEmulator",
-}
+from gwctl.products import PRODUCTS
+
+EMULATORS: dict[str, str] = {name: spec.emulator for name, spec in PRODUCTS.items() if spec.emulator}
 
 
 def load(product: str) -> type[Emulator]:
