@@ -36,21 +36,32 @@ class Connection:
         return f"{self.profile_name}:{kind}"
 
 
-def seg(value: Any, what: str = "ID") -> str:
-    """One URL path segment: validated, then percent-encoded whole.
-
-    Every ID that goes into a path passes here, so no input can address another
-    resource: empty, blank, `.` and `..` (which URL normalisation would turn into the
-    parent) and control characters are refused before any request; everything else,
-    `/` and `%` included, is sent as that literal ID.
-    """
-    text = str(value)
-    if not text.strip() or text.strip() in (".", "..") or any(ord(c) < 32 or ord(c) == 127 for c in text):
+def check_segment(text: str, what: str = "ID", *, slash: bool = False) -> None:
+    """Refuse what would address another resource: empty, blank, `.`, `..` (URL normalisation
+    turns them into the parent), control characters and, unless ``slash``, a `/` (servers
+    that decode %2F before routing would read it as a deeper path)."""
+    problem = None
+    if not text:
+        problem = f"invalid {what}: it is empty"
+    elif not text.strip():
+        problem = f"invalid {what}: it is blank"
+    elif text.strip() in (".", ".."):
+        problem = f"invalid {what} {text!r}: '.' and '..' are not IDs"
+    elif any(ord(c) < 32 or ord(c) == 127 for c in text):
+        problem = f"invalid {what} {text!r}: it contains a control character"
+    elif "/" in text and not slash:
+        problem = f"invalid {what} {text!r}: an ID cannot contain '/'"
+    if problem:
         from gwctl.errors import UsageError
 
-        shown = repr(text) if text.strip() else ("an empty " if not text else "a blank ") + what
-        raise UsageError(f"invalid {what} {shown}: it must not be empty, '.', '..' or contain control characters"
-                         if text.strip() else f"invalid {what}: {shown}")
+        raise UsageError(problem)
+
+
+def seg(value: Any, what: str = "ID", *, slash: bool = False) -> str:
+    """One URL path segment: checked (see check_segment), then percent-encoded whole, so
+    `%2e%2e` is sent as that literal ID. Every ID that goes into a path passes here."""
+    text = str(value)
+    check_segment(text, what, slash=slash)
     return quote(text, safe="")
 
 

@@ -1,7 +1,7 @@
 """Name or ID: one lookup for every declared resource, in arguments and in references.
 
 A ref is first checked as a path segment (empty, blank, `.`, `..` exit 2 before any
-request). A resource without names, or a ref shaped like its IDs, is used as is.
+request; an ID with `/` exits 2). A resource without names, or a ref shaped like its IDs, is used as is.
 Otherwise the collection is listed once (narrowed by the server's search filter when
 it has one): an ID match wins, then exact names, then names ignoring case; several
 matches exit 2 naming the candidates; no match leaves the ref as a literal ID, so
@@ -37,10 +37,12 @@ class Lookup:
         return items
 
     def resolve(self, ref: str) -> str:
-        from gwctl.api.base import seg
+        from gwctl.api.base import check_segment
 
         res = self.res
-        seg(ref, f"{res.singular} ID" if not res.name_fields else f"{res.singular} ID or name")
+        # A name may hold a '/'; an ID may not (resource_path checks the ID that comes out).
+        check_segment(ref, f"{res.singular} ID or name" if res.name_fields else f"{res.singular} ID",
+                      slash=bool(res.name_fields))
         ref_id = ref
         if res.name_fields and not (res.id_pattern and re.fullmatch(res.id_pattern, ref)):
             ref_id = self._match(ref)

@@ -31,7 +31,7 @@ def query(path: Annotated[str, typer.Argument(metavar="PATH", help="Prometheus A
     if post and not params:
         raise UsageError("--post sends the parameters as a form: pass at least one --param KEY=VALUE")
     # The spec's {prometheus_path} is a single path segment: send the slashes encoded (api%2Fv1%2Fquery).
-    target = f"{paths.prometheus}/{seg(clean)}"
+    target = f"{paths.prometheus}/{seg(clean, 'Prometheus path', slash=True)}"
     api = client()
     value = api.form("POST", target, params) if post else api.get(target, params or None)
     if isinstance(value, dict) and value.get("status") == "error":

@@ -1,5 +1,5 @@
-"""Review findings on the spine: credential leak via `api` full URLs, narrow tables, auth status
-wording, stdin secret names, the TLS hint for a plain-HTTP server."""
+"""The raw api command stays on the profile's server; narrow tables; auth status wording; stdin secret
+names; the TLS hint for a plain-HTTP server."""
 
 from __future__ import annotations
 

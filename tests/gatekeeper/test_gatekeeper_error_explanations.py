@@ -1,4 +1,4 @@
-"""Review findings for `gwctl gatekeeper` (found against an independent Gatekeeper server)."""
+"""`gwctl gatekeeper` explains unknown tasks and sealed vaults, and does not mistake a proxy's 503 for a seal."""
 
 from __future__ import annotations
 
