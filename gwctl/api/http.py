@@ -155,6 +155,7 @@ class HttpClient:
         auth: Any = httpx.USE_CLIENT_DEFAULT,
         ok: Container[int] | Callable[[httpx.Response], bool] | None = None,
         stream: bool = False,
+        idempotent: bool | None = None,
     ) -> httpx.Response:
         """Send with retries; raise a typed error for any status outside 2xx and ``ok`` (redirects included).
 
@@ -163,24 +164,28 @@ class HttpClient:
         response (e.g. a 503 whose body is a real status report, unlike a proxy's 503).
         ``auth=None`` sends without the client's auth (e.g. a token exchange).
         With ``stream=True`` a successful response is returned unread; the caller closes it.
+        ``idempotent=False`` marks a call that must never be sent twice once the server may have
+        acted (e.g. a PUT that regenerates a token): only errors raised before any byte left are
+        retried. The default (None) decides by method.
         """
         request = self._client.build_request(
             method.upper(), url, params=params, json=json, content=content, data=data, files=files, headers=headers
         )
         retries = self.config.max_retries
+        resendable = request.method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         for attempt in range(retries + 1):
             last = attempt == retries
             try:
                 response = self._send(request, auth, stream)
             except httpx.TransportError as exc:
-                if last or not self._may_retry_error(request.method, exc):
-                    raise self._transport_error(request, exc, attempt + 1) from exc
+                if last or not self._may_retry_error(resendable, exc):
+                    raise self._transport_error(request, exc, attempt + 1, resendable) from exc
                 self._wait(attempt, self._backoff(attempt), type(exc).__name__)
                 continue
             status = response.status_code
             if response.is_success or _accepted(ok, response):
                 return response
-            retryable = not last and request.method in IDEMPOTENT_METHODS and status in RETRY_STATUSES
+            retryable = not last and resendable and status in RETRY_STATUSES
             delay = self._retry_delay(attempt, response) if retryable else None
             if delay is None:
                 raise self._status_error(response)
@@ -244,12 +249,12 @@ class HttpClient:
         return response
 
     @staticmethod
-    def _may_retry_error(method: str, exc: httpx.TransportError) -> bool:
+    def _may_retry_error(resendable: bool, exc: httpx.TransportError) -> bool:
         if _ssl_cause(exc) is not None:  # a certificate does not get better by retrying
             return False
         if isinstance(exc, _UNSENT_ERRORS):
             return True
-        return isinstance(exc, _SENT_ERRORS) and method in IDEMPOTENT_METHODS
+        return isinstance(exc, _SENT_ERRORS) and resendable
 
     def _backoff(self, attempt: int) -> float:
         # Full jitter: spreads clients that failed together over the whole window.
@@ -308,7 +313,10 @@ class HttpClient:
             retry_after=self._server_delay(response),
         )
 
-    def _transport_error(self, request: httpx.Request, exc: httpx.TransportError, attempts: int) -> errors.GwctlError:
+    def _transport_error(self, request: httpx.Request, exc: httpx.TransportError, attempts: int,
+                         resendable: bool | None = None) -> errors.GwctlError:
+        if resendable is None:
+            resendable = request.method in IDEMPOTENT_METHODS
         host = request.url.netloc.decode("ascii", "replace")
         tls = _ssl_cause(exc)
         if tls is not None:
@@ -331,14 +339,13 @@ class HttpClient:
             path = self.redactor.url(request.url.path)
             return errors.TimeoutError_(
                 f"{request.method} {path}: no answer from {host} after {attempts} attempt(s) ({type(exc).__name__})",
-                hint=f"the read timeout is {self.config.timeout:g}s; raise it with --timeout",
+                hint=f"the read timeout is {self.config.timeout:g}s; raise it with --timeout"
+                + ("" if resendable else "; the request may have been applied: check before repeating it"),
             )
         if isinstance(exc, _SENT_ERRORS):
             return errors.NetworkError(
                 f"lost connection to {host}: {reason}",
-                hint=None
-                if request.method in IDEMPOTENT_METHODS
-                else "the request may have been applied; check before repeating it",
+                hint=None if resendable else "the request may have been applied; check before repeating it",
             )
         return errors.NetworkError(f"cannot reach {host}: {reason}")
 

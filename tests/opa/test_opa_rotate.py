@@ -27,7 +27,7 @@ def test_rotate_from_cron(opa, tmp_path):
     assert {"GWCTL_OPA_KEY_ID", "GWCTL_OPA_KEY_SECRET"} <= set(os.environ)
     out = tmp_path / "sft" / "setup.token"
     result = opa.run("opa", "setup-tokens", "rotate", "--description", "dev gateways", *DEV_LABELS,
-                     "--replace-matching-labels", "--out", str(out), "-o", "json")
+                     "--replace-matching-labels", "--out", str(out), "--yes", "-o", "json")
     assert result.code == 0, result.err
     (new,) = new_tokens(opa)
     assert TOK3 not in opa.emulator.setup_tokens  # the old token with the same labels is gone
@@ -55,7 +55,7 @@ def test_rotate_from_cron(opa, tmp_path):
 def test_rotate_again_replaces_the_previous_rotation(opa, tmp_path):
     out = tmp_path / "setup.token"
     argv = ("opa", "setup-tokens", "rotate", "-d", "dev gateways", *DEV_LABELS, "--replace-matching-labels",
-            "--out", str(out), "-o", "json")
+            "--out", str(out), "--yes", "-o", "json")
     first = opa.run(*argv).json()["created"]["id"]
     second = opa.run(*argv)
     assert second.code == 0, second.err
@@ -69,7 +69,7 @@ def test_rotate_again_replaces_the_previous_rotation(opa, tmp_path):
 def test_rotate_replace_by_id_and_description_table_output(opa, tmp_path):
     out = tmp_path / "t"
     result = opa.run("opa", "setup-tokens", "rotate", "-d", "merged", "--replace", TOK1,
-                     "--replace", "Gateway Token 2", "--out", str(out))
+                     "--replace", "Gateway Token 2", "--out", str(out), "--yes")
     assert result.code == 0, result.err
     (new,) = new_tokens(opa)
     assert set(opa.emulator.setup_tokens) == {TOK3, new["id"]}
@@ -80,7 +80,7 @@ def test_rotate_replace_by_id_and_description_table_output(opa, tmp_path):
 
 
 def test_rotate_without_out_prints_the_new_secret_once(opa):
-    result = opa.run("opa", "setup-tokens", "rotate", "-d", "printed", "--replace", TOK2, "-o", "json")
+    result = opa.run("opa", "setup-tokens", "rotate", "-d", "printed", "--replace", TOK2, "--yes", "-o", "json")
     assert result.code == 0, result.err
     (new,) = new_tokens(opa)
     report = result.json()
@@ -100,7 +100,7 @@ def test_rotate_waits_grace_before_deleting(opa, tmp_path, monkeypatch):
 
     monkeypatch.setattr(context, "sleep", fake_sleep)
     result = opa.run("opa", "setup-tokens", "rotate", "-d", "dev", *DEV_LABELS, "--replace-matching-labels",
-                     "--out", str(out), "--grace", "90")
+                     "--out", str(out), "--grace", "90", "--yes")
     assert result.code == 0, result.err
     assert seen == [(90.0, True, True, 0)]
     assert "waiting 90s before deleting 1 old setup token(s)\n" in result.err
@@ -112,7 +112,7 @@ def test_rotate_when_deleting_an_old_token_fails(opa, tmp_path, sleeps):
     # DELETE is idempotent, so the client retries 5xx: make every attempt on TOK1 fail.
     opa.emulator.fail_next(4, status=500, method="DELETE", path=f"{T}/gateway_setup_tokens/{TOK1}")
     result = opa.run("opa", "setup-tokens", "rotate", "-d", "new", "--replace", TOK1, "--replace", TOK2,
-                     "--out", str(out), "-o", "json")
+                     "--out", str(out), "--yes", "-o", "json")
     assert result.code == 10
     (new,) = new_tokens(opa)
     assert out.read_text() == new["token"] + "\n" and mode(out) == 0o600  # the new token stays written
@@ -132,7 +132,7 @@ def test_rotate_when_delete_is_forbidden(opa, tmp_path):
     out = tmp_path / "setup.token"
     opa.emulator.fail_next(1, status=403, method="DELETE")
     result = opa.run("opa", "setup-tokens", "rotate", "-d", "new", *DEV_LABELS, "--replace-matching-labels",
-                     "--out", str(out))
+                     "--out", str(out), "--yes")
     assert result.code == 10
     assert f"failed: setup token {TOK3}: DELETE {T}/gateway_setup_tokens/{TOK3}: 403 Forbidden" in result.err
     (new,) = new_tokens(opa)
@@ -141,39 +141,51 @@ def test_rotate_when_delete_is_forbidden(opa, tmp_path):
 
 def test_rotate_old_token_already_gone_counts_as_replaced(opa, tmp_path):
     opa.emulator.fail_next(1, status=404, method="DELETE")
-    result = opa.run("opa", "setup-tokens", "rotate", "-d", "new", "--replace", TOK1, "--out", str(tmp_path / "t"))
+    result = opa.run("opa", "setup-tokens", "rotate", "-d", "new", "--replace", TOK1, "--out", str(tmp_path / "t"), "--yes")
     assert result.code == 0, result.err
     assert f"setup token {TOK1} was already gone\n" in result.err
 
 
-def test_rotate_that_cannot_store_the_secret_deletes_nothing_old(opa, tmp_path, monkeypatch):
+def test_rotate_that_cannot_store_the_secret_deletes_nothing_old(opa, tmp_path, monkeypatch, isolated):
+    """Unified rotation flow: the new token stays (in a 0600 recovery file), nothing old is deleted."""
     import gwctl.cli.secret_output as util
 
     monkeypatch.setattr(util, "write_secret_file", lambda path, secret: path.write_text("truncated"))
     out = tmp_path / "setup.token"
-    result = opa.run("opa", "setup-tokens", "rotate", "-d", "new", "--replace", TOK1, "--out", str(out))
+    result = opa.run("opa", "setup-tokens", "rotate", "-d", "new", "--replace", TOK1, "--out", str(out), "--yes")
     assert result.code == 1
-    assert result.err.splitlines()[-1] == (
-        f"error: cannot store the new setup token in {out}: it did not read back; the new setup token "
-        f"{_created_id(opa)} was deleted again; no old token was deleted"
-    )
-    assert TOK1 in opa.emulator.setup_tokens and new_tokens(opa) == []
+    (new,) = new_tokens(opa)
+    [recovery] = (isolated["tmp"] / "state" / "recovery").iterdir()
+    assert recovery.read_text() == new["token"] + "\n" and mode(recovery) == 0o600
+    assert result.err.splitlines()[-2] == (
+        f"error: could not write the new setup token: --out {out} did not read back; it is saved in {recovery}")
+    assert TOK1 in opa.emulator.setup_tokens and not opa.emulator.calls("DELETE")
+    assert new["token"] not in result.all
 
 
-def _created_id(opa) -> str:
-    (delete,) = opa.emulator.calls("DELETE")
-    return delete.path.rsplit("/", 1)[1]
-
-
-def test_rotate_is_locked_per_profile(opa, tmp_path):
+def test_rotate_is_locked_per_profile(opa, tmp_path, monkeypatch):
+    from gwctl.cli import rotation
     from gwctl.config.files import locked
 
-    lock = tmp_path / "state" / "locks" / "opa-rotate-sandbox-opa"
+    monkeypatch.setattr(rotation, "LOCK_WAIT", 0.1)
+    lock = tmp_path / "state" / "locks" / "rotate-opa-sandbox-opa"
     with locked(lock):
-        result = opa.run("opa", "setup-tokens", "rotate", "-d", "x", "--replace", TOK1)
+        result = opa.run("opa", "setup-tokens", "rotate", "-d", "x", "--replace", TOK1, "--yes")
     assert result.code == 2
-    assert result.err.startswith(f"error: {lock} is locked by another gwctl process")
+    assert result.err.splitlines()[-2] == (
+        f"error: another rotation of profile sandbox-opa is running (lock {lock}); nothing was changed")
     assert not opa.emulator.calls("POST", f"{T}/gateway_setup_tokens")
+
+
+def test_rotate_that_replaces_needs_yes_without_a_terminal(opa):
+    for args, what in ((["--replace", TOK1], f"setup token {TOK1}"),
+                       ([*DEV_LABELS, "--replace-matching-labels"], "setup tokens labelled env=dev,region=us-west-2")):
+        result = opa.run("opa", "setup-tokens", "rotate", "-d", "x", *args)
+        assert (result.code, result.out) == (2, "")
+        assert result.err == f"error: delete {what} (replaced by the new one): confirmation required; re-run with --yes\n"
+    assert opa.emulator.requests == []
+    # a rotation that replaces nothing deletes nothing: no confirmation
+    assert opa.run("opa", "setup-tokens", "rotate", "-d", "x", "-o", "json").code == 0
 
 
 @pytest.mark.parametrize("args, err", [
@@ -201,7 +213,7 @@ def test_rotate_out_is_a_directory(opa, tmp_path):
 
 def test_rotate_unknown_replace_id_creates_nothing(opa):
     unknown = "00000000-0000-4000-8000-000000000000"
-    result = opa.run("opa", "setup-tokens", "rotate", "-d", "x", "--replace", unknown)
+    result = opa.run("opa", "setup-tokens", "rotate", "-d", "x", "--replace", unknown, "--yes")
     assert result.code == 3
     assert f"404 Not Found: gateway setup token {unknown} not found" in result.err
     assert not opa.emulator.calls("POST", f"{T}/gateway_setup_tokens")
@@ -209,7 +221,7 @@ def test_rotate_unknown_replace_id_creates_nothing(opa):
 
 def test_rotate_ambiguous_replace_creates_nothing(opa):
     opa.emulator.setup_tokens[TOK2]["description"] = "Gateway Token 1"
-    result = opa.run("opa", "setup-tokens", "rotate", "-d", "x", "--replace", "Gateway Token 1")
+    result = opa.run("opa", "setup-tokens", "rotate", "-d", "x", "--replace", "Gateway Token 1", "--yes")
     assert result.code == 2
     assert "is ambiguous: it matches 2" in result.err
     assert not opa.emulator.calls("POST", f"{T}/gateway_setup_tokens")

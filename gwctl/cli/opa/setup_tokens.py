@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any, List, Optional
 
@@ -35,7 +34,7 @@ from gwctl.cli.render import Column, emit
 from gwctl.cli.flows import confirm, run_bulk
 from gwctl.cli.secret_output import emit_secret
 from gwctl.cli.input import limit_of, parse_labels, read_ids
-from gwctl.errors import GwctlError, PartialFailure, SecretStorageError, UsageError
+from gwctl.errors import GwctlError, PartialFailure, UsageError
 
 app = product_app("setup-tokens", "Gateway setup tokens: the one-time secrets gateways enrol with.")
 
@@ -104,19 +103,9 @@ def _create_body(description: Optional[str], name: Optional[str], labels: dict[s
 
 def _check_out(out: Optional[Path]) -> None:
     """Fail before any request when --out cannot be written."""
-    if out is None:
-        return
-    target = out.expanduser()
-    if target.is_dir():
-        raise UsageError(f"--out {out} is a directory")
-    parent = target.parent if str(target.parent) else Path(".")
-    existing = parent
-    while not existing.exists() and existing != existing.parent:  # missing directories get created
-        existing = existing.parent
-    if existing.exists() and not existing.is_dir():
-        raise UsageError(f"--out {out}: {existing} is not a directory")
-    if existing.exists() and not os.access(existing, os.W_OK):
-        raise UsageError(f"--out {out}: the directory {existing} is not writable")
+    from gwctl.cli.rotation import check_out
+
+    check_out(out)
 
 
 @app.command("list")
@@ -228,17 +217,20 @@ def rotate_token(
     out: OutFileOpt = None,
     grace: Annotated[float, typer.Option("--grace", min=0, metavar="SECONDS",
                                          help="Wait this long after writing the new token before deleting the old ones.")] = 0.0,
+    yes: YesOpt = False,
 ) -> None:
     """Rotate a setup token for cron: create the new one, store it, then delete the replaced ones.
 
-    Order: create -> write --out (0600, atomic) and read it back -> wait --grace ->
-    delete the replaced tokens. If a delete fails the new token stays written and the
-    command exits 10 naming the tokens left. -o json reports the new and replaced IDs.
-    A lock stops two rotations of the same profile at once.
-    Example: gwctl opa setup-tokens rotate -d "prod gateways" -l env=prod --replace-matching-labels --out /etc/sft/setup.token -o json
+    Order: create -> save it in a 0600 recovery file -> write --out (0600, atomic) and read
+    it back -> wait --grace -> delete the replaced tokens -> remove the recovery file. If
+    storing fails, nothing old is deleted and the error names the recovery file. If a delete
+    fails the new token stays written and the command exits 10 naming the tokens left.
+    Replacing tokens needs --yes without a terminal. -o json reports the new and replaced
+    IDs. One rotation of a profile runs at a time (a second one waits).
+    Example: gwctl opa setup-tokens rotate -d "prod gateways" -l env=prod --replace-matching-labels --out /etc/sft/setup.token --yes -o json
     """
-    from gwctl.config import paths
-    from gwctl.config.files import locked
+    from gwctl.cli.flows import confirm_change
+    from gwctl.cli.rotation import Rotation, check_out, rotation_lock, write_out
 
     labels = parse_labels(label)
     if replace and replace_matching_labels:
@@ -248,12 +240,18 @@ def rotate_token(
     if description is None:
         raise UsageError("missing option --description")
     body = _create_body(description, name, labels, None)
-    _check_out(out)
+    check_out(out)
     app_ctx = get_app()
+    if (replace or replace_matching_labels) and not yes and not app_ctx.can_prompt:
+        # Decided before any request, so a cron line fails the same whether or not tokens match today.
+        if replace:
+            confirm_change("delete", "setup token", "setup tokens", replace, yes, consequence="replaced by the new one")
+        else:
+            which = f"labelled {','.join(f'{k}={v}' for k, v in labels.items())}"
+            confirm_change("delete", "setup tokens", "setup tokens", [which], yes, consequence="replaced by the new one")
     profile = app_ctx.profile("opa")
     api = client()
-    lock_path = os.path.join(paths.state_dir(), "locks", f"opa-rotate-{profile.name}")
-    with locked(lock_path, timeout=0), role_hint(RESOURCE_ADMIN_HINT):
+    with rotation_lock("opa", profile.name), role_hint(RESOURCE_ADMIN_HINT):
         if replace_matching_labels:
             old = [t for page in api.list_setup_tokens() for t in page if _labels_of(t) == labels]
             old_ids = [str(t["id"]) for t in old]
@@ -261,45 +259,24 @@ def rotate_token(
             old_ids = resolve_many(replace or (), resolve_token)
             for old_id in old_ids:  # an unknown ID stops the rotation before anything is created
                 api.get_setup_token(old_id)
-        created = api.create_setup_token(body)
-        new_id = str(created.get("id"))
-        secret = created.get("token")
-        if not secret:
-            secret = api.setup_token_value(new_id).get("token")
-            created["token"] = secret
-        if not secret:
-            raise GwctlError(f"OPA returned no token value for the new setup token {new_id}; nothing was deleted")
-        app_ctx.err(f"created setup token {new_id}")
-        if out is not None:
-            _store(api, new_id, out, str(secret))
-            app_ctx.err(f"wrote the setup token to {out} (mode 0600)")
-        replaced: list[str] = []
-        failed: list[dict[str, Any]] = []
-        old_ids = [i for i in old_ids if i != new_id]
-        if old_ids and grace > 0:
-            from gwctl.cli import context
-
-            app_ctx.err(f"waiting {grace:g}s before deleting {len(old_ids)} old setup token(s)")
-            context.sleep(grace)
-        for old_id in old_ids:
-            try:
-                api.delete_setup_token(old_id)
-            except GwctlError as exc:
-                if exc.http_status == 404:
-                    app_ctx.err(f"setup token {old_id} was already gone")
-                    replaced.append(old_id)
-                    continue
-                from gwctl.errors import exit_code_for
-
-                failed.append({"id": old_id, "error": exc.message, "exit_code": exit_code_for(exc)})
-                app_ctx.err(f"failed: setup token {old_id}: {exc.message}")
-                continue
-            replaced.append(old_id)
-            app_ctx.err(f"deleted setup token {old_id}")
-    record = without_token(created) if out is not None else created
-    report = {"created": record, "written_to": str(out) if out is not None else None,
-              "replaced": replaced, "failed": failed}
-    emit(report, [c for c in ROTATE_COLUMNS if c.name != "token" or out is None])
+        if old_ids:
+            confirm_change("delete", "setup token", "setup tokens", old_ids, yes, consequence="replaced by the new one")
+        hint = "write it where the gateways read it, then delete the file (the new setup token is valid)"
+        with Rotation("opa", profile.name, "setup token", slug="setup-token", hint=hint) as rotation:
+            secret, created = rotation.mint(lambda: _create(api, body))
+            new_id = str(created.get("id"))
+            app_ctx.err(f"created setup token {new_id}")
+            if out is not None:
+                with rotation.step("write"):
+                    write_out(out, secret)
+                app_ctx.err(f"wrote the setup token to {out} (mode 0600)")
+                rotation.secured()
+            replaced, failed = _delete_replaced(api, [i for i in old_ids if i != new_id], grace)
+            record = without_token(created) if out is not None else created
+            report = {"created": record, "written_to": str(out) if out is not None else None,
+                      "replaced": replaced, "failed": failed}
+            with rotation.step("print"):
+                emit(report, [c for c in ROTATE_COLUMNS if c.name != "token" or out is None])
     if failed:
         left = ", ".join(f["id"] for f in failed)
         where = f" and written to {out}" if out is not None else ""
@@ -309,27 +286,39 @@ def rotate_token(
         )
 
 
-def _store(api: Any, new_id: str, out: Path, secret: str) -> None:
-    """Write the new secret and read it back; on failure delete the unusable new token."""
-    from gwctl.cli.secret_output import write_secret_file
+def _create(api: Any, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Create the new setup token (a POST: never resent) and its secret value."""
+    created = api.create_setup_token(body)
+    secret = created.get("token")
+    if not secret:  # a server that leaves it out of the 201
+        secret = api.setup_token_value(str(created.get("id"))).get("token")
+        created["token"] = secret
+    return str(secret or ""), created
 
-    problem = None
-    try:
-        write_secret_file(out, secret)
-        target = out.expanduser()
-        if target.read_text().strip() != secret:
-            problem = "it did not read back"
-        elif os.stat(target).st_mode & 0o077:
-            problem = "its mode is not 0600"
-    except (GwctlError, OSError) as exc:
-        problem = getattr(exc, "message", None) or getattr(exc, "strerror", None) or str(exc)
-    if problem is None:
-        return
-    try:
-        api.delete_setup_token(new_id)
-        cleanup = f"the new setup token {new_id} was deleted again"
-    except GwctlError as exc:
-        cleanup = f"the new setup token {new_id} is left on the server ({exc.message})"
-    raise SecretStorageError(f"cannot store the new setup token in {out}: {problem}; {cleanup}; "
-                             "no old token was deleted")
 
+def _delete_replaced(api: Any, old_ids: list[str], grace: float) -> tuple[list[str], list[dict[str, Any]]]:
+    """Delete the replaced tokens after --grace: (deleted or already gone, failed records)."""
+    app_ctx = get_app()
+    replaced: list[str] = []
+    failed: list[dict[str, Any]] = []
+    if old_ids and grace > 0:
+        from gwctl.cli import context
+
+        app_ctx.err(f"waiting {grace:g}s before deleting {len(old_ids)} old setup token(s)")
+        context.sleep(grace)
+    for old_id in old_ids:
+        try:
+            api.delete_setup_token(old_id)
+        except GwctlError as exc:
+            if exc.http_status == 404:
+                app_ctx.err(f"setup token {old_id} was already gone")
+                replaced.append(old_id)
+                continue
+            from gwctl.errors import exit_code_for
+
+            failed.append({"id": old_id, "error": exc.message, "exit_code": exit_code_for(exc)})
+            app_ctx.err(f"failed: setup token {old_id}: {exc.message}")
+            continue
+        replaced.append(old_id)
+        app_ctx.err(f"deleted setup token {old_id}")
+    return replaced, failed
