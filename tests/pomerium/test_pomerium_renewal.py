@@ -30,7 +30,7 @@ def stored(path) -> str:
 
 def test_cron_renewal_stores_verifies_and_the_old_token_dies(pom, filestore, isolated):
     old = pom.emulator.admin_token
-    result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store")  # no TTY anywhere
+    result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store", "--yes")  # no TTY anywhere
     assert result.code == 0, result.err
     new = pom.emulator.refresh_token_of(ADMIN)
     assert new != old and stored(filestore) == new
@@ -55,7 +55,7 @@ def test_cron_renewal_stores_verifies_and_the_old_token_dies(pom, filestore, iso
 
 def test_renewal_json_output(pom, filestore, tmp_path):
     target = tmp_path / "copy.token"
-    result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store", "--out", str(target), "-o", "json")
+    result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store", "--out", str(target), "--yes", "-o", "json")
     assert result.code == 0, result.err
     assert result.json() == {"userId": ADMIN, "storedIn": str(filestore), "verified": True,
                              "written_to": str(target)}
@@ -65,7 +65,7 @@ def test_renewal_json_output(pom, filestore, tmp_path):
 def test_renewal_drops_the_cached_id_token(pom, filestore, isolated):
     assert pom.run("pomerium", "clusters", "list").code == 0
     [before] = json.loads((isolated["tmp"] / "cache" / "tokens.json").read_text()).values()
-    assert pom.run("pomerium", "users", "renew-token", ADMIN, "--store").code == 0
+    assert pom.run("pomerium", "users", "renew-token", ADMIN, "--store", "--yes").code == 0
     [after] = json.loads((isolated["tmp"] / "cache" / "tokens.json").read_text()).values()
     assert after["token"] != before["token"]  # only the one obtained from the new refresh token is kept
     assert after["token"] in pom.emulator.id_tokens
@@ -90,17 +90,18 @@ def test_when_storing_fails_the_token_goes_to_a_recovery_file(pom, filestore, mo
         raise SecretStorageError("disk full")
 
     monkeypatch.setattr(credentials.Credentials, "store", broken)
-    result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store")
+    result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store", "--yes")
     assert result.code == 1
     new = pom.emulator.refresh_token_of(ADMIN)
     recovery_dir = isolated["tmp"] / "state" / "recovery"
     [recovery] = list(recovery_dir.iterdir())
     assert recovery.read_text() == new + "\n"
     assert oct(recovery.stat().st_mode & 0o777) == "0o600"
-    assert f"the renewed refresh token was written to {recovery} (mode 0600)\n" in result.err
-    assert (f"error: could not store the renewed refresh token in the profile's file store (disk full); "
-            f"it is saved in {recovery}\n") in result.err
-    assert f"hint: store it with `gwctl auth login -p sandbox-pomerium --stdin --insecure-storage < {recovery}`, then delete the file\n" in result.err
+    # unified rotation wording: one error line naming the recovery file, one hint
+    assert result.err == (
+        f"error: could not store the new refresh token of user {ADMIN}: disk full; it is saved in {recovery}\n"
+        f"hint: store it with `gwctl auth login -p sandbox-pomerium --stdin --insecure-storage < {recovery}`, "
+        "then delete the file\n")
     assert new not in result.all
     assert stored(filestore) == old  # unchanged, and now dead
     # the recovered token is usable
@@ -109,14 +110,14 @@ def test_when_storing_fails_the_token_goes_to_a_recovery_file(pom, filestore, mo
 
 
 def test_env_supplied_token_refuses_store_and_out_is_the_way(pom, tmp_path):
-    result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store")
+    result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store", "--yes")
     assert result.code == 2
     assert result.err == (
         "error: --store: this profile's refresh token comes from GWCTL_POMERIUM_TOKEN, which gwctl cannot update\n"
         "hint: renew with --out FILE instead, then put the new token wherever GWCTL_POMERIUM_TOKEN is set\n")
     assert pom.emulator.requests == []
     target = tmp_path / "new.token"
-    result = pom.run("pomerium", "users", "renew-token", ADMIN, "--out", str(target))
+    result = pom.run("pomerium", "users", "renew-token", ADMIN, "--out", str(target), "--yes")
     assert result.code == 0
     assert target.read_text() == pom.emulator.refresh_token_of(ADMIN) + "\n"
     assert result.err.startswith(f"renewed the refresh token of user {ADMIN}: every earlier token of that user "
@@ -125,13 +126,13 @@ def test_env_supplied_token_refuses_store_and_out_is_the_way(pom, tmp_path):
 
 
 def test_renewal_without_store_prints_the_token_once(pom):
-    result = pom.run("pomerium", "users", "renew-token", "usrAuditorApi", "-o", "json")
+    result = pom.run("pomerium", "users", "renew-token", "usrAuditorApi", "--yes", "-o", "json")
     assert result.code == 0
     assert result.json() == {"refreshToken": pom.emulator.refresh_token_of("usrAuditorApi")}
 
 
 def test_store_renews_only_the_profiles_own_user(pom, filestore):
-    result = pom.run("pomerium", "users", "renew-token", "usrAuditorApi", "--store")
+    result = pom.run("pomerium", "users", "renew-token", "usrAuditorApi", "--store", "--yes")
     assert result.code == 2
     assert result.err.startswith(f"error: --store renews only the API user this profile authenticates as ({ADMIN}), "
                                  "not usrAuditorApi\n")
@@ -139,22 +140,25 @@ def test_store_renews_only_the_profiles_own_user(pom, filestore):
 
 
 def test_a_held_lock_makes_a_second_renewal_fail_cleanly(pom, filestore, monkeypatch, isolated):
-    from gwctl.cli.pomerium import users
+    from gwctl.cli import rotation
     from gwctl.config.files import locked
 
-    monkeypatch.setattr(users, "RENEW_LOCK_TIMEOUT", 0.2)
-    lock = isolated["tmp"] / "state" / "locks" / "pomerium-renew-sandbox-pomerium"
+    monkeypatch.setattr(rotation, "LOCK_WAIT", 0.2)
+    lock = isolated["tmp"] / "state" / "locks" / "rotate-pomerium-sandbox-pomerium"
     with locked(lock):
-        result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store")
+        result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store", "--yes")
     assert result.code == 2
-    assert result.err.startswith(f"error: {lock} is locked by another gwctl process; try again\n")
+    assert result.err == (
+        f"waiting up to 0.2s for another rotation of profile sandbox-pomerium to finish (lock {lock})\n"
+        f"error: another rotation of profile sandbox-pomerium is running (lock {lock}); nothing was changed\n"
+        "hint: try again when it has finished\n")
     assert pom.emulator.requests == []  # nothing renewed, nothing lost
     assert stored(filestore) == pom.emulator.admin_token == pom.emulator.refresh_token_of(ADMIN)
 
 
 def test_two_concurrent_renewals_lose_no_token(pom, filestore):
     env = {k: v for k, v in os.environ.items() if k != "GWCTL_POMERIUM_TOKEN"}
-    argv = [sys.executable, "-m", "gwctl", "pomerium", "users", "renew-token", ADMIN, "--store", "-o", "json"]
+    argv = [sys.executable, "-m", "gwctl", "pomerium", "users", "renew-token", ADMIN, "--store", "--yes", "-o", "json"]
     procs = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]
     results = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read()) for p in procs]

@@ -20,7 +20,7 @@ OPERATIONS = (
     op("Create API access user account", "POST", O + "/users/apiAccess",
        "users create-api-user --name NAME [--role ROLE] [--out FILE]", "users create-api-user --name ci-bot --role member"),
     op("Renews API user refresh token (invalidates every earlier one)", "POST", O + "/users/{userId}/refreshToken",
-       "users renew-token USER_ID [--store] [--out FILE]", "users renew-token {api_user}"),
+       "users renew-token USER_ID [--store] [--out FILE] --yes", "users renew-token {api_user} --yes"),
     # invitations
     op("List the invitations the current user received", "GET", "/user/invitations", "invitations mine",
        "invitations mine", note="no summary in the seed (listUserInvitations)"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated, Optional
 
 import typer
@@ -13,11 +12,10 @@ from gwctl.cli.pomerium._common import PRODUCT, client, emit_secret_record, reso
 from gwctl.cli.render import Column, emit
 from gwctl.cli.flows import confirm
 from gwctl.cli.input import limit_of
-from gwctl.errors import AuthError, SecretStorageError, UsageError
+from gwctl.errors import AuthError, UsageError
 
 app = resource_app("users", "Users of the organization, API users and their refresh tokens.")
 
-RENEW_LOCK_TIMEOUT = 60.0  # seconds a second renewal of the same profile waits for the first
 TYPE_NAMES = {"user_type_interactive": "interactive", "user_type_api_access": "api-access"}
 
 USER_COLUMNS = (
@@ -93,124 +91,95 @@ def renew_token(
     user_id: Annotated[str, typer.Argument(metavar="USER_ID", help="The API user whose refresh token to renew.")],
     store: Annotated[bool, typer.Option("--store", help="Renew this profile's own token and store it in the profile's credential store (safe for cron).")] = False,
     out: OutFileOpt = None,
+    yes: YesOpt = False,
 ) -> None:
     """Renew an API user's refresh token (POST .../users/{userId}/refreshToken).
 
-    The server invalidates every earlier token of that user at once. Without --store
-    the new token is printed once (or written to --out). With --store, gwctl renews
-    the token this profile uses, stores it, reads it back and proves it at /token
-    before reporting success; if storing fails the token is written to a 0600
-    recovery file named on stderr and the exit code is non-zero. A lock stops two
-    renewals of one profile at once.
-    Example (cron): gwctl -p prod pomerium users renew-token USER_ID --store
+    The server invalidates every earlier token of that user at once, so without a
+    terminal --yes is required. The new token is kept in a 0600 recovery file until it
+    is stored, and proven at /token. Without --store it is printed once (or written to
+    --out). With --store, gwctl renews the token this profile uses, stores it, reads it
+    back and proves it before reporting success. If storing or proving fails the error
+    names the recovery file and the exit code is non-zero. One rotation of a profile
+    runs at a time (a second one waits).
+    Example (cron): gwctl -p prod pomerium users renew-token USER_ID --store --yes
     """
+    from gwctl.cli.flows import confirm_change
+    from gwctl.cli.rotation import check_out, env_source
+
     app_ctx = get_app()
     profile = app_ctx.profile(PRODUCT)
     if store:
-        from gwctl.products import PRODUCTS
-
-        env = PRODUCTS[PRODUCT].secret("refresh_token").env
-        if os.environ.get(env):
+        env = env_source(profile, "refresh_token")
+        if env:
             raise UsageError(
                 f"--store: this profile's refresh token comes from {env}, which gwctl cannot update",
                 hint=f"renew with --out FILE instead, then put the new token wherever {env} is set",
             )
-        _renew_and_store(profile, user_id, out)
-        return
-    c = client()
-    result = c.renew_refresh_token(user_id)
-    c.drop_cached_token()
-    app_ctx.err(f"renewed the refresh token of user {user_id}: every earlier token of that user stopped working")
-    emit_secret_record(result, ("refreshToken",), out, TOKEN_COLUMNS, "refresh token")
+    check_out(out)
+    confirm_change("renew", "refresh token of user", "refresh tokens of users", [user_id], yes,
+                   consequence="every earlier token of that user stops working")
+    _renew(profile, user_id, store, out)
 
 
-def _lock_path(profile_name: str) -> str:
-    from gwctl.config.paths import state_dir
-
-    return os.path.join(state_dir(), "locks", f"pomerium-renew-{profile_name}")
-
-
-def _renew_and_store(profile, user_id: str, out) -> None:
-    from gwctl.config.files import locked
+def _renew(profile, user_id: str, store: bool, out) -> None:
+    from gwctl.cli.rotation import Rotation, rotation_lock, store_credential, write_out
 
     app_ctx = get_app()
     # Credentials are first read under the lock, so a renewal that waited sees the token
     # the previous one stored.
-    with locked(_lock_path(profile.name), timeout=RENEW_LOCK_TIMEOUT):
+    with rotation_lock(PRODUCT, profile.name):
         c = client()
-        me = c.update_current_user()
-        if not isinstance(me, dict) or me.get("id") != user_id:
-            raise UsageError(
-                f"--store renews only the API user this profile authenticates as ({(me or {}).get('id')}), "
-                f"not {user_id}",
-                hint="to renew another user's token, use --out FILE",
-            )
-        new_token = c.renew_refresh_token(user_id)["refreshToken"]
-        # From here on the old token is dead: the new one must not be lost.
-        c.drop_cached_token()
-        written = None
-        if out is not None:
-            try:
-                from gwctl.cli.secret_output import write_secret_file
+        if store:
+            me = c.update_current_user()
+            if not isinstance(me, dict) or me.get("id") != user_id:
+                raise UsageError(
+                    f"--store renews only the API user this profile authenticates as ({(me or {}).get('id')}), "
+                    f"not {user_id}",
+                    hint="to renew another user's token, use --out FILE",
+                )
+        storage_flag = " --insecure-storage" if profile.storage == "file" else ""
+        hint = (f"store it with `gwctl auth login -p {profile.name} --stdin{storage_flag} < {{file}}`, then delete the file"
+                if store else "use it from there, then delete the file")
+        with Rotation(PRODUCT, profile.name, f"refresh token of user {user_id}", slug="refresh-token",
+                      hint=hint) as rotation:
 
-                write_secret_file(out, new_token)
-                written = str(out)
-            except Exception as exc:  # noqa: BLE001 - keep going: the store is the main copy
-                app_ctx.err(f"warning: could not write --out {out}: {exc}")
-        creds = app_ctx.credentials(profile)
-        try:
-            where = creds.store("refresh_token", new_token)
-        except Exception as exc:  # noqa: BLE001 - any failure to persist ends in the recovery file
-            _recover(profile, new_token, exc, written)
-        stored = creds.get("refresh_token")
-        try:
-            body = c.exchange(stored or "")
-        except AuthError as exc:
-            raise AuthError(
-                f"the renewed refresh token was stored in {where} but /token refused it: {exc.message}",
-                hint="check the API user in the Zero console",
-            ) from None
-        c.cache_id_token(body)
+            def mint():
+                result = c.renew_refresh_token(user_id)
+                c.drop_cached_token()  # from here on the old token is dead
+                return (result or {}).get("refreshToken"), result
+
+            token, result = rotation.mint(mint)
+            where = None
+            if store:
+                with rotation.step("store"):
+                    where = store_credential(profile, "refresh_token", token)
+                token = app_ctx.credentials(profile).get("refresh_token") or ""  # prove what was read back
+            if out is not None and store:
+                with rotation.step("write"):
+                    write_out(out, token)
+            with rotation.step("verify"):
+                try:
+                    body = c.exchange(token)
+                except AuthError as exc:
+                    raise AuthError(f"/token refused it: {exc.message}",
+                                    hint="check the API user in the Zero console") from None
+            if store:
+                c.cache_id_token(body)
+                rotation.secured()
+            else:
+                app_ctx.err(f"renewed the refresh token of user {user_id}: every earlier token of that user "
+                            "stopped working")
+                with rotation.step("write" if out is not None else "print"):
+                    emit_secret_record(result, ("refreshToken",), out, TOKEN_COLUMNS, "refresh token")
+                return
     app_ctx.err(f"renewed the refresh token of API user {user_id}, stored it in {where} and verified it at /token")
     record = {"userId": user_id, "storedIn": where, "verified": True}
     columns = RENEWAL_COLUMNS
-    if written:
-        record["written_to"] = written
+    if out is not None:
+        record["written_to"] = str(out)
         columns += (Column("written-to", "written_to"),)
     emit(record, columns)
-
-
-def _recover(profile, token: str, cause: Exception, written: str | None) -> None:
-    """Storing failed after the server invalidated the old token: never lose the new one."""
-    import time
-
-    from gwctl.config.files import write_private
-    from gwctl.config.paths import state_dir
-
-    app_ctx = get_app()
-    reason = getattr(cause, "message", None) or str(cause) or type(cause).__name__
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    path = os.path.join(state_dir(), "recovery", f"pomerium-{profile.name}-refresh-token-{stamp}.txt")
-    storage_flag = " --insecure-storage" if profile.storage == "file" else ""
-    hint = f"store it with `gwctl auth login -p {profile.name} --stdin{storage_flag} < {path}`, then delete the file"
-    try:
-        write_private(path, token + "\n")
-    except OSError as exc:
-        if written:
-            raise SecretStorageError(
-                f"could not store the renewed refresh token ({reason}) nor write a recovery file ({exc.strerror}); "
-                f"the new token is in {written}", hint=hint.replace(path, written)) from None
-        # Last resort: the old token is already dead, so showing the new one once beats losing it.
-        app_ctx.err(f"the new refresh token (store it now; it is shown only once): {token}")
-        raise SecretStorageError(
-            f"could not store the renewed refresh token ({reason}) nor write a recovery file ({exc.strerror})"
-        ) from None
-    app_ctx.err(f"the renewed refresh token was written to {path} (mode 0600)")
-    raise SecretStorageError(
-        f"could not store the renewed refresh token in the profile's {profile.storage} store ({reason}); "
-        f"it is saved in {path}",
-        hint=hint,
-    )
 
 
 @app.command("remove")
