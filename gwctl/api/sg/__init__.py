@@ -179,6 +179,11 @@ class SecureGatewayClient(ProductClient):
             expires_at = now + GATEWAY_TOKEN_KEEP if not expires_at else now + 60
         self.cache.set(self._gateway_key(gateway_id), token, min(expires_at, now + GATEWAY_TOKEN_KEEP))
 
+    def cached_gateway_token(self, gateway_id: str) -> str | None:
+        """The security token kept in the token cache for a gateway (to read a stored one back)."""
+        cached = self.cache.get(self._gateway_key(gateway_id))
+        return cached[0] if cached is not None else None
+
     def forget_gateway_token(self, gateway_id: str, token: str | None = None) -> None:
         cached = self.cache.get(self._gateway_key(gateway_id))
         if cached is not None and (token is None or cached[0] == token):
@@ -289,7 +294,8 @@ class SecureGatewayClient(ProductClient):
         body: dict[str, Any] = {"regen_token": True}
         if token_exp is not None:
             body["token_exp"] = token_exp
-        gateway = self.update_gateway(gateway_id, body)
+        # Never resent once it may have reached the server: a second regen would kill the first new token.
+        gateway = self._learn_gateway(self._gw_json("PUT", gateway_id, json=body, idempotent=False))
         token = gateway.get("jwt") if isinstance(gateway, dict) else None
         if token:
             if gateway_id in self.gateway_tokens:

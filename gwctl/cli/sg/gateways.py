@@ -234,20 +234,46 @@ def rotate_token(
     """Regenerate a gateway's security token (PUT /v1/sgconfig/{gatewayID} with regen_token).
 
     The old token is refused from then on: connected clients stay up, but clients
-    that reconnect need the new one. The new token is printed once, or written to
-    --out FILE (0600, atomic) with only metadata printed.
+    that reconnect need the new one. The new token is kept in a 0600 recovery file
+    until it is stored in gwctl's token cache (read back), written to --out FILE
+    (0600, atomic) or printed once, and proven with a call to the gateway; if that
+    fails the error names the recovery file. One rotation of a profile runs at a time.
     Example: gwctl sg gateways rotate-token qCTv6Onseiy_prod_us-south --out sg.token --yes
     """
-    _check_token_exp(token_expiration)
-    confirm(f"Regenerate the security token of gateway {gateway}? The old token stops working", yes)
-    result = client(gateway, gateway_token_stdin).rotate_gateway_token(gateway, token_expiration, store=store)
-    if store:
-        get_app().err(f"stored the new security token of gateway {gateway} in the token cache")
-    if not isinstance(result, dict) or not result.get("jwt"):
-        from gwctl.errors import ServerError
+    from gwctl.cli.flows import confirm_change
+    from gwctl.cli.rotation import Rotation, check_out, rotation_lock
 
-        raise ServerError(f"the server regenerated the token of gateway {gateway} but returned none")
-    emit_secret(result, "jwt", out, ROTATE_COLUMNS, label="security token")
+    _check_token_exp(token_expiration)
+    check_out(out)
+    confirm_change("regenerate", "security token of gateway", "security tokens of gateways", [gateway], yes,
+                   consequence="the old token stops working")
+    app_ctx = get_app()
+    profile = app_ctx.profile("sg")
+    api = client(gateway, gateway_token_stdin)
+    hint = ("give it to the gateway's clients (gwctl takes it with --gateway-token-stdin < {file}), "
+            "then delete the file")
+    with rotation_lock("sg", profile.name), \
+            Rotation("sg", profile.name, f"security token of gateway {gateway}", slug="security-token",
+                     hint=hint) as rotation:
+
+        def mint():
+            result = api.rotate_gateway_token(gateway, token_expiration, store=False)
+            return (result.get("jwt") if isinstance(result, dict) else None), result
+
+        secret, result = rotation.mint(mint)
+        if store:
+            with rotation.step("store"):
+                api.store_gateway_token(gateway, secret, result.get("expiry"))
+                if api.cached_gateway_token(gateway) != secret:
+                    from gwctl.errors import SecretStorageError
+
+                    raise SecretStorageError("it did not read back from the token cache")
+            app_ctx.err(f"stored the new security token of gateway {gateway} in the token cache")
+        with rotation.step("verify"):
+            api.use_gateway_token(gateway, secret)  # this call only: no fallback to another token
+            api.get_gateway(gateway)
+        with rotation.step("write" if out is not None else "print"):
+            emit_secret(result, "jwt", out, ROTATE_COLUMNS, label="security token")
 
 
 @app.command("regen-auth")
