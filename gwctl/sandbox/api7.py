@@ -29,23 +29,24 @@ from __future__ import annotations
 
 import copy
 import json
-import uuid
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from . import api7_spec
+from . import api7_spec, paging
 from .api7_admin import (  # noqa: F401 - re-exported for tests
     ALERT_POLICY_5XX, API_PRODUCT_PETS, CUSTOM_PLUGIN_HELLO, LOGIN_OPTION_BUILTIN, LOGIN_OPTION_LDAP, LOGIN_OPTION_OIDC,
     LOGIN_OPTION_SAML, ROLE_GG_OPERATOR, ROLE_SUPER, ROLE_VIEWER, WEBHOOK_SLACK, WEBHOOK_SPARE, Api7AdminMixin,
 )
-from .base import Emulator, random_id, route
+from .api7_base import (  # noqa: F401 - re-exported for tests
+    ADMIN_PASSWORD, ADMIN_USER, GG_DEFAULT, PLUGINS, USER_ADMIN, USER_OPS, Api7Base, new_id, public,
+)
+from .base import random_id, route
 
 PROMETHEUS_PREFIX = "/api/control_plane/prometheus"
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 500
 
-GG_DEFAULT = "86fb9981-d9d2-4555-9df8-91ae92129335"
 GG_STAGING = "3c1f7b0e-5a2d-4e8b-9f61-2d7a4c9e8b10"
 SVC_HTTPBIN = "5d3e6a7b-1c2d-4e5f-8a9b-0c1d2e3f4a01"
 SVC_PETSTORE = "5d3e6a7b-1c2d-4e5f-8a9b-0c1d2e3f4a02"
@@ -62,14 +63,9 @@ REGISTRY_NACOS = "a9b8c7d6-e5f4-4a3b-8c2d-1e0f9a8b7c01"
 REGISTRY_K8S = "a9b8c7d6-e5f4-4a3b-8c2d-1e0f9a8b7c02"
 TOKEN_SANDBOX = "d7c6b5a4-9382-4716-8a5b-4c3d2e1f0a01"
 TOKEN_CI = "d7c6b5a4-9382-4716-8a5b-4c3d2e1f0a02"
-USER_ADMIN = "u-0000-admin"
-USER_OPS = "u-0001-ops"
 SANDBOX_API_KEY = "a7ee-S4ndb0xK3yF0rGwctlD3m0nstrat10nOnly0000"
 CI_API_KEY = "a7ee-C1D3pl0yK3yN0tF0rPr0duct10nUs3000000000"
-ADMIN_USER, ADMIN_PASSWORD = "admin", "sandbox-admin-password"
 
-PLUGINS = ("basic-auth", "key-auth", "jwt-auth", "hmac-auth", "cors", "limit-count", "limit-req", "proxy-rewrite",
-           "prometheus", "http-logger", "syslog", "request-id", "ip-restriction", "response-rewrite")
 METADATA_PLUGINS = ("http-logger", "syslog", "prometheus")
 METADATA_DEFAULTS = {
     "http-logger": {"log_format": {"host": "$host", "@timestamp": "$time_iso8601", "client_ip": "$remote_addr"}},
@@ -87,15 +83,7 @@ SPEC_ALIASES = (("/api/services/template", "/apisix/admin/services"), ("/api/rou
                 ("/api/tokens", "/api/settings/tokens"))
 
 
-def _uuid() -> str:
-    return str(uuid.uuid4())
-
-
-def public(obj: dict) -> dict:
-    return {k: copy.deepcopy(v) for k, v in obj.items() if not k.startswith("_")}
-
-
-class Api7Emulator(Api7AdminMixin, Emulator):
+class Api7Emulator(Api7AdminMixin, Api7Base):
     product = "api7"
 
     def __init__(self, *, version: str = "3.2.11.5", **kwargs: Any) -> None:
@@ -113,31 +101,26 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     # -- state ------------------------------------------------------------------------
 
     def clear_state(self) -> None:
-        self.gateway_groups: dict[str, dict] = {}
-        self.services: dict[str, dict] = {}
-        self.routes: dict[str, dict] = {}
-        self.service_versions: dict[str, dict] = {}  # id -> {..., "_routes": [route versions]}
-        self.published: dict[tuple[str, str], dict] = {}  # (gg, service_id) -> published service
+        self.gateway_groups = self.records("gateway group {key} not found", new_id)
+        self.services = self.store("service")
+        self.routes = self.store("route")
+        self.service_versions = self.store("service version")  # id -> {..., "_routes": [route versions]}
+        self.published = self.store("published service")  # (gg, service_id) -> published service
         self.runtime: dict[tuple[str, str], dict] = {}  # (gg, service_id) -> runtime configuration
         self.history: dict[tuple[str, str], list[str]] = {}  # (gg, service_id) -> service version ids
-        self.consumers: dict[str, dict] = {}
-        self.ssls: dict[str, dict] = {}
-        self.global_rules: dict[str, dict] = {}
-        self.plugin_metadata: dict[tuple[str, str], dict] = {}
-        self.secrets: dict[tuple[str, str, str], dict] = {}  # (gg, manager, id)
-        self.registries: dict[str, dict] = {}
-        self.instances: dict[str, dict] = {}
-        self.tokens: dict[str, dict] = {}  # id -> {..., "_secret"}
+        self.consumers = self.store("consumer")
+        self.ssls = self.store("ssl")
+        self.global_rules = self.store("global rule")
+        self.plugin_metadata = self.records(lambda key: f"plugin metadata of {key[1]} not found")  # (gg, plugin)
+        self.secrets = self.store("secret")  # (gg, manager, id)
+        self.registries = self.store("service registry")
+        self.instances = self.store("gateway instance")
+        self.tokens = self.store("token")  # id -> {..., "_secret"}
         self.license: dict = {}
         self.instance_tokens: list[dict] = []
         self.dp_certificates: list[dict] = []
         self._tick = 0
         self.clear_admin_state()
-
-    def now(self) -> int:
-        # Strictly increasing so "updated_at desc" orders deterministically.
-        self._tick += 1
-        return int(self.clock()) + self._tick
 
     def seed(self) -> None:
         t = int(self.clock()) - 86400
@@ -287,12 +270,6 @@ class Api7Emulator(Api7AdminMixin, Emulator):
             environ = {**environ, "PATH_INFO": raw}
         return super().__call__(environ, start_response)
 
-    def error(self, status: int, message: str) -> Response:
-        return self.json({"error_msg": message}, status)
-
-    def not_found(self, request: Request) -> Response:
-        return self.error(404, "404 page not found")
-
     def _dispatch(self, request: Request) -> Response:
         with self._lock:
             self.caller = self._identify(request)
@@ -330,18 +307,6 @@ class Api7Emulator(Api7AdminMixin, Emulator):
 
     # -- helpers ------------------------------------------------------------------------
 
-    def body(self, request: Request) -> Any:
-        raw = request.get_data()
-        if not raw.strip():
-            return {}
-        try:
-            return json.loads(raw)
-        except ValueError:
-            self.abort(400, "invalid request body: not valid JSON")
-
-    def value(self, obj: Any, key: str = "") -> dict:
-        return {"value": public(obj) if isinstance(obj, dict) else obj, "key": key, "warning_msg": ""}
-
     def page(self, request: Request, items: list[dict], order_default: str = "updated_at",
              search_keys: tuple[str, ...] = ("name",)) -> dict:
         args = request.args
@@ -362,8 +327,7 @@ class Api7Emulator(Api7AdminMixin, Emulator):
         if number < 1 or size < 1:
             self.abort(400, "page and page_size must be at least 1")
         size = min(size, MAX_PAGE_SIZE)
-        start = (number - 1) * size
-        return {"list": [public(i) for i in items[start:start + size]], "total": len(items)}
+        return {"list": [public(i) for i in paging.page_number(items, number, size)], "total": len(items)}
 
     def gg_query(self, request: Request, required: bool = True) -> str | None:
         gg = request.args.get("gateway_group_id")
@@ -375,28 +339,11 @@ class Api7Emulator(Api7AdminMixin, Emulator):
         return gg
 
     def gg(self, gg_id: str) -> dict:
-        if gg_id not in self.gateway_groups:
-            self.abort(404, f"gateway group {gg_id} not found")
-        return self.gateway_groups[gg_id]
+        return self.gateway_groups.find(gg_id)
 
-    def find(self, store: dict, key: Any, noun: str) -> dict:
-        if key not in store:
-            self.abort(404, f"{noun} not found")
-        return store[key]
-
-    @staticmethod
-    def apply(obj: dict, body: dict, replace: bool, keep: tuple[str, ...] = ("id", "created_at")) -> None:
-        if replace:
-            kept = {k: v for k, v in obj.items() if k in keep or k.startswith("_") or k == "gateway_group_id"}
-            obj.clear()
-            obj.update(kept)
-        for key, val in body.items():
-            if key in keep:
-                continue
-            if val is None:
-                obj.pop(key, None)
-            else:
-                obj[key] = val
+    def in_gg(self, gg_id: str | None):
+        """A ``where`` for stores: the record belongs to gateway group ``gg_id``."""
+        return lambda record: record.get("gateway_group_id") == gg_id
 
     def templates_only(self, request: Request) -> None:
         """/api/{services,routes}/template exist from 3.2.14 on."""
@@ -463,9 +410,8 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     @route("/api/gateway_groups", "POST")
     def create_gg(self, request):
         body = self.body(request)
-        if any(g["name"] == body["name"] for g in self.gateway_groups.values()):
-            self.abort(400, f"gateway group name {body['name']} already exists")
-        gg_id = _uuid()
+        self.unique(self.gateway_groups, "name", body["name"], f"gateway group name {body['name']} already exists")
+        gg_id = new_id()
         t = self.now()
         self.gateway_groups[gg_id] = self._new_gg(gg_id, body["name"], body.get("description", body.get("desc")),
                                                   body.get("labels"), t)
@@ -489,8 +435,8 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     def put_gg(self, request, gg_id):
         group = self.gg(gg_id)
         body = self.body(request)
-        if any(g["name"] == body["name"] and g["id"] != gg_id for g in self.gateway_groups.values()):
-            self.abort(400, f"gateway group name {body['name']} already exists")
+        self.unique(self.gateway_groups, "name", body["name"], f"gateway group name {body['name']} already exists",
+                    gg_id)
         group.update(name=body["name"], description=body.get("description", ""), labels=body.get("labels") or {},
                      updated_at=self.now())
         return self.value(group, f"/gateway_groups/{gg_id}")
@@ -504,15 +450,14 @@ class Api7Emulator(Api7AdminMixin, Emulator):
             self.abort(400, "the gateway group still has gateway instances")
         del self.gateway_groups[gg_id]
         for store in (self.consumers, self.ssls, self.global_rules, self.registries):
-            for key in [k for k, v in store.items() if v.get("gateway_group_id") == gg_id]:
-                del store[key]
+            store.purge(self.in_gg(gg_id))
         return self.value({})
 
     @route("/api/gateway_groups/<gg_id>/instance_token", "POST")
     def instance_token(self, request, gg_id):
         self.gg(gg_id)
         plain = random_id(32, "a7gw-")
-        record = {"id": _uuid(), "token_plain_text": plain}
+        record = {"id": new_id(), "token_plain_text": plain}
         if request.args.get("only_token") != "true":
             record["token"] = "eyJhbGciOiJIUzI1NiJ9." + random_id(40) + "." + random_id(20)
         self.instance_tokens.append(record)
@@ -521,7 +466,7 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     @route("/api/gateway_groups/<gg_id>/dp_client_certificates", "POST")
     def dp_cert(self, request, gg_id):
         self.gg(gg_id)
-        record = {"id": _uuid(), "certificate": PEM_CERT, "private_key": PEM_KEY.replace("Sandbox", random_id(7)),
+        record = {"id": new_id(), "certificate": PEM_CERT, "private_key": PEM_KEY.replace("Sandbox", random_id(7)),
                   "expiry": int(self.clock()) + 365 * 86400}
         self.dp_certificates.append(record)
         return self.value(record)
@@ -565,11 +510,10 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     def create_service(self, request):
         self._design_time(request)
         body = self.body(request)
-        svc_id = body.get("id") or _uuid()
+        svc_id = body.get("id") or new_id()
         t = self.now()
-        svc = {"id": svc_id, "strip_path_prefix": True, **{k: v for k, v in body.items() if k != "id"},
-               "created_at": t, "updated_at": t}
-        self.services[svc_id] = svc
+        svc = self.services.create({"strip_path_prefix": True, **{k: v for k, v in body.items() if k != "id"},
+                                    "created_at": t, "updated_at": t}, key=svc_id)
         return self.value(self._service_view(svc), f"/services/{svc_id}")
 
     def _design_time(self, request: Request) -> None:
@@ -584,16 +528,15 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     def get_service(self, request, svc_id):
         if request.path.startswith("/apisix/") and not self.design_time_admin(request):
             gg = self.gg_query(request)
-            self.find(self.published, (gg, svc_id), "published service")
-            return self.value(self._published_view((gg, svc_id)))
+            return self.value(self._published_view(self._published(gg, svc_id)))
         self._design_time(request)
-        return self.value(self._service_view(self.find(self.services, svc_id, "service")), f"/services/{svc_id}")
+        return self.value(self._service_view(self.services.find(svc_id)), f"/services/{svc_id}")
 
     @route("/apisix/admin/services/<svc_id>", "PUT", "PATCH")
     @route("/api/services/template/<svc_id>", "PUT", "PATCH")
     def update_service(self, request, svc_id):
         self._design_time(request)
-        svc = self.find(self.services, svc_id, "service")
+        svc = self.services.find(svc_id)
         body = self.body(request)
         updated = copy.deepcopy(svc)
         self.apply(updated, body, replace=request.method == "PUT")
@@ -606,14 +549,12 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     @route("/api/services/template/<svc_id>", "DELETE")
     def delete_service(self, request, svc_id):
         self._design_time(request)
-        self.find(self.services, svc_id, "service")
+        self.services.find(svc_id)
         groups = [self.gateway_groups[k[0]]["name"] for k in self.published if k[1] == svc_id]
         if groups:
             self.abort(400, f"the service is published in gateway group(s) {', '.join(groups)}; unpublish it first")
-        del self.services[svc_id]
-        for rid in [r for r, v in self.routes.items() if v["service_id"] == svc_id]:
-            del self.routes[rid]
-        return self.value({})
+        self.routes.purge(lambda r: r["service_id"] == svc_id)
+        return self.remove(self.services, svc_id)
 
     # -- publishing ----------------------------------------------------------------------------
 
@@ -625,7 +566,7 @@ class Api7Emulator(Api7AdminMixin, Emulator):
             self.gg(gg)
         duplicate: list[list[dict]] = []
         for item in body.get("services") or []:
-            svc = self.find(self.services, item["service_id"], "service")
+            svc = self.services.find(item["service_id"])
             mine = self._urls(item["service_id"], item.get("hosts", svc.get("hosts")),
                               item.get("path_prefix", svc.get("path_prefix")), svc["name"])
             for (other_gg, other_id) in self.published:
@@ -659,7 +600,7 @@ class Api7Emulator(Api7AdminMixin, Emulator):
             self.abort(400, "gateway_group_id is required")
         self.gg(gg)
         for item in body["services"]:
-            self.find(self.services, item["service_id"], "service")
+            self.services.find(item["service_id"])
             if not body.get("create_new_version"):
                 # The spec: "service_version_id must be set when create_new_version is false".
                 if not item.get("service_version_id"):
@@ -686,13 +627,13 @@ class Api7Emulator(Api7AdminMixin, Emulator):
             snapshot = {k: copy.deepcopy(v) for k, v in svc.items() if k not in ("created_at", "updated_at", "id")}
             snapshot.update({k: copy.deepcopy(v) for k, v in item.items()
                              if k not in ("service_id", "version", "service_version_id", "status")})
-            sv_id = version_id or _uuid()
+            sv_id = version_id or new_id()
             routes = []
             for r in self.routes.values():
                 if r["service_id"] == svc["id"]:
                     rv = {k: copy.deepcopy(v) for k, v in r.items()}
                     rv["route_id"] = r["id"]
-                    rv["id"] = (route_version_ids or {}).get(r["id"]) or _uuid()
+                    rv["id"] = (route_version_ids or {}).get(r["id"]) or new_id()
                     rv["service_version_id"] = sv_id
                     routes.append(rv)
             sv = {"id": sv_id, "service_id": svc["id"], "version": item["version"], **snapshot,
@@ -729,6 +670,12 @@ class Api7Emulator(Api7AdminMixin, Emulator):
             view["upstream"] = {**(view.get("upstream") or {}), **rt["upstreams"]}
         return view
 
+    def _published(self, gg_id: str, svc_id: str) -> tuple[str, str]:
+        """The key of service ``svc_id`` as published in gateway group ``gg_id`` (404 for either)."""
+        self.gg(gg_id)
+        self.published.find((gg_id, svc_id))
+        return gg_id, svc_id
+
     @route("/api/gateway_groups/<gg_id>/services")
     def list_published(self, request, gg_id):
         self.gg(gg_id)
@@ -737,23 +684,17 @@ class Api7Emulator(Api7AdminMixin, Emulator):
 
     @route("/api/gateway_groups/<gg_id>/services/<svc_id>")
     def get_published(self, request, gg_id, svc_id):
-        self.gg(gg_id)
-        self.find(self.published, (gg_id, svc_id), "published service")
-        return self.value(self._published_view((gg_id, svc_id)))
+        return self.value(self._published_view(self._published(gg_id, svc_id)))
 
     @route("/api/gateway_groups/<gg_id>/services/<svc_id>", "DELETE")
     def unpublish(self, request, gg_id, svc_id):
-        self.gg(gg_id)
-        self.find(self.published, (gg_id, svc_id), "published service")
-        del self.published[(gg_id, svc_id)]
-        self.runtime.pop((gg_id, svc_id), None)
-        return self.value({})
+        self.runtime.pop(self._published(gg_id, svc_id), None)
+        return self.remove(self.published, (gg_id, svc_id))
 
     @route("/api/gateway_groups/<gg_id>/services/<svc_id>/versions")
     def published_versions(self, request, gg_id, svc_id):
-        self.gg(gg_id)
-        self.find(self.published, (gg_id, svc_id), "published service")
-        versions = [self.service_versions[v] for v in dict.fromkeys(self.history.get((gg_id, svc_id), []))]
+        key = self._published(gg_id, svc_id)
+        versions = [self.service_versions[v] for v in dict.fromkeys(self.history.get(key, []))]
         items = [{**public(v), "gateway_group_id": gg_id} for v in versions]
         reverse = (request.args.get("direction") or "desc").lower() != "asc"
         items.sort(key=lambda v: int(v["publish_time"]), reverse=reverse)
@@ -761,50 +702,44 @@ class Api7Emulator(Api7AdminMixin, Emulator):
 
     @route("/api/gateway_groups/<gg_id>/services/<svc_id>/runtime_configuration")
     def get_runtime(self, request, gg_id, svc_id):
-        self.gg(gg_id)
-        self.find(self.published, (gg_id, svc_id), "published service")
-        return self.value(self.runtime.get((gg_id, svc_id), {}))
+        return self.value(self.runtime.get(self._published(gg_id, svc_id), {}))
 
     @route("/api/gateway_groups/<gg_id>/services/<svc_id>/runtime_configuration", "PATCH")
     def patch_runtime(self, request, gg_id, svc_id):
-        self.gg(gg_id)
-        self.find(self.published, (gg_id, svc_id), "published service")
+        key = self._published(gg_id, svc_id)
         body = self.body(request)
-        updated = copy.deepcopy(self.runtime.get((gg_id, svc_id), {}))
+        updated = copy.deepcopy(self.runtime.get(key, {}))
         self.apply(updated, body, replace=False)
         if request.args.get("dry-run") != "all":
-            self.runtime[(gg_id, svc_id)] = updated
+            self.runtime[key] = updated
         return self.value(updated)
 
     @route("/api/gateway_groups/<gg_id>/services/<svc_id>/healthcheck")
     def healthcheck(self, request, gg_id, svc_id):
-        self.gg(gg_id)
-        self.find(self.published, (gg_id, svc_id), "published service")
-        nodes = (self.runtime.get((gg_id, svc_id), {}).get("upstreams") or {}).get("nodes") or []
+        nodes = (self.runtime.get(self._published(gg_id, svc_id), {}).get("upstreams") or {}).get("nodes") or []
         return {"value": {"nodes": [{"host": n["host"], "port": n["port"], "status": "healthy",
                                      "counter": {"success": 3, "http_failure": 0, "tcp_failure": 0, "timeout_failure": 0}}
                                     for n in nodes]}}
 
     @route("/api/gateway_groups/<gg_id>/services/<svc_id>/permitted_users")
     def published_permitted_users(self, request, gg_id, svc_id):
-        self.gg(gg_id)
-        self.find(self.published, (gg_id, svc_id), "published service")
+        self._published(gg_id, svc_id)
         return self.page(request, self._users(request), search_keys=("username",))
 
     @route("/api/services/<svc_id>/published_services")
     def where_published(self, request, svc_id):
-        self.find(self.services, svc_id, "service")
+        self.services.find(svc_id)
         items = [public(self._published_view(k)) for k in self.published if k[1] == svc_id]
         return {"list": items, "total": len(items)}
 
     @route("/api/services/<svc_id>/permitted_users")
     def service_permitted_users(self, request, svc_id):
-        self.find(self.services, svc_id, "service")
+        self.services.find(svc_id)
         return self.page(request, self._users(request), search_keys=("username",))
 
     @route("/api/services/<svc_id>/versions/<version>")
     def service_version_by_name(self, request, svc_id, version):
-        self.find(self.services, svc_id, "service")
+        self.services.find(svc_id)
         sv = next((v for v in self.service_versions.values() if v["service_id"] == svc_id and v["version"] == version),
                   None)
         if sv is None:
@@ -813,16 +748,15 @@ class Api7Emulator(Api7AdminMixin, Emulator):
 
     @route("/api/service_versions/<sv_id>")
     def get_service_version(self, request, sv_id):
-        return self.value(self.find(self.service_versions, sv_id, "service version"))
+        return self.value(self.service_versions.find(sv_id))
 
     @route("/api/service_versions/<sv_id>/routes")
     def service_version_routes(self, request, sv_id):
-        sv = self.find(self.service_versions, sv_id, "service version")
-        return self.page(request, sv["_routes"])
+        return self.page(request, self.service_versions.find(sv_id)["_routes"])
 
     @route("/api/service_versions/<sv_id>/routes/<rv_id>")
     def service_version_route(self, request, sv_id, rv_id):
-        sv = self.find(self.service_versions, sv_id, "service version")
+        sv = self.service_versions.find(sv_id)
         rv = next((r for r in sv["_routes"] if r["id"] == rv_id), None)
         if rv is None:
             self.abort(404, "route version not found")
@@ -850,12 +784,10 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     def create_route(self, request):
         self._design_time(request)
         body = self.body(request)
-        self.find(self.services, body.get("service_id"), "service")
+        self.services.find(body.get("service_id"))
         self._route_unique(body["service_id"], body["name"], None)
-        rid = body.get("id") or _uuid()
-        t = self.now()
-        self.routes[rid] = {"id": rid, **{k: v for k, v in body.items() if k != "id"}, "created_at": t, "updated_at": t}
-        return self.value(self.routes[rid], f"/routes/{rid}")
+        fields = {k: v for k, v in body.items() if k != "id"}
+        return self.insert(self.routes, fields, key=body.get("id"), location="/routes")
 
     def _route_unique(self, svc_id: str, name: str, rid: str | None) -> None:
         if any(r["service_id"] == svc_id and r["name"] == name and r["id"] != rid for r in self.routes.values()):
@@ -865,18 +797,18 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     @route("/api/routes/template/<rid>")
     def get_route(self, request, rid):
         self._design_time(request)
-        return self.value(self.find(self.routes, rid, "route"), f"/routes/{rid}")
+        return self.value(self.routes.find(rid), f"/routes/{rid}")
 
     @route("/apisix/admin/routes/<rid>", "PUT", "PATCH")
     @route("/api/routes/template/<rid>", "PUT", "PATCH")
     def update_route(self, request, rid):
         self._design_time(request)
-        old = self.find(self.routes, rid, "route")
+        old = self.routes.find(rid)
         body = self.body(request)
         updated = copy.deepcopy(old)
         self.apply(updated, body, replace=request.method == "PUT", keep=("id", "created_at", "service_id"))
         if body.get("service_id"):
-            self.find(self.services, body["service_id"], "service")
+            self.services.find(body["service_id"])
             updated["service_id"] = body["service_id"]
         if "name" in body:
             self._route_unique(updated["service_id"], body["name"], rid)
@@ -888,15 +820,13 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     @route("/api/routes/template/<rid>", "DELETE")
     def delete_route(self, request, rid):
         self._design_time(request)
-        self.find(self.routes, rid, "route")
-        del self.routes[rid]
-        return self.value({})
+        return self.remove(self.routes, rid)
 
     # -- gateway-group scoped resources ---------------------------------------------------------------
 
     def _scoped_list(self, request, store: dict, search_keys=("name",)) -> dict:
         gg = self.gg_query(request)
-        return self.page(request, [o for o in store.values() if o.get("gateway_group_id") == gg], search_keys=search_keys)
+        return self.page(request, store.select(gateway_group_id=gg), search_keys=search_keys)
 
     @route("/apisix/admin/consumers")
     def list_consumers(self, request):
@@ -906,33 +836,26 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     def create_consumer(self, request):
         gg = self.gg_query(request)
         body = self.body(request)
-        if any(c["username"] == body["username"] and c["gateway_group_id"] == gg for c in self.consumers.values()):
+        if self.consumers.select(username=body["username"], gateway_group_id=gg):
             self.abort(400, f"consumer {body['username']} already exists")
-        cid = _uuid()
-        t = self.now()
-        self.consumers[cid] = {"id": cid, **body, "gateway_group_id": gg, "created_at": t, "updated_at": t}
-        return self.value(self.consumers[cid], f"/consumers/{cid}")
+        return self.insert(self.consumers, body, {"gateway_group_id": gg}, location="/consumers")
 
     @route("/apisix/admin/consumers/<cid>")
     def get_consumer(self, request, cid):
-        return self.value(self.find(self.consumers, cid, "consumer"), f"/consumers/{cid}")
+        return self.value(self.consumers.find(cid), f"/consumers/{cid}")
 
     @route("/apisix/admin/consumers/<cid>", "PUT", "PATCH")
     def update_consumer(self, request, cid):
-        consumer = self.find(self.consumers, cid, "consumer")
+        consumer = self.consumers.find(cid)
         gg = request.args.get("gateway_group_id")
         if gg and gg != consumer["gateway_group_id"]:
             self.gg(gg)
             self.abort(400, "the consumer belongs to another gateway group")
-        self.apply(consumer, self.body(request), replace=request.method == "PUT")
-        consumer["updated_at"] = self.now()
-        return self.value(consumer, f"/consumers/{cid}")
+        return self.rewrite(consumer, self.body(request), replace=request.method == "PUT", key=f"/consumers/{cid}")
 
     @route("/apisix/admin/consumers/<cid>", "DELETE")
     def delete_consumer(self, request, cid):
-        self.find(self.consumers, cid, "consumer")
-        del self.consumers[cid]
-        return self.value({})
+        return self.remove(self.consumers, cid)
 
     def _ssl_view(self, ssl: dict) -> dict:
         return ssl  # the private key (_key) is never returned
@@ -944,7 +867,7 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     @route("/apisix/admin/ssls", "POST")
     def create_ssl(self, request):
         gg = self.gg_query(request)
-        sid = _uuid()
+        sid = new_id()
         t = self.now()
         self.ssls[sid] = self._ssl_record(sid, self.body(request), gg, t, t)
         return self.value(self.ssls[sid], f"/ssls/{sid}")
@@ -959,11 +882,11 @@ class Api7Emulator(Api7AdminMixin, Emulator):
 
     @route("/apisix/admin/ssls/<sid>")
     def get_ssl(self, request, sid):
-        return self.value(self.find(self.ssls, sid, "ssl"), f"/ssls/{sid}")
+        return self.value(self.ssls.find(sid), f"/ssls/{sid}")
 
     @route("/apisix/admin/ssls/<sid>", "PUT")
     def put_ssl(self, request, sid):
-        old = self.find(self.ssls, sid, "ssl")
+        old = self.ssls.find(sid)
         gg = request.args.get("gateway_group_id") or old["gateway_group_id"]
         self.gg(gg)
         self.ssls[sid] = self._ssl_record(sid, self.body(request), gg, old["created_at"], self.now())
@@ -971,16 +894,10 @@ class Api7Emulator(Api7AdminMixin, Emulator):
 
     @route("/apisix/admin/ssls/<sid>", "DELETE")
     def delete_ssl(self, request, sid):
-        self.find(self.ssls, sid, "ssl")
-        del self.ssls[sid]
-        return self.value({})
+        return self.remove(self.ssls, sid)
 
-    def _scoped(self, request, store: dict, key: str, noun: str) -> dict:
-        gg = self.gg_query(request)
-        obj = self.find(store, key, noun)
-        if obj.get("gateway_group_id") != gg:
-            self.abort(404, f"{noun} not found")
-        return obj
+    def _global_rule(self, request, rid: str) -> dict:
+        return self.global_rules.find(rid, self.in_gg(self.gg_query(request)))
 
     @route("/apisix/admin/global_rules")
     def list_global_rules(self, request):
@@ -989,28 +906,21 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     @route("/apisix/admin/global_rules", "POST")
     def create_global_rule(self, request):
         gg = self.gg_query(request)
-        rid = _uuid()
-        t = self.now()
-        self.global_rules[rid] = {"id": rid, **self.body(request), "gateway_group_id": gg, "created_at": t,
-                                  "updated_at": t}
-        return self.value(self.global_rules[rid], f"/global_rules/{rid}")
+        return self.insert(self.global_rules, self.body(request), {"gateway_group_id": gg}, location="/global_rules")
 
     @route("/apisix/admin/global_rules/<rid>")
     def get_global_rule(self, request, rid):
-        return self.value(self._scoped(request, self.global_rules, rid, "global rule"), f"/global_rules/{rid}")
+        return self.value(self._global_rule(request, rid), f"/global_rules/{rid}")
 
     @route("/apisix/admin/global_rules/<rid>", "PUT")
     def put_global_rule(self, request, rid):
-        rule = self._scoped(request, self.global_rules, rid, "global rule")
-        self.apply(rule, self.body(request), replace=True)
-        rule["updated_at"] = self.now()
-        return self.value(rule, f"/global_rules/{rid}")
+        rule = self._global_rule(request, rid)
+        return self.rewrite(rule, self.body(request), replace=True, key=f"/global_rules/{rid}")
 
     @route("/apisix/admin/global_rules/<rid>", "DELETE")
     def delete_global_rule(self, request, rid):
-        self._scoped(request, self.global_rules, rid, "global rule")
-        del self.global_rules[rid]
-        return self.value({})
+        self._global_rule(request, rid)
+        return self.remove(self.global_rules, rid)
 
     @route("/apisix/admin/plugin_metadata/<name>")
     def get_metadata(self, request, name):
@@ -1032,10 +942,7 @@ class Api7Emulator(Api7AdminMixin, Emulator):
 
     @route("/apisix/admin/plugin_metadata/<name>", "DELETE")
     def delete_metadata(self, request, name):
-        gg = self.gg_query(request)
-        self.find(self.plugin_metadata, (gg, name), f"plugin metadata of {name}")
-        del self.plugin_metadata[(gg, name)]
-        return self.value({})
+        return self.remove(self.plugin_metadata, (self.gg_query(request), name))
 
     @route("/apisix/admin/plugin_metadata/<name>/default")
     def default_metadata(self, request, name):
@@ -1046,7 +953,7 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     @route("/apisix/admin/secrets")
     def list_secrets(self, request):
         gg = self.gg_query(request)
-        return self.page(request, [s for k, s in self.secrets.items() if k[0] == gg], search_keys=("uri", "prefix"))
+        return self.page(request, self.secrets.select(gateway_group_id=gg), search_keys=("uri", "prefix"))
 
     def _secret_key(self, request, manager: str, sid: str, required: bool) -> tuple:
         if manager != "vault":
@@ -1062,7 +969,7 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     @route("/apisix/admin/secrets/<manager>/<sid>")
     def get_secret(self, request, manager, sid):
         key = self._secret_key(request, manager, sid, required=False)
-        return self.value(self.find(self.secrets, key, "secret"), f"/secrets/{manager}/{sid}")
+        return self.value(self.secrets.find(key), f"/secrets/{manager}/{sid}")
 
     @route("/apisix/admin/secrets/<manager>/<sid>", "PUT")
     def put_secret(self, request, manager, sid):
@@ -1075,10 +982,7 @@ class Api7Emulator(Api7AdminMixin, Emulator):
 
     @route("/apisix/admin/secrets/<manager>/<sid>", "DELETE")
     def delete_secret(self, request, manager, sid):
-        key = self._secret_key(request, manager, sid, required=True)
-        self.find(self.secrets, key, "secret")
-        del self.secrets[key]
-        return self.value({})
+        return self.remove(self.secrets, self._secret_key(request, manager, sid, required=True))
 
     # -- plugins, variables, labels ------------------------------------------------------------------
 
@@ -1169,24 +1073,19 @@ class Api7Emulator(Api7AdminMixin, Emulator):
 
     def _registry(self, gg_id: str, rid: str) -> dict:
         self.gg(gg_id)
-        reg = self.find(self.registries, rid, "service registry")
-        if reg["gateway_group_id"] != gg_id:
-            self.abort(404, "service registry not found")
-        return reg
+        return self.registries.find(rid, self.in_gg(gg_id))
 
     @route("/api/gateway_groups/<gg_id>/service_registries")
     def list_registries(self, request, gg_id):
         self.gg(gg_id)
-        return self.page(request, [r for r in self.registries.values() if r["gateway_group_id"] == gg_id])
+        return self.page(request, self.registries.select(gateway_group_id=gg_id))
 
     @route("/api/gateway_groups/<gg_id>/service_registries", "POST")
     def create_registry(self, request, gg_id):
         self.gg(gg_id)
-        rid = _uuid()
         t = self.now()
-        self.registries[rid] = {"id": rid, **self.body(request), "status": "healthy", "gateway_group_id": gg_id,
-                                "last_connect_time": t, "created_at": t, "updated_at": t}
-        return self.value(self.registries[rid])
+        return self.value(self.registries.create(self.body(request), {
+            "status": "healthy", "gateway_group_id": gg_id, "last_connect_time": t, "created_at": t, "updated_at": t}))
 
     @route("/api/gateway_groups/<gg_id>/service_registries/<rid>")
     def get_registry(self, request, gg_id, rid):
@@ -1195,15 +1094,12 @@ class Api7Emulator(Api7AdminMixin, Emulator):
     @route("/api/gateway_groups/<gg_id>/service_registries/<rid>", "PUT")
     def put_registry(self, request, gg_id, rid):
         reg = self._registry(gg_id, rid)
-        self.apply(reg, self.body(request), replace=True, keep=("id", "created_at", "status", "last_connect_time"))
-        reg["updated_at"] = self.now()
-        return self.value(reg)
+        return self.rewrite(reg, self.body(request), replace=True, keep=("id", "created_at", "status", "last_connect_time"))
 
     @route("/api/gateway_groups/<gg_id>/service_registries/<rid>", "DELETE")
     def delete_registry(self, request, gg_id, rid):
         self._registry(gg_id, rid)
-        del self.registries[rid]
-        return self.value({})
+        return self.remove(self.registries, rid)
 
     @route("/api/gateway_groups/<gg_id>/service_registries/<rid>/connected_services")
     def connected_services(self, request, gg_id, rid):
@@ -1276,7 +1172,7 @@ class Api7Emulator(Api7AdminMixin, Emulator):
             self.abort(400, "service_ids is required unless scope=all")
         paths: dict[str, dict] = {}
         for sid in ids:
-            svc = self.find(self.services, sid, "service")
+            svc = self.services.find(sid)
             for r in self.routes.values():
                 if r["service_id"] == sid:
                     for p in r["paths"]:
@@ -1292,15 +1188,12 @@ class Api7Emulator(Api7AdminMixin, Emulator):
         routes = body.pop("routes")
         if not routes:
             self.abort(400, "routes must not be empty")
-        sid = _uuid()
+        sid = new_id()
         t = self.now()
-        self.services[sid] = {"id": sid, "strip_path_prefix": True, **body, "created_at": t, "updated_at": t}
-        created = []
-        for r in routes:
-            rid = _uuid()
-            self.routes[rid] = {"id": rid, **r, "service_id": sid, "created_at": t, "updated_at": t}
-            created.append(public(self.routes[rid]))
-        return self.value({**public(self.services[sid]), "routes": created})
+        service = self.services.create({"strip_path_prefix": True, **body, "created_at": t, "updated_at": t}, key=sid)
+        created = [public(self.routes.create(r, {"service_id": sid, "created_at": t, "updated_at": t}))
+                   for r in routes]
+        return self.value({**public(service), "routes": created})
 
     @route("/api/openapi/convert", "PUT")
     def convert(self, request):
@@ -1334,62 +1227,57 @@ class Api7Emulator(Api7AdminMixin, Emulator):
         if modern != (self.family == "3.2.14"):
             self.abort(404, "404 page not found")
 
-    def _visible_tokens(self) -> dict[str, dict]:
+    def _visible(self, token: dict) -> bool:
         """Super admins see every token; other users only their own."""
         user = self.caller["user"] if self.caller else None
-        if user is None or self.granted(user, "user:write", None):
-            return self.tokens
-        return {k: v for k, v in self.tokens.items() if v["user_id"] == user["id"]}
+        return user is None or self.granted(user, "user:write", None) or token["user_id"] == user["id"]
+
+    def _token(self, request: Request, tid: str) -> dict:
+        self._tokens_gate(request)
+        return self.tokens.find(tid, self._visible)
 
     @route("/api/settings/tokens")
     @route("/api/tokens")
     def list_tokens(self, request):
         self._tokens_gate(request)
-        return self.page(request, list(self._visible_tokens().values()), order_default="created_at")
+        return self.page(request, [t for t in self.tokens.values() if self._visible(t)], order_default="created_at")
 
     @route("/api/settings/tokens", "POST")
     @route("/api/tokens", "POST")
     def create_token(self, request):
         self._tokens_gate(request)
         body = self.body(request)
-        if any(t["name"] == body["name"] for t in self.tokens.values()):
-            self.abort(400, f"token name {body['name']} already exists")
-        tid = _uuid()
+        self.unique(self.tokens, "name", body["name"], f"token name {body['name']} already exists")
         t = self.now()
         secret = random_id(40, "a7ee-")
         owner = self.caller["user"]
-        self.tokens[tid] = {"id": tid, "name": body["name"], "created_at": t, "updated_at": t,
-                            "expires_at": body["expires_at"], "user_id": owner["id"], "user_name": owner["username"],
-                            "last_used_at": 0, "_secret": secret}
-        return self.value({**public(self.tokens[tid]), "token": secret})
+        token = self.tokens.create({"name": body["name"], "created_at": t, "updated_at": t,
+                                    "expires_at": body["expires_at"], "user_id": owner["id"],
+                                    "user_name": owner["username"], "last_used_at": 0, "_secret": secret})
+        return self.value({**public(token), "token": secret})
 
     @route("/api/settings/tokens/<tid>")
     @route("/api/tokens/<tid>")
     def get_token(self, request, tid):
-        self._tokens_gate(request)
-        return self.value(self.find(self._visible_tokens(), tid, "token"))
+        return self.value(self._token(request, tid))
 
     @route("/api/settings/tokens/<tid>", "PUT")
     @route("/api/tokens/<tid>", "PUT")
     def put_token(self, request, tid):
-        self._tokens_gate(request)
-        token = self.find(self._visible_tokens(), tid, "token")
+        token = self._token(request, tid)
         token.update(name=self.body(request)["name"], updated_at=self.now())
         return self.value(token)
 
     @route("/api/settings/tokens/<tid>", "DELETE")
     @route("/api/tokens/<tid>", "DELETE")
     def delete_token(self, request, tid):
-        self._tokens_gate(request)
-        self.find(self._visible_tokens(), tid, "token")
-        del self.tokens[tid]
-        return self.value({})
+        self._token(request, tid)
+        return self.remove(self.tokens, tid)
 
     @route("/api/settings/tokens/<tid>/regenerate", "PUT")
     @route("/api/tokens/<tid>/regenerate", "PUT")
     def regenerate_token(self, request, tid):
-        self._tokens_gate(request)
-        token = self.find(self._visible_tokens(), tid, "token")
+        token = self._token(request, tid)
         token.update(_secret=random_id(40, "a7ee-"), expires_at=self.body(request)["expires_at"],
                      updated_at=self.now())
         return self.value({**public(token), "token": token["_secret"]})

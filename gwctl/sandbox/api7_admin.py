@@ -28,16 +28,15 @@ DELETE /api/api_products/{id}, /api/developer/api_products[/{id}], /api/system_i
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import json
 import re
-import uuid
 from typing import Any, Iterator
 
 from werkzeug.wrappers import Request, Response
 
+from .api7_base import ADMIN_PASSWORD, ADMIN_USER, GG_DEFAULT, PLUGINS, USER_ADMIN, USER_OPS, new_id, public
 from .base import random_id, route
 
 SESSION_COOKIE = "api7ee_session"
@@ -110,14 +109,6 @@ CSV_FIELDS = ("id", "event_time", "event_type", "operator_id", "operator", "sour
               "ip_address", "method", "uri", "status_code", "error_message")
 
 
-def _uuid() -> str:
-    return str(uuid.uuid4())
-
-
-def _public(obj: dict) -> dict:
-    return {k: copy.deepcopy(v) for k, v in obj.items() if not k.startswith("_")}
-
-
 def mask_secrets(value: Any) -> Any:
     """A copy of a request body with password/secret/token fields masked (for the audit log)."""
     if isinstance(value, dict):
@@ -145,25 +136,23 @@ class Api7AdminMixin:
     # -- state --------------------------------------------------------------------------------
 
     def clear_admin_state(self) -> None:
-        self.users: dict[str, dict] = {}  # id -> user view + _password
-        self.roles: dict[str, dict] = {}
+        self.users = self.store("user")  # id -> user view + _password
+        self.roles = self.store("role")
         self.sessions: dict[str, str] = {}  # cookie value -> user id
-        self.login_options: dict[str, dict] = {}
+        self.login_options = self.store("login option")
         self.system_settings: dict = {}
         self.scim: dict = {}
-        self.alert_policies: dict[str, dict] = {}
-        self.webhook_templates: dict[str, dict] = {}
+        self.alert_policies = self.store("alert policy")
+        self.webhook_templates = self.store("webhook template")
         self.alert_history: list[dict] = []
         self.audit_logs: list[dict] = []
-        self.custom_plugins: dict[str, dict] = {}
-        self.api_products: dict[str, dict] = {}
+        self.custom_plugins = self.store("custom plugin")
+        self.api_products = self.store("api product")
         self.dp_reports: list[tuple[str, dict]] = []  # (kind, body) of heartbeats, metrics, health checks
         self.caller: dict | None = None  # {"user": ..., "via": "token|basic|session", "token_name": ...}
         self._audit_seq = 0
 
     def seed_admin(self, t: int) -> None:
-        from .api7 import ADMIN_PASSWORD, ADMIN_USER, GG_DEFAULT, USER_ADMIN, USER_OPS
-
         self.roles[ROLE_SUPER] = {"id": ROLE_SUPER, "name": "Super Admin", "desc": "Every permission.",
                                   "org_id": ORG_ID, "type": "built_in", "permissions": ["*"], "created_at": t,
                                   "updated_at": t}
@@ -481,14 +470,6 @@ class Api7AdminMixin:
 
     # -- users -----------------------------------------------------------------------------------------
 
-    def _user_view(self, user: dict) -> dict:
-        return _public(user)
-
-    def _user(self, user_id: str) -> dict:
-        if user_id not in self.users:
-            self.abort(404, "user not found")
-        return self.users[user_id]
-
     @route("/api/users")
     def list_users(self, request):
         users = self._users(request)
@@ -499,26 +480,25 @@ class Api7AdminMixin:
 
     @route("/api/users/<user_id>")
     def get_user(self, request, user_id):
-        return self.value(self._user(user_id))
+        return self.value(self.users.find(user_id))
 
     @route("/api/users/<user_id>", "DELETE")
     def delete_user(self, request, user_id):
-        user = self._user(user_id)
+        user = self.users.find(user_id)
         if self.caller and self.caller["user"]["id"] == user_id:
             self.abort(400, "you cannot delete yourself")
         supers = [u for u in self.users.values() if any(r["id"] == ROLE_SUPER for r in u["roles"])]
         if supers == [user]:
             self.abort(400, "cannot delete the last super admin")
         del self.users[user_id]
-        for tid in [k for k, v in self.tokens.items() if v["user_id"] == user_id]:
-            del self.tokens[tid]
+        self.tokens.purge(lambda token: token["user_id"] == user_id)
         for cookie in [k for k, v in self.sessions.items() if v == user_id]:
             del self.sessions[cookie]
         return self.value({})
 
     @route("/api/users/<user_id>/password_reset", "PUT")
     def reset_user_password(self, request, user_id):
-        user = self._user(user_id)
+        user = self.users.find(user_id)
         if (user.get("login_option") or {}).get("provider_type", "built_in") != "built_in":
             self.abort(400, "only users of the built-in login option have a password")
         user["_password"] = self.body(request)["password"]
@@ -529,7 +509,7 @@ class Api7AdminMixin:
 
     @route("/api/users/<user_id>/assigned_roles", "PUT")
     def assign_user_roles(self, request, user_id):
-        user = self._user(user_id)
+        user = self.users.find(user_id)
         body = self.body(request)
         if any(not isinstance(r, dict) for r in body.get("roles") or []):
             self.abort(400, "roles must be objects with role_id and scopes")
@@ -547,13 +527,11 @@ class Api7AdminMixin:
         body = self.body(request)
         if self._user_by_name(body["username"]):
             self.abort(400, f"user {body['username']} already exists")
-        uid = _uuid()
         t = self.now()
-        self.users[uid] = {"id": uid, "username": body["username"], "first_name": "", "last_name": "", "email": "",
-                           "state": "Pending", "login_option": {"id": LOGIN_OPTION_BUILTIN, "name": "built-in",
-                                                                "provider_type": "built_in"},
-                           "roles": [], "created_at": t, "updated_at": t, "_password": body["password"]}
-        return self.value(self.users[uid])
+        return self.value(self.users.create({
+            "username": body["username"], "first_name": "", "last_name": "", "email": "", "state": "Pending",
+            "login_option": {"id": LOGIN_OPTION_BUILTIN, "name": "built-in", "provider_type": "built_in"},
+            "roles": [], "created_at": t, "updated_at": t, "_password": body["password"]}))
 
     @route("/api/me")
     def get_me(self, request):
@@ -604,9 +582,7 @@ class Api7AdminMixin:
     # -- login flows (browser and LDAP) --------------------------------------------------------------------
 
     def _option(self, option_id: str, kind: str | None = None) -> dict:
-        option = self.login_options.get(option_id)
-        if option is None:
-            self.abort(404, "login option not found")
+        option = self.login_options.find(option_id)
         if kind and option.get("provider_type") != kind:
             self.abort(400, f"login option {option_id} is not of type {kind}")
         return option
@@ -624,10 +600,9 @@ class Api7AdminMixin:
         user = self._user_by_name(body["username"])
         if user is None:
             t = self.now()
-            uid = _uuid()
-            user = self.users[uid] = {"id": uid, "username": body["username"], "first_name": "", "last_name": "",
-                                      "email": "", "state": "Active", "roles": [], "created_at": t, "updated_at": t,
-                                      "login_option": {k: option[k] for k in ("id", "name", "provider_type")}}
+            user = self.users.create({"username": body["username"], "first_name": "", "last_name": "", "email": "",
+                                      "state": "Active", "roles": [], "created_at": t, "updated_at": t,
+                                      "login_option": {k: option[k] for k in ("id", "name", "provider_type")}})
         return self._login_response(user)
 
     @route("/api/ldap/<option_id>/logout", "POST")
@@ -693,11 +668,6 @@ class Api7AdminMixin:
 
     # -- roles and permissions ------------------------------------------------------------------------
 
-    def _role(self, role_id: str) -> dict:
-        if role_id not in self.roles:
-            self.abort(404, "role not found")
-        return self.roles[role_id]
-
     def _check_permissions(self, permissions: list) -> None:
         unknown = [p for p in permissions if p not in PERMISSION_KEYS]
         if unknown:
@@ -724,31 +694,29 @@ class Api7AdminMixin:
         if len(body.get("desc") or "") > 256:
             self.abort(400, "desc must be at most 256 characters")
         self._check_permissions(body["permissions"])
-        if any(r["name"] == body["name"] for r in self.roles.values()):
-            self.abort(400, f"role {body['name']} already exists")
-        rid = _uuid()
+        self.unique(self.roles, "name", body["name"], f"role {body['name']} already exists")
         t = self.now()
-        role = {"id": rid, "name": body["name"], "desc": body.get("desc", ""), "org_id": ORG_ID, "type": "custom",
-                "permissions": list(dict.fromkeys(body["permissions"])), "created_at": t, "updated_at": t}
+        role = self.roles.create({"name": body["name"], "desc": body.get("desc", ""), "org_id": ORG_ID,
+                                  "type": "custom", "permissions": list(dict.fromkeys(body["permissions"])),
+                                  "created_at": t, "updated_at": t})
         if self._scope_type(role["permissions"]):
             role["scope_type"] = self._scope_type(role["permissions"])
-        self.roles[rid] = role
         return self.value(role)
 
     @route("/api/roles/<role_id>")
     def get_role(self, request, role_id):
-        return self.value(self._role(role_id))
+        return self.value(self.roles.find(role_id))
 
     @route("/api/roles/<role_id>", "PUT")
     def update_role(self, request, role_id):
-        role = self._role(role_id)
+        role = self.roles.find(role_id)
         if role["type"] == "built_in":
             self.abort(400, "built-in roles cannot be changed")
         body = self.body(request)
         if "permissions" in body:
             self._check_permissions(body["permissions"] or [])
-        if body.get("name") and any(r["name"] == body["name"] and r["id"] != role_id for r in self.roles.values()):
-            self.abort(400, f"role {body['name']} already exists")
+        if body.get("name"):
+            self.unique(self.roles, "name", body["name"], f"role {body['name']} already exists", role_id)
         for key in ("name", "desc", "permissions"):
             if key in body:
                 role[key] = body[key]
@@ -764,14 +732,13 @@ class Api7AdminMixin:
 
     @route("/api/roles/<role_id>", "DELETE")
     def delete_role(self, request, role_id):
-        role = self._role(role_id)
+        role = self.roles.find(role_id)
         if role["type"] == "built_in":
             self.abort(400, "built-in roles cannot be deleted")
         holders = [u["username"] for u in self.users.values() if any(r["id"] == role_id for r in u["roles"])]
         if holders:
             self.abort(400, f"the role is assigned to user(s) {', '.join(sorted(holders))}; unassign it first")
-        del self.roles[role_id]
-        return self.value({})
+        return self.remove(self.roles, role_id)
 
     @route("/api/permissions")
     def list_permissions(self, request):
@@ -817,12 +784,8 @@ class Api7AdminMixin:
     @route("/api/login_options", "POST")
     def create_login_option(self, request):
         body = self._login_option_body(self.body(request))
-        if any(o["name"] == body["name"] for o in self.login_options.values()):
-            self.abort(400, f"login option {body['name']} already exists")
-        oid = _uuid()
-        t = self.now()
-        self.login_options[oid] = {"id": oid, "disable": False, **body, "created_at": t, "updated_at": t}
-        return self.value(self.login_options[oid])
+        self.unique(self.login_options, "name", body["name"], f"login option {body['name']} already exists")
+        return self.insert(self.login_options, {"disable": False, **body})
 
     @route("/api/login_options/<option_id>")
     def get_login_option(self, request, option_id):
@@ -832,9 +795,9 @@ class Api7AdminMixin:
     def update_login_option(self, request, option_id):
         option = self._option(option_id)
         body = self._login_option_body(self.body(request), option)
-        if body.get("name") and any(o["name"] == body["name"] and o["id"] != option_id
-                                    for o in self.login_options.values()):
-            self.abort(400, f"login option {body['name']} already exists")
+        if body.get("name"):
+            self.unique(self.login_options, "name", body["name"], f"login option {body['name']} already exists",
+                        option_id)
         self.apply(option, body, replace=request.method == "PUT", keep=("id", "created_at", "provider_type"))
         if request.method == "PATCH":
             for key, val in body.items():
@@ -848,8 +811,7 @@ class Api7AdminMixin:
         option = self._option(option_id)
         if option.get("provider_type") == "built_in":
             self.abort(400, "the built-in login option cannot be deleted")
-        del self.login_options[option_id]
-        return self.value({})
+        return self.remove(self.login_options, option_id)
 
     # -- system settings, SCIM, system info ---------------------------------------------------------------
 
@@ -894,11 +856,6 @@ class Api7AdminMixin:
 
     # -- alert policies, webhook templates, history ----------------------------------------------------
 
-    def _policy(self, policy_id: str) -> dict:
-        if policy_id not in self.alert_policies:
-            self.abort(404, "alert policy not found")
-        return self.alert_policies[policy_id]
-
     def _check_policy_refs(self, body: dict) -> None:
         for gg in body.get("scope") or []:
             if gg not in self.gateway_groups:
@@ -915,14 +872,10 @@ class Api7AdminMixin:
     def create_alert_policy(self, request):
         body = self.body(request)
         self._check_policy_refs(body)
-        if any(p["name"] == body["name"] for p in self.alert_policies.values()):
-            self.abort(400, f"alert policy {body['name']} already exists")
-        pid = _uuid()
-        t = self.now()
-        self.alert_policies[pid] = {"id": pid, "severity": "medium", "enable": False, "check_interval": 300,
-                                    "webhook_templates": [], "trigger_logical_operator": "Any",
-                                    "trigger_conditions": [], **body, "created_at": t, "updated_at": t}
-        return self.value(self.alert_policies[pid])
+        self.unique(self.alert_policies, "name", body["name"], f"alert policy {body['name']} already exists")
+        return self.insert(self.alert_policies, {"severity": "medium", "enable": False, "check_interval": 300,
+                                                 "webhook_templates": [], "trigger_logical_operator": "Any",
+                                                 "trigger_conditions": []}, body)
 
     @route("/api/alert/policies/histories")
     def list_alert_history(self, request):
@@ -931,11 +884,11 @@ class Api7AdminMixin:
 
     @route("/api/alert/policies/<policy_id>")
     def get_alert_policy(self, request, policy_id):
-        return self.value(self._policy(policy_id))
+        return self.value(self.alert_policies.find(policy_id))
 
     @route("/api/alert/policies/<policy_id>", "PUT", "PATCH")
     def update_alert_policy(self, request, policy_id):
-        policy = self._policy(policy_id)
+        policy = self.alert_policies.find(policy_id)
         body = self.body(request)
         self._check_policy_refs(body)
         if request.method == "PUT" and not body.get("name"):
@@ -948,24 +901,17 @@ class Api7AdminMixin:
 
     @route("/api/alert/policies/<policy_id>", "DELETE")
     def delete_alert_policy(self, request, policy_id):
-        self._policy(policy_id)
-        del self.alert_policies[policy_id]
-        return self.value({})
+        return self.remove(self.alert_policies, policy_id)
 
     @route("/api/alert/policies/<policy_id>/triggers", "PUT")
     def update_alert_triggers(self, request, policy_id):
-        policy = self._policy(policy_id)
+        policy = self.alert_policies.find(policy_id)
         body = self.body(request)
         if not body.get("trigger_conditions"):
             self.abort(400, "trigger_conditions is required")
         policy.update(trigger_logical_operator=body.get("trigger_logical_operator", "Any"),
                       trigger_conditions=body["trigger_conditions"], updated_at=self.now())
         return self.value(policy)
-
-    def _template(self, template_id: str) -> dict:
-        if template_id not in self.webhook_templates:
-            self.abort(404, "webhook template not found")
-        return self.webhook_templates[template_id]
 
     def _template_refs(self, template_id: str) -> list[dict]:
         return [p for p in self.alert_policies.values() if template_id in (p.get("webhook_templates") or [])]
@@ -977,20 +923,16 @@ class Api7AdminMixin:
     @route("/api/alert/webhook_templates", "POST")
     def create_webhook_template(self, request):
         body = self.body(request)
-        if any(w["name"] == body["name"] for w in self.webhook_templates.values()):
-            self.abort(400, f"webhook template {body['name']} already exists")
-        wid = _uuid()
-        t = self.now()
-        self.webhook_templates[wid] = {"id": wid, "method": "POST", **body, "created_at": t, "updated_at": t}
-        return self.value(self.webhook_templates[wid])
+        self.unique(self.webhook_templates, "name", body["name"], f"webhook template {body['name']} already exists")
+        return self.insert(self.webhook_templates, {"method": "POST"}, body)
 
     @route("/api/alert/webhook_templates/<template_id>")
     def get_webhook_template(self, request, template_id):
-        return self.value(self._template(template_id))
+        return self.value(self.webhook_templates.find(template_id))
 
     @route("/api/alert/webhook_templates/<template_id>", "PUT")
     def update_webhook_template(self, request, template_id):
-        template = self._template(template_id)
+        template = self.webhook_templates.find(template_id)
         self.apply(template, self.body(request), replace=True)
         template.setdefault("method", "POST")
         template["updated_at"] = self.now()
@@ -998,26 +940,20 @@ class Api7AdminMixin:
 
     @route("/api/alert/webhook_templates/<template_id>", "DELETE")
     def delete_webhook_template(self, request, template_id):
-        self._template(template_id)
+        self.webhook_templates.find(template_id)
         refs = self._template_refs(template_id)
         if refs:
             names = ", ".join(sorted(p["name"] for p in refs))
             self.abort(400, f"the webhook template is referenced by alert policy(ies) {names}; remove it from them first")
-        del self.webhook_templates[template_id]
-        return self.value({})
+        return self.remove(self.webhook_templates, template_id)
 
     @route("/api/alert/webhook_templates/<template_id>/refer")
     def webhook_template_refers(self, request, template_id):
-        self._template(template_id)
-        items = [_public(p) for p in self._template_refs(template_id)]
+        self.webhook_templates.find(template_id)
+        items = [public(p) for p in self._template_refs(template_id)]
         return {"list": items, "total": len(items)}
 
     # -- custom plugins ---------------------------------------------------------------------------------
-
-    def _custom_plugin(self, plugin_id: str) -> dict:
-        if plugin_id not in self.custom_plugins:
-            self.abort(404, "custom plugin not found")
-        return self.custom_plugins[plugin_id]
 
     def _plugin_fields(self, body: dict, current_id: str | None = None) -> dict:
         missing = [k for k in ("source_code", "catalog", "description", "documentation_link", "author")
@@ -1027,12 +963,10 @@ class Api7AdminMixin:
         parsed = parse_plugin_source(body["source_code"])
         if parsed is None:
             self.abort(400, "cannot parse the plugin: the source code sets no name")
-        from .api7 import PLUGINS
-
         if parsed["name"] in PLUGINS:
             self.abort(400, f"plugin {parsed['name']} is a built-in plugin")
-        if any(p["name"] == parsed["name"] and p["id"] != current_id for p in self.custom_plugins.values()):
-            self.abort(400, f"custom plugin {parsed['name']} already exists")
+        self.unique(self.custom_plugins, "name", parsed["name"], f"custom plugin {parsed['name']} already exists",
+                    current_id)
         return {**body, **parsed}
 
     @route("/api/custom_plugins")
@@ -1044,11 +978,7 @@ class Api7AdminMixin:
 
     @route("/api/custom_plugins", "POST")
     def create_custom_plugin(self, request):
-        fields = self._plugin_fields(self.body(request))
-        pid = _uuid()
-        t = self.now()
-        self.custom_plugins[pid] = {"id": pid, **fields, "created_at": t, "updated_at": t}
-        return self.value(self.custom_plugins[pid])
+        return self.insert(self.custom_plugins, self._plugin_fields(self.body(request)))
 
     @route("/api/custom_plugins/parse", "POST")
     def parse_custom_plugin(self, request):
@@ -1059,28 +989,21 @@ class Api7AdminMixin:
 
     @route("/api/custom_plugins/<plugin_id>")
     def get_custom_plugin(self, request, plugin_id):
-        return self.value(self._custom_plugin(plugin_id))
+        return self.value(self.custom_plugins.find(plugin_id))
 
     @route("/api/custom_plugins/<plugin_id>", "PUT")
     def update_custom_plugin(self, request, plugin_id):
-        plugin = self._custom_plugin(plugin_id)
-        fields = self._plugin_fields(self.body(request), plugin_id)
-        self.apply(plugin, fields, replace=True)
-        plugin["updated_at"] = self.now()
-        return self.value(plugin)
+        plugin = self.custom_plugins.find(plugin_id)
+        return self.rewrite(plugin, self._plugin_fields(self.body(request), plugin_id), replace=True)
 
     @route("/api/custom_plugins/<plugin_id>", "DELETE")
     def delete_custom_plugin(self, request, plugin_id):
-        self._custom_plugin(plugin_id)
-        del self.custom_plugins[plugin_id]
-        return self.value({})
+        return self.remove(self.custom_plugins, plugin_id)
 
     # -- plugin catalogue and usage ------------------------------------------------------------------------
 
     @route("/api/plugins/catalog")
     def plugin_catalog(self, request):
-        from .api7 import PLUGINS
-
         auth = {"basic-auth", "key-auth", "jwt-auth", "hmac-auth"}
         items = [{"name": p, "catalog": "Authentication" if p in auth else "General", "type": "built_in"}
                  for p in PLUGINS]
@@ -1090,8 +1013,6 @@ class Api7AdminMixin:
 
     @route("/api/plugins/<plugin_name>/usage")
     def plugin_usage(self, request, plugin_name):
-        from .api7 import PLUGINS
-
         if len(plugin_name) > 64 or (plugin_name not in PLUGINS and
                                      all(p["name"] != plugin_name for p in self.custom_plugins.values())):
             self.abort(404, f"plugin {plugin_name} not found")
@@ -1105,11 +1026,6 @@ class Api7AdminMixin:
                            "global_rules": users_of(self.global_rules, "id")})
 
     # -- API products ---------------------------------------------------------------------------------------
-
-    def _product(self, product_id: str) -> dict:
-        if product_id not in self.api_products:
-            self.abort(404, "api product not found")
-        return self.api_products[product_id]
 
     def _product_body(self, body: dict) -> dict:
         for key in ("name", "raw_openapi", "server_url"):
@@ -1129,29 +1045,22 @@ class Api7AdminMixin:
 
     @route("/api/api_products", "POST")
     def create_api_product(self, request):
-        body = self._product_body(self.body(request))
-        pid = _uuid()
-        t = self.now()
-        self.api_products[pid] = {"id": pid, **body, "status": "published", "created_at": t, "updated_at": t}
-        return self.value(self.api_products[pid])
+        return self.insert(self.api_products, self._product_body(self.body(request)), {"status": "published"})
 
     @route("/api/api_products/<product_id>")
     @route("/api/developer/api_products/<product_id>")
     def get_api_product(self, request, product_id):
-        return self.value(self._product(product_id))
+        return self.value(self.api_products.find(product_id))
 
     @route("/api/api_products/<product_id>", "PUT")
     def update_api_product(self, request, product_id):
-        product = self._product(product_id)
-        self.apply(product, self._product_body(self.body(request)), replace=True, keep=("id", "created_at", "status"))
-        product["updated_at"] = self.now()
-        return self.value(product)
+        product = self.api_products.find(product_id)
+        return self.rewrite(product, self._product_body(self.body(request)), replace=True,
+                            keep=("id", "created_at", "status"))
 
     @route("/api/api_products/<product_id>", "DELETE")
     def delete_api_product(self, request, product_id):
-        self._product(product_id)
-        del self.api_products[product_id]
-        return self.value({})
+        return self.remove(self.api_products, product_id)
 
     # -- Prometheus proxy ------------------------------------------------------------------------------------
 

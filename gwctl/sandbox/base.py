@@ -1,4 +1,4 @@
-"""The emulator framework: routing, locking, request log and fault injection.
+"""The emulator framework: routing, locking, request log, fault injection, stores and JSON bodies.
 
 An emulator is a stateful WSGI app. A subclass sets ``product`` (and
 ``base_path`` if the vendor mounts its API under a prefix), marks handler
@@ -25,6 +25,8 @@ methods with ``@route`` and answers ``error()`` in the vendor's error shape::
 
 Handlers run under the emulator's lock and get ``(request, **path_args)``;
 they return a werkzeug ``Response`` or a JSON-able value (sent as 200).
+Collections of records are ``store.Store``s made with ``records()``; request
+bodies are read with ``json_body()``. Both take the vendor's messages as arguments.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
+
+from .store import Store
 
 MALFORMED_JSON = b'{"data": [{"id": "1", '
 
@@ -195,6 +199,37 @@ class Emulator:
         response = self.error(405, "Method Not Allowed")
         response.headers["Allow"] = ", ".join(sorted(allowed))
         return response
+
+    # -- records and bodies -----------------------------------------------------------
+
+    def records(self, missing: str | Callable[[Any], str], new_id: Callable[[], str] | None = None,
+                id_field: str = "id") -> Store:
+        """An empty Store whose misses answer ``error(404, message)``: ``missing`` is the message,
+        with ``{key}`` for the key, or a function of the key."""
+
+        def not_found(key: Any) -> NoReturn:
+            self.abort(404, missing(key) if callable(missing) else missing.format(key=key))
+
+        return Store(not_found, new_id, id_field)
+
+    def json_body(self, request: Request, *, invalid: str, empty: Any = None, required: str | None = None,
+                  kind: type | None = None, wrong_kind: str = "") -> Any:
+        """The request body parsed as JSON, or a 400 in the vendor's words: ``invalid`` when it is
+        not JSON, ``required`` (if given) when it is blank, ``wrong_kind`` when it is no ``kind``.
+        A blank body is ``empty`` otherwise."""
+        raw = request.get_data(as_text=True)
+        if not raw.strip():
+            if required is not None:
+                self.abort(400, required)
+            body = empty
+        else:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                self.abort(400, invalid)
+        if kind is not None and not isinstance(body, kind):
+            self.abort(400, wrong_kind)
+        return body
 
     # -- request log ------------------------------------------------------------------
 
