@@ -65,7 +65,7 @@ def test_administrator_story(sandbox):
 
     # 6. remove the user: her token stops working at once
     removed = run("api7", "users", "delete", "alice", "--yes")
-    assert removed.code == 0 and removed.err == "deleted user alice\n"
+    assert removed.code == 0 and removed.err == f"deleted user {alice['id']} (alice)\n"
     gone = run("api7", "consumers", "list", "-g", GG_STAGING, env=as_alice)
     assert gone.code == 4
 

@@ -38,9 +38,10 @@ def _filters(event_type, operator, resource, from_, to) -> dict:
         raise UsageError("--to is before --from")
     operator_id = None
     if operator:
-        from gwctl.cli.api7.users import user_id
+        from gwctl.cli.api7._common import resolve
+        from gwctl.resources import resource
 
-        operator_id = user_id(operator)
+        operator_id = resolve(resource("api7", "users"), operator)
     return {"event_type": event_type, "operator_id": operator_id, "resource_id": resource, "start_at": start,
             "end_at": end}
 

@@ -7,10 +7,11 @@ from typing import Annotated, Optional
 import typer
 
 from gwctl.cli.api7._common import FromFileOpt, PasswordStdinOpt, build_body, client, product_app, read_secret_input, show
-from gwctl.cli.api7.users import COLUMNS
 from gwctl.cli.context import get_app
+from gwctl.resources import resource
 
 app = product_app("me", "The user gwctl acts as: details, name, password.")
+COLUMNS = resource("api7", "users").columns
 
 
 @app.command("show")
