@@ -21,7 +21,9 @@ from typing import Any, Callable
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request, Response
 
+from . import paging
 from .base import Emulator, random_id, rfc3339, route
+from .store import apply_fields
 
 ROLES = ("owner", "admin", "auditor", "member")
 WRITERS = ("owner", "admin")
@@ -244,19 +246,19 @@ class PomeriumEmulator(Emulator):
         self.id_tokens: dict[str, tuple[str, float]] = {}  # id token -> (user id, expires at)
         self.orgs: dict[str, dict] = {}
         self.members: dict[str, dict[str, dict]] = {}  # org -> user -> {"role", "joinedAt"}
-        self.namespaces: dict[str, dict] = {}
-        self.clusters: dict[str, dict] = {}
+        self.namespaces = self.records("namespace not found")
+        self.clusters = self.records("cluster not found")
         self.cluster_tokens: dict[str, str] = {}
         self.settings: dict[str, dict] = {}  # cluster id -> settings
-        self.policies: dict[str, dict] = {}
-        self.routes: dict[str, dict] = {}
-        self.key_pairs: dict[str, dict] = {}
-        self.service_accounts: dict[str, dict] = {}
+        self.policies = self.records("policy not found")
+        self.routes = self.records("route not found")
+        self.key_pairs = self.records("key pair not found")
+        self.service_accounts = self.records("service account not found")
         self.sa_tokens: dict[str, str] = {}
-        self.custom_domains: dict[str, dict] = {}
-        self.changesets: dict[str, dict] = {}
+        self.custom_domains = self.records("custom domain not found")
+        self.changesets = self.records("changeset not found")
         self.activity: list[dict] = []
-        self.invites: dict[str, dict] = {}  # organization-side invitations
+        self.invites = self.records("invitation not found")  # organization-side invitations
         self.user_invitations: dict[str, dict] = {}  # invitations users received
         self.replicas: dict[str, list[dict]] = {}
         self.health: dict[str, list[dict]] = {}
@@ -487,18 +489,11 @@ class PomeriumEmulator(Emulator):
         return user, member["role"]
 
     def _body(self, request: Request, kind: type = dict) -> Any:
-        raw = request.get_data(as_text=True)
-        if not raw.strip():
-            if kind is dict:
-                return {}
-            self.abort(400, "request body is required")
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            self.abort(400, "request body is not valid JSON")
-        if not isinstance(body, kind):
-            self.abort(400, f"request body must be a JSON {'object' if kind is dict else 'array'}")
-        return body
+        # A blank body is an empty object; an array body (JSON Patch) is required.
+        obj = kind is dict
+        return self.json_body(request, invalid="request body is not valid JSON", empty={} if obj else None,
+                              required=None if obj else "request body is required", kind=kind,
+                              wrong_kind=f"request body must be a JSON {'object' if obj else 'array'}")
 
     def _required(self, body: dict, *fields: str) -> None:
         for field in fields:
@@ -527,6 +522,21 @@ class PomeriumEmulator(Emulator):
     def _touch(self, record: dict) -> None:
         record["updatedAt"] = self._now()
 
+    def _insert(self, store: dict, **fields: Any) -> dict:
+        record = self._std(**fields)
+        store[record["id"]] = record
+        return record
+
+    def _replace(self, record: dict, body: dict) -> None:
+        """PUT: the body replaces every field but the standard and private ones."""
+        apply_fields(record, body, replace=True, keep=STD, null_deletes=False)
+        self._touch(record)
+
+    def _log(self, org_id: str, user: dict, activity: str, entity_type: str, record: dict) -> None:
+        """Record a change to a namespaced object (policy, route, key pair) in the activity log."""
+        self._record(org_id, user["id"], activity, entity_type, record["id"], {"name": record.get("name", "")},
+                     record["namespaceId"])
+
     def _record(self, org_id: str, user_id: str, activity: str, entity_type: str, entity_id: str,
                 data: dict | None, namespace_id: str | None, changeset_id: str | None = None) -> None:
         user = self.users.get(user_id, {})
@@ -542,22 +552,18 @@ class PomeriumEmulator(Emulator):
 
     # -- lookups ------------------------------------------------------------------------
 
-    def _find(self, store: dict, record_id: str, org_id: str, what: str) -> dict:
-        record = store.get(record_id)
-        if record is None or record.get("_org") != org_id:
-            self.abort(404, f"{what} not found")
-        return record
+    @staticmethod
+    def _of(org_id: str) -> Callable[[dict], bool]:
+        """A ``where`` for stores: the record belongs to organization ``org_id``."""
+        return lambda record: record.get("_org") == org_id
 
     def _cluster(self, org_id: str, cluster_id: str) -> dict:
-        return self._find(self.clusters, cluster_id, org_id, "cluster")
+        return self.clusters.find(cluster_id, self._of(org_id))
 
     def _namespace(self, org_id: str, namespace_id: Any, field: str = "namespaceId") -> dict:
         if not isinstance(namespace_id, str) or not namespace_id:
             self.abort(400, f"{field}: value is required")
-        namespace = self.namespaces.get(namespace_id)
-        if namespace is None or namespace.get("_org") != org_id:
-            self.abort(404, "namespace not found")
-        return namespace
+        return self.namespaces.find(namespace_id, self._of(org_id))
 
     def _descendants(self, namespace_id: str) -> set[str]:
         found, frontier = {namespace_id}, [namespace_id]
@@ -620,7 +626,7 @@ class PomeriumEmulator(Emulator):
         offset = self._int_param(request, "offset") or 0
         limit = self._int_param(request, "limit")
         limit = self.default_page if limit is None or limit == 0 else min(limit, self.max_limit)
-        return items[offset:offset + limit]
+        return paging.offset_limit(items, offset, limit)
 
     def _filter(self, items: list[dict], spec: Any, kind: str, value: Callable) -> list[dict]:
         if not isinstance(spec, dict) or not isinstance(spec.get("items"), list):
@@ -762,16 +768,13 @@ class PomeriumEmulator(Emulator):
         self._enum(body, "role", ROLES)
         out = []
         for email in emails:
-            invite = self._std(email=email, role=body["role"], _org=org)
-            self.invites[invite["id"]] = invite
-            out.append(public(invite))
+            out.append(public(self._insert(self.invites, email=email, role=body["role"], _org=org)))
         return self.created(out)
 
     @route("/organizations/<org>/invitations/<invitation_id>", "DELETE")
     def delete_invite(self, request: Request, org: str, invitation_id: str) -> Any:
         self._access(request, org)
-        self._find(self.invites, invitation_id, org, "invitation")
-        del self.invites[invitation_id]
+        self.invites.delete(invitation_id, self._of(org))
         return self.no_content()
 
     # =====================================================================================
@@ -832,8 +835,7 @@ class PomeriumEmulator(Emulator):
         self._access(request, org)
         for store in (self.policies, self.routes, self.key_pairs, self.custom_domains, self.changesets,
                       self.invites, self.namespaces):
-            for key in [k for k, v in store.items() if v.get("_org") == org]:
-                del store[key]
+            store.purge(self._of(org))
         for cluster_id in [k for k, v in self.clusters.items() if v["_org"] == org]:
             self._drop_cluster(cluster_id)
         del self.orgs[org], self.members[org]
@@ -913,38 +915,32 @@ class PomeriumEmulator(Emulator):
     @route("/organizations/<org>/policies", "POST")
     def create_policy(self, request: Request, org: str) -> Any:
         user, _ = self._access(request, org)
-        body = self._policy_body(request, org)
-        policy = self._std(**body, _org=org)
-        self.policies[policy["id"]] = policy
-        self._record(org, user["id"], "create", "policy", policy["id"], {"name": policy["name"]}, policy["namespaceId"])
+        policy = self._insert(self.policies, **self._policy_body(request, org), _org=org)
+        self._log(org, user, "create", "policy", policy)
         return self.created(self._policy_view(policy))
 
     @route("/organizations/<org>/policies/<policy_id>", "GET")
     def get_policy(self, request: Request, org: str, policy_id: str) -> Any:
         self._access(request, org)
-        return self._policy_view(self._find(self.policies, policy_id, org, "policy"))
+        return self._policy_view(self.policies.find(policy_id, self._of(org)))
 
     @route("/organizations/<org>/policies/<policy_id>", "PUT")
     def update_policy(self, request: Request, org: str, policy_id: str) -> Any:
         user, _ = self._access(request, org)
-        policy = self._find(self.policies, policy_id, org, "policy")
-        body = self._policy_body(request, org)
-        for key in [k for k in policy if k not in STD and not k.startswith("_")]:
-            del policy[key]
-        policy.update(body)
-        self._touch(policy)
-        self._record(org, user["id"], "update", "policy", policy_id, {"name": policy["name"]}, policy["namespaceId"])
+        policy = self.policies.find(policy_id, self._of(org))
+        self._replace(policy, self._policy_body(request, org))
+        self._log(org, user, "update", "policy", policy)
         return self._policy_view(policy)
 
     @route("/organizations/<org>/policies/<policy_id>", "DELETE")
     def delete_policy(self, request: Request, org: str, policy_id: str) -> Any:
         user, _ = self._access(request, org)
-        policy = self._find(self.policies, policy_id, org, "policy")
+        policy = self.policies.find(policy_id, self._of(org))
         users = sorted(r["name"] for r in self.routes.values() if policy_id in r["policyIds"])
         if users:
             self.abort(409, f"policy is referenced by route(s) {', '.join(users)}: remove it from them first")
         del self.policies[policy_id]
-        self._record(org, user["id"], "delete", "policy", policy_id, {"name": policy["name"]}, policy["namespaceId"])
+        self._log(org, user, "delete", "policy", policy)
         return self.no_content()
 
     # =====================================================================================
@@ -1003,41 +999,33 @@ class PomeriumEmulator(Emulator):
     @route("/organizations/<org>/routes", "POST")
     def create_route(self, request: Request, org: str) -> Any:
         user, _ = self._access(request, org)
-        body = self._route_body(request, org)
-        record = self._std(**body, _org=org)
-        self.routes[record["id"]] = record
-        self._record(org, user["id"], "create", "route", record["id"], {"name": record["name"]}, record["namespaceId"])
+        record = self._insert(self.routes, **self._route_body(request, org), _org=org)
+        self._log(org, user, "create", "route", record)
         return self.created(self._route_view(record))
 
     @route("/organizations/<org>/routes/<route_id>", "GET")
     def get_route(self, request: Request, org: str, route_id: str) -> Any:
         self._access(request, org)
-        return self._route_view(self._find(self.routes, route_id, org, "route"))
+        return self._route_view(self.routes.find(route_id, self._of(org)))
 
     @route("/organizations/<org>/routes/<route_id>", "PUT")
     def update_route(self, request: Request, org: str, route_id: str) -> Any:
         user, _ = self._access(request, org)
-        record = self._find(self.routes, route_id, org, "route")
-        body = self._route_body(request, org)
-        for key in [k for k in record if k not in STD and not k.startswith("_")]:
-            del record[key]
-        record.update(body)
-        self._touch(record)
-        self._record(org, user["id"], "update", "route", route_id, {"name": record["name"]}, record["namespaceId"])
+        record = self.routes.find(route_id, self._of(org))
+        self._replace(record, self._route_body(request, org))
+        self._log(org, user, "update", "route", record)
         return self._route_view(record)
 
     @route("/organizations/<org>/routes/<route_id>", "DELETE")
     def delete_route(self, request: Request, org: str, route_id: str) -> Any:
         user, _ = self._access(request, org)
-        record = self._find(self.routes, route_id, org, "route")
-        del self.routes[route_id]
-        self._record(org, user["id"], "delete", "route", route_id, {"name": record["name"]}, record["namespaceId"])
+        self._log(org, user, "delete", "route", self.routes.delete(route_id, self._of(org)))
         return self.no_content()
 
     @route("/organizations/<org>/routes/<route_id>/certificates", "GET")
     def route_certificates(self, request: Request, org: str, route_id: str) -> Any:
         self._access(request, org)
-        record = self._find(self.routes, route_id, org, "route")
+        record = self.routes.find(route_id, self._of(org))
         host = re.sub(r"^[a-z+.-]+://", "", record["from"]).split("/")[0].split(":")[0]
         ancestors = set(self._ancestors(record["namespaceId"]))
         out = []
@@ -1096,39 +1084,35 @@ class PomeriumEmulator(Emulator):
     def create_key_pair(self, request: Request, org: str) -> Any:
         user, _ = self._access(request, org)
         body = self._key_pair_body(request, org)
-        record = self._std(namespaceId=body["namespaceId"], hasKey=False, origin="user", status="pending", _org=org)
+        record = self._insert(self.key_pairs, namespaceId=body["namespaceId"], hasKey=False, origin="user",
+                              status="pending", _org=org)
         self._apply_key_pair(record, body)
-        self.key_pairs[record["id"]] = record
-        self._record(org, user["id"], "create", "key_pair", record["id"], {"name": record.get("name", "")},
-                     record["namespaceId"])
+        self._log(org, user, "create", "key_pair", record)
         return self.created(public(record))
 
     @route("/organizations/<org>/keyPairs/<key_pair_id>", "GET")
     def get_key_pair(self, request: Request, org: str, key_pair_id: str) -> Any:
         self._access(request, org)
-        return public(self._find(self.key_pairs, key_pair_id, org, "key pair"))
+        return public(self.key_pairs.find(key_pair_id, self._of(org)))
 
     @route("/organizations/<org>/keyPairs/<key_pair_id>", "PUT")
     def update_key_pair(self, request: Request, org: str, key_pair_id: str) -> Any:
         user, _ = self._access(request, org)
-        record = self._find(self.key_pairs, key_pair_id, org, "key pair")
-        body = self._key_pair_body(request, org)
-        self._apply_key_pair(record, body)
+        record = self.key_pairs.find(key_pair_id, self._of(org))
+        self._apply_key_pair(record, self._key_pair_body(request, org))
         self._touch(record)
-        self._record(org, user["id"], "update", "key_pair", key_pair_id, {"name": record.get("name", "")},
-                     record["namespaceId"])
+        self._log(org, user, "update", "key_pair", record)
         return public(record)
 
     @route("/organizations/<org>/keyPairs/<key_pair_id>", "DELETE")
     def delete_key_pair(self, request: Request, org: str, key_pair_id: str) -> Any:
         user, _ = self._access(request, org)
-        record = self._find(self.key_pairs, key_pair_id, org, "key pair")
+        record = self.key_pairs.find(key_pair_id, self._of(org))
         users = [d["domainName"] for d in self.custom_domains.values() if d.get("keyPairId") == key_pair_id]
         if users:
             self.abort(409, f"key pair is used by custom domain(s) {', '.join(users)}")
         del self.key_pairs[key_pair_id]
-        self._record(org, user["id"], "delete", "key_pair", key_pair_id, {"name": record.get("name", "")},
-                     record["namespaceId"])
+        self._log(org, user, "delete", "key_pair", record)
         return self.no_content()
 
     # =====================================================================================
@@ -1179,7 +1163,7 @@ class PomeriumEmulator(Emulator):
     @route("/organizations/<org>/changesets/<changeset_id>/apply", "POST")
     def apply_changeset(self, request: Request, org: str, changeset_id: str) -> Any:
         self._access(request, org)
-        changeset = self._find(self.changesets, changeset_id, org, "changeset")
+        changeset = self.changesets.find(changeset_id, self._of(org))
         if changeset["status"] in ("current", "applying"):
             self.abort(400, f"changeset is already {changeset['status']}")
         cluster = self._cluster_of_namespace(changeset["namespaceId"])
@@ -1271,16 +1255,13 @@ class PomeriumEmulator(Emulator):
         cluster = self.clusters.pop(cluster_id)
         scope = self._descendants(cluster["namespaceId"])
         for store in (self.policies, self.routes, self.key_pairs):
-            for key in [k for k, v in store.items() if v["namespaceId"] in scope]:
-                del store[key]
+            store.purge(lambda record: record["namespaceId"] in scope)
         for key in scope:
             self.namespaces.pop(key, None)
         for store in (self.settings, self.replicas, self.health, self.cluster_tokens):
             store.pop(cluster_id, None)
-        for key in [k for k, v in self.service_accounts.items() if v["_cluster"] == cluster_id]:
-            del self.service_accounts[key]
-        for key in [k for k, v in self.custom_domains.items() if v["clusterId"] == cluster_id]:
-            del self.custom_domains[key]
+        self.service_accounts.purge(lambda account: account["_cluster"] == cluster_id)
+        self.custom_domains.purge(lambda domain: domain["clusterId"] == cluster_id)
 
     @route("/organizations/<org>/clusters/<cluster_id>", "DELETE")
     def delete_cluster(self, request: Request, org: str, cluster_id: str) -> Any:
@@ -1417,7 +1398,7 @@ class PomeriumEmulator(Emulator):
             self.abort(400, f"metricId: must be one of {', '.join(choices)}")
         route_id = request.args.get("routeId")
         if route_id:
-            self._find(self.routes, route_id, org, "route")
+            self.routes.find(route_id, self._of(org))
         return self._metric_labels(request, cluster_id)
 
     @route("/organizations/<org>/clusters/<cluster_id>/distribution/<metric_id>/sum", "GET")
@@ -1459,10 +1440,7 @@ class PomeriumEmulator(Emulator):
 
     def _service_account(self, org: str, cluster_id: str, sa_id: str) -> dict:
         self._cluster(org, cluster_id)
-        record = self.service_accounts.get(sa_id)
-        if record is None or record["_cluster"] != cluster_id:
-            self.abort(404, "service account not found")
-        return record
+        return self.service_accounts.find(sa_id, lambda account: account["_cluster"] == cluster_id)
 
     @route("/organizations/<org>/clusters/<cluster_id>/serviceAccounts", "GET")
     def list_service_accounts(self, request: Request, org: str, cluster_id: str) -> Any:
@@ -1485,10 +1463,10 @@ class PomeriumEmulator(Emulator):
                 self.abort(400, "expiresAt: must be an RFC 3339 date-time")
             if expires <= self.clock():
                 self.abort(400, "expiresAt: must be in the future")
-        record = self._std(description=body["description"], userId=body["userId"], _cluster=cluster_id)
+        record = self._insert(self.service_accounts, description=body["description"], userId=body["userId"],
+                              _cluster=cluster_id)
         if body.get("expiresAt"):
             record["expiresAt"] = body["expiresAt"]
-        self.service_accounts[record["id"]] = record
         self.sa_tokens[record["id"]] = random_id(64, "eyJ")
         self._record(org, user["id"], "create", "service_account", record["id"], {"name": body["description"]},
                      cluster["namespaceId"])
@@ -1533,8 +1511,7 @@ class PomeriumEmulator(Emulator):
             self.abort(400, "domainName: must be a DNS name")
         if any(d["domainName"] == name.lower() for d in self.custom_domains.values()):
             self.abort(409, "domain name is already in use")
-        record = self._std(clusterId=cluster["id"], domainName=name.lower(), _org=org)
-        self.custom_domains[record["id"]] = record
+        record = self._insert(self.custom_domains, clusterId=cluster["id"], domainName=name.lower(), _org=org)
         self._record(org, user["id"], "create", "custom_domain", record["id"], {"name": record["domainName"]},
                      cluster["namespaceId"])
         return self.created(public(record))
@@ -1542,8 +1519,7 @@ class PomeriumEmulator(Emulator):
     @route("/organizations/<org>/customDomains/<domain_id>", "DELETE")
     def delete_custom_domain(self, request: Request, org: str, domain_id: str) -> Any:
         self._access(request, org)
-        self._find(self.custom_domains, domain_id, org, "custom domain")
-        del self.custom_domains[domain_id]
+        self.custom_domains.delete(domain_id, self._of(org))
         return self.no_content()
 
     # =====================================================================================
