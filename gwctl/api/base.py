@@ -140,6 +140,8 @@ class ResourceCalls:
 
     def patch_item(self, res: Any, item_id: Any, body: Any, **values: Any) -> Any:
         path = self.resource_path(res, item_id, **values)
+        if res.update == "put-partial":  # a PUT that carries only the changes
+            return self.unwrap(self.http.put(path, json=body))
         if res.update == "json-patch":
             return self.unwrap(self.http.patch(path, json=body, headers={"Content-Type": "application/json-patch+json"}))
         return self.unwrap(self.http.patch(path, json=body))

@@ -9,7 +9,15 @@ A product's quirks are hook functions in the module named by ``Resource.hooks``:
 - ``list_params(res, params, extra, client) -> dict``: query parameters of a list;
 - ``body(res, verb, body, extra, client) -> dict``: the body after validation, before sending;
 - ``shown(res, item) -> item``: what is printed of an item (e.g. without its secret);
-- ``finish(res, verb)``: after output (e.g. server warnings).
+- ``finish(res, verb)``: after output (e.g. server warnings);
+- ``result(res, verb, item, extra, client) -> bool``: after a create/update/patch succeeded, before
+  its output: may act on the answer (keep a returned secret, write it to --out) and print it itself
+  (True: the generic output is skipped);
+- ``delete_all(res, ids, extra, client, values) -> bool``: after the confirmation, may delete all the
+  IDs itself (e.g. in one bulk request) and report them (True: no per-item deletes).
+
+Update styles besides ``Resource.update`` put/put-merge/patch/json-patch: ``put-partial`` (a PUT
+that carries only the fields to change, like a PATCH) goes the patch way with the update model.
 """
 
 from __future__ import annotations
@@ -191,6 +199,15 @@ def _shown(res: Resource, hooks: Hooks, item: Any) -> Any:
     return shown(res, item) if shown and isinstance(item, dict) else item
 
 
+def _emit_result(res: Resource, hooks: Hooks, verb: str, item: Any, extra: dict[str, Any], client: Any) -> None:
+    from gwctl.cli.render import emit
+
+    result = hooks.get("result")
+    if result and result(res, verb, item, extra, client):
+        return
+    emit(_shown(res, hooks, item), res.columns)
+
+
 def _finish(res: Resource, hooks: Hooks, verb: str) -> None:
     finish = hooks.get("finish")
     if finish:
@@ -248,6 +265,10 @@ def _delete(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
     lookup = Lookup(client, res, **values)
     ids = lookup.resolve_many(refs)
     confirm_change("delete", res.singular, res.noun.replace("-", " "), [lookup.label(i) for i in ids], args["yes"])
+    delete_all = hooks.get("delete_all")
+    if delete_all and delete_all(res, ids, extra, client, values):
+        _finish(res, hooks, "delete")
+        return
     run_bulk(ids, lambda item_id: client.delete_item(res, item_id, **values), verb="deleted", noun=res.singular,
              concurrency=args["concurrency"], labels=lookup.labels)
     _finish(res, hooks, "delete")
@@ -397,11 +418,11 @@ def _create(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
     shown = created if isinstance(created, dict) else body
     report_done("created", res.singular, res.label(shown))
     _finish(res, hooks, "create")
-    emit(_shown(res, hooks, created if created is not None else body), res.columns)
+    _emit_result(res, hooks, "create", created if created is not None else body, extra, client)
 
 
 def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
-    if res.update in ("patch", "json-patch"):
+    if res.update in ("patch", "json-patch", "put-partial"):
         _patch(res, hooks, args, extra, verb="update")
         return
     from gwctl.cli.flows import report_done
@@ -434,7 +455,7 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
         result = client.read(res, item_id, **values)
     report_done("updated", res.singular, res.label(result if isinstance(result, dict) else {}, item_id))
     _finish(res, hooks, "update")
-    emit(_shown(res, hooks, result), res.columns)
+    _emit_result(res, hooks, "update", result, extra, client)
 
 
 def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any], verb: str = "patch") -> None:
@@ -449,7 +470,8 @@ def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, A
     body = _file_object(from_file)
     for key, value in given.items():
         _set(body, key, value)
-    body = _validated(res, "patch", body, "--from-file" if from_file else "options", given)
+    model_verb = "update" if res.update == "put-partial" and verb == "update" else "patch"
+    body = _validated(res, model_verb, body, "--from-file" if from_file else "options", given)
     client, values = _start(res, hooks, verb, extra)
     item_id = Lookup(client, res, **values).resolve(args["ref"])
     body = _send_body(res, hooks, "patch", body, extra, client, values)
@@ -458,4 +480,4 @@ def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, A
         result = client.read(res, item_id, **values)
     report_done("updated", res.singular, res.label(result if isinstance(result, dict) else {}, item_id))
     _finish(res, hooks, verb)
-    emit(_shown(res, hooks, result), res.columns)
+    _emit_result(res, hooks, verb, result, extra, client)

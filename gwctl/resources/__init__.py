@@ -123,7 +123,7 @@ class Resource:
         self.paging = paging  # none | page (page/page_size) | offset (offset/limit) | link (RFC 5988) | product
         self.envelope = envelope  # key of the item list in a list answer, None for a bare array
         self.verbs = verbs
-        self.update = update  # put (full replace) | put-merge (PUT of current+changes) | patch | json-patch
+        self.update = update  # put (full replace) | put-merge (PUT of current+changes) | put-partial (PUT of the changes only) | patch | json-patch
         self.models = models or {}  # verb -> "module:Class" write model, imported only when used
         self.managed = managed  # fields the server sets: never sent, ignored in diffs
         self.secrets = secrets  # fields holding secrets: masked in output and dumps

@@ -44,3 +44,10 @@ def client_clock(monkeypatch, clock) -> FakeClock:
 
     monkeypatch.setattr(AppContext, "client_config", client_config)
     return clock
+
+
+@pytest.fixture(autouse=True)
+def small_pages(monkeypatch):
+    """gwctl asks for pages of 2 (the emulator's default), so the paging tests page for real;
+    test_opa_resources.py checks the page size gwctl really sends."""
+    monkeypatch.setattr("gwctl.api.opa.PAGE_SIZE", 2)

@@ -94,7 +94,7 @@ def test_list_label_filter(opa):
 def test_list_contains_is_sent_to_the_server(opa):
     result = opa.run("opa", "gateways", "list", "--contains", "production")
     assert result.out == table(PROD, PRODGW)
-    assert list_calls(opa)[0].query.to_dict() == {"contains": "production"}
+    assert list_calls(opa)[0].query.to_dict() == {"contains": "production", "count": "2"}
 
 
 def test_list_json_is_the_api_objects(opa):
@@ -128,17 +128,19 @@ def test_delegated_admin_may_read_gateways(opa):
 def test_get_by_name_and_id(opa):
     expected = (
         f"NAME\tDev Gateway\nID\t{DEV}\nACCESS_ADDRESS\t192.168.190.145:7234\nDEFAULT_ADDRESS\t192.168.19.33\n"
-        "REFUSE_CONNECTIONS\tfalse\nLAST_SEEN\t2023-08-25T14:35:00.000000Z\nDESCRIPTION\tGateway used for dev env\n"
-        "CLOUD_PROVIDER\t\nLABELS\tenv=dev,region=us-west-2\n"
+        "REFUSE_CONNECTIONS\tfalse\nLAST_SEEN\t2023-08-25T14:35:00.000000Z\n"
     )
+    # `get` shows the list's columns, like every declared resource; --columns adds the others.
     for ref in ("Dev Gateway", DEV):
         result = opa.run("opa", "gateways", "get", ref)
         assert (result.code, result.out, result.err) == (0, expected, "")
+    result = opa.run("opa", "gateways", "get", DEV, "--columns", "description,labels")
+    assert result.out == "DESCRIPTION\tGateway used for dev env\nLABELS\tenv=dev,region=us-west-2\n"
 
 
 def test_get_unknown_and_ambiguous(opa):
-    result = opa.run("opa", "gateways", "get", "Nowhere")
-    assert (result.code, result.err) == (3, "error: no gateway with ID or name 'Nowhere'\n")
+    result = opa.run("opa", "gateways", "get", "Nowhere")  # no such name: asked for as an ID (the shared lookup)
+    assert (result.code, result.err) == (3, f"error: GET {T}/gateways/Nowhere: 404 Not Found: gateway Nowhere not found\n")
     result = opa.run("opa", "gateways", "get", "00000000-0000-4000-8000-00000000dead")
     assert result.code == 3
     assert "404 Not Found: gateway 00000000-0000-4000-8000-00000000dead not found" in result.err
@@ -147,9 +149,9 @@ def test_get_unknown_and_ambiguous(opa):
     result = opa.run("opa", "gateways", "status", "Dev Gateway")
     assert result.code == 2
     assert result.err == (
-        "error: gateway 'Dev Gateway' is ambiguous: it matches 2: "
-        f"{DEV} (name='Dev Gateway'); 11111111-0000-4000-8000-000000000000 (name='Dev Gateway')\n"
-        "hint: use the gateway ID\n"
+        "error: gateway name 'Dev Gateway' is ambiguous: it matches 2 gateways: "
+        f"{DEV} (Dev Gateway), 11111111-0000-4000-8000-000000000000 (Dev Gateway)\n"
+        "hint: give the gateway ID\n"
     )
     assert not opa.emulator.calls("GET", f"{T}/gateways/*")
 
@@ -186,12 +188,13 @@ def test_update_sends_the_full_object_and_shows_the_result(opa):
     result = opa.run("opa", "gateways", "update", "Dev Gateway", "--access-address", "10.0.0.5:7234",
                      "-l", "env=dev", "-l", "tier=2", "-o", "json")
     assert result.code == 0, result.err
-    assert result.err == f"updated gateway {DEV}\n"
+    assert result.err == f"updated gateway {DEV} (Dev Gateway)\n"
     (put,) = opa.emulator.calls("PUT")
     assert put.path == f"{T}/gateways/{DEV}"
+    # Every writable field of the current gateway goes back (refuse_connections too), the flags changed.
     assert put.json == {"name": "Dev Gateway", "description": "Gateway used for dev env",
                         "access_address": "10.0.0.5:7234", "default_address": "192.168.19.33",
-                        "labels": {"env": "dev", "tier": "2"}}
+                        "labels": {"env": "dev", "tier": "2"}, "refuse_connections": False}
     assert result.json() == opa.emulator.gateways[DEV]
     assert result.json()["access_address"] == "10.0.0.5:7234"
 
@@ -217,19 +220,26 @@ def test_update_bad_input_sends_nothing(opa, tmp_path):
     unknown.write_text('{"nme": "typo"}')
     wrong_type = tmp_path / "labels.json"
     wrong_type.write_text('{"labels": ["a"]}')
-    cases = [
-        ([DEV], "error: nothing to update: give at least one of --name, --description, --access-address, "
-                "--default-address, --label or --from-file\n"),
+    flags = ("--name, --description, --access-address, --default-address, --label, "
+             "--refuse-connections")
+    cases = [  # refused before any request
+        ([DEV], f"error: nothing to update: give --from-file or at least one of {flags}\n"),
         ([DEV, "-l", "novalue"], "error: invalid --label 'novalue': expected KEY=VALUE\n"),
         ([DEV, "--name", " "], "error: invalid --name: it must not be empty\n"),
-        ([DEV, "--from-file", str(unknown)], "error: invalid --from-file: field 'nme': Extra inputs are not permitted\n"),
-        ([DEV, "--from-file", str(wrong_type)], "error: invalid --from-file: field 'labels': Input should be a valid dictionary\n"),
-        (["Nowhere", "--name", "x" * 256], "error: invalid input: field 'name': String should have at most 255 characters\n"),
     ]
     for args, err in cases:
         result = opa.run("opa", "gateways", "update", *args)
         assert (result.code, result.out, result.err) == (2, "", err), args
     assert opa.emulator.requests == []
+    cases = [  # the whole new gateway (current + changes) is checked: after reading, before any PUT
+        ([DEV, "--from-file", str(unknown)], "error: invalid --from-file: field 'nme': Extra inputs are not permitted\n"),
+        ([DEV, "--from-file", str(wrong_type)], "error: invalid --from-file: field 'labels': Input should be a valid dictionary\n"),
+        ([DEV, "--name", "x" * 256], "error: invalid --name: String should have at most 255 characters\n"),
+    ]
+    for args, err in cases:
+        result = opa.run("opa", "gateways", "update", *args)
+        assert (result.code, result.out, result.err) == (2, "", err), args
+    assert not opa.emulator.calls("PUT")
 
 
 def test_update_unknown_gateway_is_exit_3(opa):
@@ -244,7 +254,8 @@ def test_update_unknown_gateway_is_exit_3(opa):
 def test_delete_by_id_and_name(opa):
     result = opa.run("opa", "gateways", "delete", EU, "Staging Gateway", "--yes")
     assert result.code == 0, result.err
-    assert sorted(result.err.splitlines()) == sorted([f"deleted gateway {EU}", f"deleted gateway {STAGING}"])
+    assert sorted(result.err.splitlines()) == sorted([f"deleted gateway {EU}",
+                                                      f"deleted gateway {STAGING} (Staging Gateway)"])
     assert set(opa.emulator.gateways) == {PROD, DEV, PRODGW}
 
 
@@ -253,11 +264,11 @@ def test_delete_asks_on_a_terminal(opa):
     assert result.code != 0 and EU in opa.emulator.gateways
     result = opa.run("opa", "gateways", "delete", EU, tty=True, stdin_tty=True, stdin="y\n")
     assert result.code == 0
-    assert f"Delete 1 gateway(s): {EU}? [y/N]" in result.err
+    assert f"Delete gateway {EU}? [y/N]" in result.err
     assert EU not in opa.emulator.gateways
 
 
 def test_delete_without_yes_when_piped(opa):
     result = opa.run("opa", "gateways", "delete", EU)
-    assert (result.code, result.err) == (2, f"error: Delete 1 gateway(s): {EU}: confirmation required; re-run with --yes\n")
+    assert (result.code, result.err) == (2, f"error: delete gateway {EU}: confirmation required; re-run with --yes\n")
     assert not opa.emulator.calls("DELETE")

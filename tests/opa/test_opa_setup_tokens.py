@@ -108,7 +108,9 @@ def test_get_unknown_id_is_exit_3(opa):
 def test_get_unknown_description_is_exit_3(opa):
     result = opa.run("opa", "setup-tokens", "get", "no such token")
     assert (result.code, result.out) == (3, "")
-    assert result.err == "error: no setup token with ID or description or name 'no such token'\n"
+    # No such description or name: asked for as an ID (the shared lookup), which the server does not know.
+    assert result.err == (f"error: GET {T}/gateway_setup_tokens/no such token: 404 Not Found: "
+                          "gateway setup token no such token not found\n")
 
 
 def test_ambiguous_description_is_exit_2_listing_candidates(opa):
@@ -116,9 +118,9 @@ def test_ambiguous_description_is_exit_2_listing_candidates(opa):
     result = opa.run("opa", "setup-tokens", "get", "Gateway Token 1")
     assert result.code == 2
     assert result.err == (
-        "error: setup token 'Gateway Token 1' is ambiguous: it matches 2: "
-        f"{TOK1} (description='Gateway Token 1'); {TOK2} (description='Gateway Token 1')\n"
-        "hint: use the setup token ID\n"
+        "error: setup token name 'Gateway Token 1' is ambiguous: it matches 2 setup tokens: "
+        f"{TOK1} (Gateway Token 1), {TOK2} (Gateway Token 1)\n"
+        "hint: give the setup token ID\n"
     )
     assert not opa.emulator.calls("GET", f"{T}/gateway_setup_tokens/*")
 
@@ -172,7 +174,7 @@ def test_create_out_writes_the_secret_and_prints_metadata(opa, tmp_path):
     assert token["token"] not in result.all
     assert result.out == (f"ID\t{token['id']}\nDESCRIPTION\tdev\nLABELS\t\nCREATED_AT\t{token['created_at']}\n"
                           f"WRITTEN_TO\t{out}\n")
-    assert result.err == f"wrote the setup token to {out} (mode 0600)\n"
+    assert result.err == f"created setup token {token['id']} (dev)\nwrote the setup token to {out} (mode 0600)\n"
 
 
 def test_create_from_yaml_file_with_flag_override(opa, tmp_path):
@@ -192,10 +194,10 @@ def test_create_bad_input_sends_nothing(opa, tmp_path):
     cases = [
         (["-d", "x", "-l", "env"], "error: invalid --label 'env': expected KEY=VALUE\n"),
         (["-d", "x", "-l", "=v"], "error: invalid --label '=v': expected KEY=VALUE\n"),
-        (["-l", "env=prod"], "error: missing option --description (or a description in --from-file)\n"),
+        (["-l", "env=prod"], "error: missing --description\n"),
         (["-d", "x", "--name", "has space"],
          "error: invalid --name 'has space': use 1 to 255 letters, digits, '-', '_' or '.'\n"),
-        (["-d", "x" * 1025], "error: invalid --description: it must be 1 to 1024 characters\n"),
+        (["-d", "x" * 1025], "error: invalid --description: String should have at most 1024 characters\n"),
         (["--from-file", str(bad_file)],
          "error: invalid --from-file: field 'registration_type': Input should be 'gateway-agent'\n"),
         (["-d", "x", "--out", str(tmp_path)], f"error: --out {tmp_path} is a directory\n"),
@@ -213,7 +215,8 @@ def test_delete_several_with_yes(opa):
     result = opa.run("opa", "setup-tokens", "delete", TOK1, "Gateway Token 2", "--yes")
     assert result.code == 0, result.err
     assert result.out == ""
-    assert sorted(result.err.splitlines()) == sorted([f"deleted setup token {TOK1}", f"deleted setup token {TOK2}"])
+    assert sorted(result.err.splitlines()) == sorted([f"deleted setup token {TOK1}",
+                                                      f"deleted setup token {TOK2} (Gateway Token 2)"])
     assert set(opa.emulator.setup_tokens) == {TOK3}
     assert len(opa.emulator.calls("DELETE")) == 2
 
@@ -229,7 +232,7 @@ def test_delete_ids_from_stdin_json_report(opa):
 def test_delete_needs_yes_without_a_terminal(opa):
     result = opa.run("opa", "setup-tokens", "delete", TOK1)
     assert result.code == 2
-    assert result.err == f"error: Delete 1 setup token(s): {TOK1}: confirmation required; re-run with --yes\n"
+    assert result.err == f"error: delete setup token {TOK1}: confirmation required; re-run with --yes\n"
     assert not opa.emulator.calls("DELETE")
 
 

@@ -17,9 +17,10 @@ import httpx
 
 from gwctl import errors
 from gwctl.api.auth import ExchangedTokenAuth
-from gwctl.api.base import Connection, ProductClient, seg
+from gwctl.api.base import Connection, ProductClient, ResourceCalls, seg
 from gwctl.api.http import HttpClient, epoch_reset_header
-from gwctl.api.paging import link_pages
+from gwctl.api.paging import link_pages, truncate
+from gwctl.resources.opa import role_hint_for
 
 RATE_LIMIT_HEADER = "X-RateLimit-Retry-At"
 # pam-sdk-go refreshes 0-2 minutes before expires_at. gwctl refreshes 2 minutes ahead, or a
@@ -28,6 +29,9 @@ REFRESH_MARGIN = 120.0
 # The token lifetime is undocumented: a token whose expires_at is missing, or already past by
 # our clock (skew), is trusted this long; a 401 re-fetches it earlier if need be.
 ASSUMED_TTL = 300.0
+# Items asked for per list page (`count`), so the server's default page size does not decide
+# how many round trips a list takes (tests lower it to exercise paging).
+PAGE_SIZE = 100
 
 
 def parse_error(response: httpx.Response) -> str | None:
@@ -75,7 +79,19 @@ def refresh_time(expires_at: float | None, now: float) -> float:
     return now + lifetime - min(REFRESH_MARGIN, lifetime / 4)
 
 
-class OpaClient(ProductClient):
+class _OpaHttp(HttpClient):
+    """Every refused call (403) names the OPA role it needs, whichever command sent it."""
+
+    def request(self, method: str, url: Any, **kwargs: Any) -> httpx.Response:
+        try:
+            return super().request(method, url, **kwargs)
+        except errors.GwctlError as exc:
+            if exc.http_status == 403 and not exc.hint:
+                exc.hint = role_hint_for(method, str(url))
+            raise
+
+
+class OpaClient(ResourceCalls, ProductClient):
     def __init__(self, conn: Connection) -> None:
         team = str(conn.options.get("team") or "").strip()
         if not team:
@@ -100,7 +116,7 @@ class OpaClient(ProductClient):
             clock=config.clock,
             on_token=self._learn,
         )
-        self.http = HttpClient(config, self.auth)
+        self.http = _OpaHttp(config, self.auth)
 
     # -- auth ---------------------------------------------------------------------------------
 
@@ -173,10 +189,41 @@ class OpaClient(ProductClient):
         raise AssertionError("unreachable")
 
     def _pages(self, path: str, params: dict[str, Any] | None = None, limit: int | None = None) -> Iterator[list[Any]]:
-        return link_pages(self.http, path, params=params, items_key="list", limit=limit)
+        return self._learn_tokens(link_pages(self.http, path, params=params, items_key="list", limit=limit,
+                                             page_size=PAGE_SIZE))
+
+    # -- declared resources (gwctl.resources.opa) ---------------------------------------------
+
+    def scope_value(self, name: str) -> str:
+        return self.team if name == "team" else super().scope_value(name)
+
+    def create_item(self, res: Any, body: Any, **values: Any) -> Any:
+        return self.unwrap(self._post(self.resource_path(res, **values), json=body))  # 429s retried
+
+    def unwrap(self, body: Any) -> Any:
+        if isinstance(body, dict) and isinstance(body.get("token"), str):
+            self._learn(body["token"])
+        return body
+
+    def list_pages(self, res: Any, params: dict[str, Any] | None = None, limit: int | None = None,
+                   **values: Any) -> Iterator[list[Any]]:
+        """Link-paged lists; ``labels[KEY]=VALUE`` params are filtered here (OPA has no label filter)."""
+        params = dict(params or {})
+        wanted = {k[len("labels["):-1]: str(params.pop(k)) for k in list(params) if k.startswith("labels[")}
+        path = self.resource_path(res, **values)
+        if not wanted:
+            return self._pages(path, params or None, limit)
+
+        def matching(item: Any) -> bool:
+            labels = (item.get("labels") if "labels" in item else (item.get("details") or {}).get("labels")) \
+                if isinstance(item, dict) else None
+            return isinstance(labels, dict) and all(str(labels.get(k)) == v for k, v in wanted.items())
+
+        pages = self._pages(path, params or None)
+        return truncate(([i for i in page if matching(i)] for page in pages), limit)
 
     def raw_pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[list[Any]]:
-        return self._pages(path, params)
+        return link_pages(self.http, path, params=params, items_key="list")  # the caller's own count, if any
 
     def _learn_tokens(self, pages: Iterator[list[Any]]) -> Iterator[list[Any]]:
         for page in pages:
@@ -191,7 +238,7 @@ class OpaClient(ProductClient):
         return f"{self.prefix}/gateway_setup_tokens" + (f"/{seg(token_id)}" if token_id else "")
 
     def list_setup_tokens(self, limit: int | None = None) -> Iterator[list[dict[str, Any]]]:
-        return self._learn_tokens(self._pages(self._token_path(), limit=limit))
+        return self._pages(self._token_path(), limit=limit)
 
     def create_setup_token(self, body: dict[str, Any]) -> dict[str, Any]:
         token = self._post(self._token_path(), json=body)
@@ -220,20 +267,8 @@ class OpaClient(ProductClient):
     def _gateway_path(self, gateway_id: str = "") -> str:
         return f"{self.prefix}/gateways" + (f"/{seg(gateway_id)}" if gateway_id else "")
 
-    def list_gateways(self, limit: int | None = None, contains: str | None = None) -> Iterator[list[dict[str, Any]]]:
-        return self._pages(self._gateway_path(), {"contains": contains} if contains else None, limit)
-
-    def get_gateway(self, gateway_id: str) -> dict[str, Any]:
-        return self.http.get(self._gateway_path(gateway_id))
-
-    def update_gateway(self, gateway_id: str, body: dict[str, Any]) -> None:
-        self.http.put(self._gateway_path(gateway_id), json=body)
-
     def gateway_status(self, gateway_id: str) -> dict[str, Any]:
         return self.http.get(self._gateway_path(gateway_id) + "/status")
-
-    def delete_gateway(self, gateway_id: str) -> None:
-        self.http.delete(self._gateway_path(gateway_id))
 
 
 class _OpaTokenAuth(ExchangedTokenAuth):

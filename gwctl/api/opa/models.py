@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, Literal, Optional
+from typing import Any, Dict, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 from typing_extensions import Annotated
@@ -40,6 +40,20 @@ class SetupTokenCreate(BaseModel):
     description: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
     details: SetupTokenDetails
     name: Optional[Name] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        """registration_type gateway-agent and details.labels {} unless given (sent, as Okta's client does)."""
+        if not isinstance(data, dict):
+            return data
+        data = {"registration_type": "gateway-agent", **data}
+        details = data.get("details")
+        if details is None:
+            data["details"] = {"labels": {}}
+        elif isinstance(details, dict) and "labels" not in details:
+            data["details"] = {**details, "labels": {}}
+        return data
 
 
 class GatewayUpdate(BaseModel):

@@ -43,8 +43,6 @@ def prepare(res: Any, verb: str, extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def body(res: Any, verb: str, body: dict[str, Any], extra: dict[str, Any], client: Any) -> dict[str, Any]:
-    if res.noun == "tokens" and verb == "update":  # a rename: the PUT takes the name only (not the expiry)
-        return {k: v for k, v in body.items() if k == "name"}
     if res.noun == "login-options":
         from gwctl.resources.api7_admin import LOGIN_CONFIG_KEYS, LOGIN_SECRET_KEYS
 

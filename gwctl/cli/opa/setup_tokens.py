@@ -1,4 +1,5 @@
-"""`gwctl opa setup-tokens`: gateway setup tokens, including unattended rotation."""
+"""`gwctl opa setup-tokens reveal|rotate`: OPA's own setup-token verbs (the secret value, unattended
+rotation). list/get/create/delete come from the declaration (gwctl.resources.opa.SETUP_TOKENS)."""
 
 from __future__ import annotations
 
@@ -7,46 +8,16 @@ from typing import Annotated, Any, List, Optional
 
 import typer
 
-from gwctl.cli.options import (
-    DEFAULT_LIMIT,
-    AllOpt,
-    ConcurrencyOpt,
-    FromFileOpt,
-    IdsArg,
-    LabelOpt,
-    LimitOpt,
-    OutFileOpt,
-    YesOpt,
-    product_app,
-)
+from gwctl.cli.options import LabelOpt, OutFileOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
-from gwctl.cli.opa._shared import (
-    RESOURCE_ADMIN_HINT,
-    Listing,
-    client,
-    file_object,
-    resolve_listed,
-    resolve_many,
-    role_hint,
-    without_token,
-)
+from gwctl.cli.opa.resource_hooks import RESOURCE_ADMIN_HINT, client, lookup, role_hint, without_token
 from gwctl.cli.render import Column, emit
-from gwctl.cli.flows import confirm, run_bulk
 from gwctl.cli.secret_output import emit_secret
-from gwctl.cli.input import limit_of, parse_labels, read_ids
+from gwctl.cli.input import parse_labels
 from gwctl.errors import GwctlError, PartialFailure, UsageError
 
-app = product_app("setup-tokens", "Gateway setup tokens: the one-time secrets gateways enrol with.")
+app = product_app("setup-tokens", "Gateway setup tokens: reveal the secret, rotate.")
 
-TOKEN_COLUMNS = (
-    Column("id", "id"),
-    Column("description", "description"),
-    Column("labels", "details.labels"),
-    Column("created-at", "created_at"),
-    Column("name", "name", default=False),
-    Column("registration-type", "registration_type", default=False),
-)
-CREATED_COLUMNS = (*TOKEN_COLUMNS, Column("token", "token"))
 REVEAL_COLUMNS = (Column("id", "id"), Column("description", "description"), Column("token", "token"))
 ROTATE_COLUMNS = (
     Column("id", "created.id"),
@@ -61,10 +32,15 @@ ROTATE_COLUMNS = (
 NAME_HELP = "Token name (1-255 of letters, digits, '-', '_', '.')."
 
 
-def resolve_token(ref: str, listing: Optional[Listing] = None) -> str:
-    """A setup token's ID from its ID, or its unique description or name."""
-    return resolve_listed(ref, "setup token", client().list_setup_tokens, ("description", "name"), RESOURCE_ADMIN_HINT,
-                          listing)
+def resolve_token(ref: str, tokens: Any = None) -> str:
+    """A setup token's ID from its ID, or its unique description or name (gwctl.cli.lookup)."""
+    return (tokens or lookup("setup-tokens")).resolve(ref)
+
+
+def resolve_many(refs: Any, resolver: Any = resolve_token) -> list[str]:
+    """Several refs resolved against one listing of the setup tokens."""
+    tokens = lookup("setup-tokens")
+    return list(dict.fromkeys(resolver(ref, tokens) for ref in refs))
 
 
 def _check_fields(description: Optional[str], name: Optional[str]) -> None:
@@ -78,12 +54,15 @@ def _check_fields(description: Optional[str], name: Optional[str]) -> None:
 
 def _create_body(description: Optional[str], name: Optional[str], labels: dict[str, str],
                  from_file: Optional[str]) -> dict[str, Any]:
-    """The validated create body: the file's fields, overridden by the flags."""
+    """The validated create body of a rotation: the file's fields, overridden by the flags."""
     from gwctl.api.opa.models import SetupTokenCreate
-    from gwctl.cli.input import validate_body
+    from gwctl.cli.input import read_body_file, validate_body
 
     _check_fields(description, name)
-    body = file_object(from_file)
+    loaded = read_body_file(from_file) if from_file else None
+    if loaded is not None and not isinstance(loaded, dict):
+        raise UsageError(f"invalid --from-file: expected an object, got {type(loaded).__name__}")
+    body = dict(loaded or {})
     body.setdefault("registration_type", "gateway-agent")
     if description is not None:
         body["description"] = description
@@ -108,30 +87,6 @@ def _check_out(out: Optional[Path]) -> None:
     check_out(out)
 
 
-@app.command("list")
-def list_tokens(limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> None:
-    """List the team's gateway setup tokens (their secret values are never shown).
-
-    Example: gwctl opa setup-tokens list --all -o json
-    """
-    pages = client().list_setup_tokens(limit_of(limit, all_))
-    with role_hint(RESOURCE_ADMIN_HINT):
-        emit(([without_token(t) for t in page] for page in pages), TOKEN_COLUMNS)
-
-
-@app.command("get")
-def get_token(
-    token: Annotated[str, typer.Argument(metavar="ID|DESCRIPTION", help="Setup token ID, or its unique description or name.")],
-) -> None:
-    """Show a setup token's metadata (use `reveal` for the secret value).
-
-    Example: gwctl opa setup-tokens get b09ba4db-d5b4-4ec5-90da-188e1d13d467
-    """
-    token_id = resolve_token(token)
-    with role_hint(RESOURCE_ADMIN_HINT):
-        emit(without_token(client().get_setup_token(token_id)), TOKEN_COLUMNS)
-
-
 @app.command("reveal")
 def reveal_token(
     token: Annotated[str, typer.Argument(metavar="ID|DESCRIPTION", help="Setup token ID, or its unique description or name.")],
@@ -144,8 +99,7 @@ def reveal_token(
     """
     _check_out(out)
     token_id = resolve_token(token)
-    with role_hint(RESOURCE_ADMIN_HINT):
-        record = client().setup_token_value(token_id)
+    record = client().setup_token_value(token_id)
     if not isinstance(record, dict) or not record.get("token"):
         raise GwctlError(f"OPA returned no token value for setup token {token_id}")
     record = {"id": token_id, **record}  # Okta's own client reads only {"token": ...} from this endpoint
@@ -154,50 +108,6 @@ def reveal_token(
         app_ctx.out(str(record["token"]))
         return
     emit_secret(record, "token", out, REVEAL_COLUMNS, label="setup token")
-
-
-@app.command("create")
-def create_token(
-    description: Annotated[Optional[str], typer.Option("--description", "-d", help="What the token is for (1-1024 characters).")] = None,
-    label: LabelOpt = None,
-    name: Annotated[Optional[str], typer.Option("--name", help=NAME_HELP)] = None,
-    from_file: FromFileOpt = None,
-    out: OutFileOpt = None,
-) -> None:
-    """Create a gateway setup token (registration type gateway-agent) and print its secret once.
-
-    --label k=v sets the labels gateways enrolled with it get. With --out the secret is
-    written to FILE (0600, atomically) and only metadata is printed.
-    Example: gwctl opa setup-tokens create -d "eu gateways" -l env=prod -l region=eu --out setup.token
-    """
-    labels = parse_labels(label)
-    body = _create_body(description, name, labels, from_file)
-    _check_out(out)
-    api = client()
-    with role_hint(RESOURCE_ADMIN_HINT):
-        created = api.create_setup_token(body)
-        if out is not None and not created.get("token"):  # a server that leaves it out of the 201
-            created["token"] = api.setup_token_value(str(created.get("id"))).get("token")
-    try:
-        emit_secret(created, "token", out, CREATED_COLUMNS, label="setup token")
-    except UsageError as exc:  # --out could not be written: the token exists all the same
-        new_id = created.get("id")
-        raise UsageError(f"{exc.message}; setup token {new_id} was created",
-                         hint=f"write its value with `gwctl opa setup-tokens reveal {new_id} --out FILE`, "
-                              f"or remove it with `gwctl opa setup-tokens delete {new_id} --yes`") from None
-
-
-@app.command("delete")
-def delete_tokens(ids: IdsArg, yes: YesOpt = False, concurrency: ConcurrencyOpt = 4) -> None:
-    """Delete setup tokens by ID (or unique description); gateways already enrolled are unaffected.
-
-    Example: gwctl opa setup-tokens delete 0bcea2c6-8fd7-44f8-8125-eba8418a18d8 --yes
-    """
-    token_ids = resolve_many(read_ids(ids), resolve_token)
-    confirm(f"Delete {len(token_ids)} setup token(s): {', '.join(token_ids)}?", yes)
-    api = client()
-    with role_hint(RESOURCE_ADMIN_HINT):
-        run_bulk(token_ids, api.delete_setup_token, verb="deleted", noun="setup token", concurrency=concurrency)
 
 
 def _labels_of(token: dict[str, Any]) -> dict[str, str]:
