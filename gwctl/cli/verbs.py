@@ -7,6 +7,10 @@ A product's quirks are hook functions in the module named by ``Resource.hooks``:
 - ``options(res, verb) -> list[click.Parameter]``: extra parameters (scope flags, e.g. --gateway-group);
 - ``prepare(res, verb, extra) -> dict``: runs first, before any request; returns path scope values;
 - ``list_params(res, params, extra, client) -> dict``: query parameters of a list;
+- ``check(res, verb, given, file_body) -> dict | None``: create/update/patch, before validation and any
+  request, with the flags' fields (dotted key -> value) and the --from-file object (None without one):
+  may refuse them (e.g. check the flags of an update before the current object is read) or return the
+  flags' fields adjusted (e.g. shortcut flags that build one field);
 - ``body(res, verb, body, extra, client) -> dict``: the body after validation, before sending;
 - ``shown(res, item) -> item``: what is printed of an item (e.g. without its secret);
 - ``finish(res, verb)``: after output (e.g. server warnings);
@@ -48,7 +52,8 @@ def _field_option(field: Field, verb: str) -> click.Parameter:
     help_ = field.help
     if field.kind == "bool":
         name = field.flag.lstrip("-")
-        return click.Option([f"--{name}/--no-{name}", field.param], default=None, help=help_)
+        switches = field.flag if "/" in field.flag else f"--{name}/--no-{name}"
+        return click.Option([switches, field.param], default=None, help=help_)
     if field.kind == "ref":
         metavar = field.metavar or "NAME|ID"
     else:
@@ -69,7 +74,8 @@ def _filter_option(filt: Filter) -> click.Parameter:
     decls = [filt.flag] + ([filt.short] if filt.short else [])
     if filt.kind == "bool":
         name = filt.flag.lstrip("-")
-        return click.Option([f"--{name}/--no-{name}", filt.dest], default=None, help=filt.help)
+        switches = filt.flag if "/" in filt.flag else f"--{name}/--no-{name}"
+        return click.Option([switches, filt.dest], default=None, help=filt.help)
     many = filt.kind in ("labels", "list")
     metavar = filt.metavar or ("KEY=VALUE" if filt.kind == "labels" else "TEXT")
     type_: Any = click.Choice(filt.choices) if filt.choices else (int if filt.kind == "int" else str)
@@ -339,6 +345,12 @@ def _set(body: dict[str, Any], dotted: str, value: Any) -> None:
     body[parts[-1]] = value
 
 
+def _value_at(body: dict[str, Any], dotted: str) -> Any:
+    for part in dotted.split("."):
+        body = body.get(part) if isinstance(body, dict) else None
+    return body
+
+
 def _flags_of(res: Resource, verb: str, args: dict[str, Any]) -> dict[str, Any]:
     """Dotted body key -> value of every flag given."""
     given: dict[str, Any] = {}
@@ -362,14 +374,22 @@ def _file_object(path: str | None) -> dict[str, Any]:
     return dict(loaded)
 
 
+SERVER_BASE = "body (what the server returned, changed by the flags)"
+
+
 def _validated(res: Resource, verb: str, body: dict[str, Any], source: str, given: dict[str, Any]) -> dict[str, Any]:
     from gwctl.cli.input import validate_body
 
     model = res.model(verb) or (res.model("create") if verb == "update" else None)
     if model is None:
         return body
-    flag_names = {f.key.split(".")[0]: f.flag for f in res.fields}
-    return validate_body(model, body, source, flag_names, {k.split(".")[0] for k in given})
+    # A create's positional argument is named as its usage shows it (NAME), a flag by its flag.
+    flag_names = {f.key.split(".")[0]: (f.metavar or f.param.upper()) if f.argument and verb == "create"
+                  else f.flag.split("/")[0] for f in res.fields}
+    from_flags = {k.split(".")[0] for k in given}
+    if source == SERVER_BASE:  # a field the flags did not touch came from the server: name it, not a flag
+        flag_names = {k: v for k, v in flag_names.items() if k in from_flags}
+    return validate_body(model, body, source, flag_names, from_flags)
 
 
 def _resolve_refs(res: Resource, client: Any, body: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
@@ -393,6 +413,15 @@ def _send_body(res: Resource, hooks: Hooks, verb: str, body: dict[str, Any], ext
     return adjust(res, verb, body, extra, client) if adjust else body
 
 
+def _checked(res: Resource, hooks: Hooks, verb: str, given: dict[str, Any],
+             file_body: dict[str, Any] | None) -> dict[str, Any]:
+    check = hooks.get("check")
+    if check is None:
+        return given
+    adjusted = check(res, verb, dict(given), file_body)
+    return given if adjusted is None else adjusted
+
+
 def _nothing_to_change(res: Resource, verb: str) -> Exception:
     from gwctl.errors import UsageError
 
@@ -407,8 +436,12 @@ def _create(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
 
     given = _flags_of(res, "create", args)
     body = _file_object(args.get("from_file"))
+    given = _checked(res, hooks, "create", given, body if args.get("from_file") is not None else None)
     for key, value in given.items():
         _set(body, key, value)
+    for field in res.fields:  # a field's default on create, when neither a flag nor the file set it
+        if field.default is not None and "create" in field.on and _value_at(body, field.key) is None:
+            _set(body, field.key, field.default)
     source = "--from-file" if args.get("from_file") else "options"
     body = {k: v for k, v in body.items() if k not in res.managed or k in res.refs or k == res.id_field}
     body = _validated(res, "create", body, source, given)
@@ -434,6 +467,7 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
     if not given and from_file is None:
         raise _nothing_to_change(res, "update")
     file_body = _file_object(from_file)
+    given = _checked(res, hooks, "update", given, file_body if from_file is not None else None)
     client, values = _start(res, hooks, "update", extra)
     item_id = Lookup(client, res, **values).resolve(args["ref"])
     if from_file is not None and res.update == "put":
@@ -444,10 +478,14 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
         body = ({k: v for k, v in current.items() if k not in res.managed and v not in (None, [], "")}
                 if isinstance(current, dict) else {})
         body.update(file_body)
+    merged = {f.key for f in res.fields if f.merge}
     for key, value in given.items():
+        current_value = _value_at(body, key)
+        if key in merged and isinstance(value, dict) and isinstance(current_value, dict):
+            value = {**current_value, **value}
         _set(body, key, value)
     body.pop(res.id_field, None) if res.id_field in res.managed else None
-    source = "--from-file" if from_file else "options"
+    source = "--from-file" if from_file else SERVER_BASE
     body = _validated(res, "update", body, source, given)
     body = _send_body(res, hooks, "update", body, extra, client, values)
     result = client.replace_item(res, item_id, body, **values)
@@ -468,6 +506,7 @@ def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, A
     if not given and from_file is None:
         raise _nothing_to_change(res, verb)
     body = _file_object(from_file)
+    given = _checked(res, hooks, verb, given, body if from_file is not None else None)
     for key, value in given.items():
         _set(body, key, value)
     model_verb = "update" if res.update == "put-partial" and verb == "update" else "patch"

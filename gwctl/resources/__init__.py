@@ -24,15 +24,20 @@ class Field:
     kind: str | int | bool | list (repeatable) | labels (KEY=VALUE, repeatable) |
     json (a JSON/YAML value) | plugins (NAME[=JSON], repeatable, API7) | ref (a name or
     ID of ``ref``, resolved to the ID; with ``many`` repeatable).
+
+    A bool's flag may name both switches (``--strip-path-prefix/--keep-path-prefix``);
+    otherwise the off switch is ``--no-<flag>``. ``merge``: on update, a mapping given by
+    the flag is merged into the current value instead of replacing it.
     """
 
     __slots__ = ("key", "flag", "help", "kind", "ref", "many", "required", "choices", "metavar", "short",
-                 "on", "transform", "argument")
+                 "on", "transform", "argument", "merge", "default")
 
     def __init__(self, key: str, flag: str, help: str, kind: str = "str", *, ref: str | None = None,
                  many: bool = False, required: bool = False, choices: tuple = (), metavar: str | None = None,
                  short: str | None = None, on: tuple = ("create", "update", "patch"),
-                 transform: Callable[[Any], Any] | None = None, argument: bool = False) -> None:
+                 transform: Callable[[Any], Any] | None = None, argument: bool = False,
+                 merge: bool = False, default: Any = None) -> None:
         self.key = key  # dotted body path, e.g. "details.labels"
         self.flag = flag
         self.help = help
@@ -46,10 +51,12 @@ class Field:
         self.on = on  # which verbs take it
         self.transform = transform  # applied to the parsed value before it goes into the body
         self.argument = argument  # create takes it as the first positional argument instead of a flag
+        self.merge = merge  # update merges a mapping into the current one (e.g. plugins keep credentials)
+        self.default = default  # create: the value when neither the flag nor --from-file sets it
 
     @property
     def param(self) -> str:
-        return self.flag.lstrip("-").replace("-", "_")
+        return self.flag.split("/")[0].lstrip("-").replace("-", "_")
 
 
 class Filter:
@@ -70,7 +77,7 @@ class Filter:
 
     @property
     def dest(self) -> str:
-        return "filter_" + self.flag.lstrip("-").replace("-", "_")
+        return "filter_" + self.flag.split("/")[0].lstrip("-").replace("-", "_")
 
 
 class Resource:

@@ -124,15 +124,16 @@ def test_deleting_a_policy_used_by_a_route_is_rejected(pom):
     result = pom.run("pomerium", "policies", "delete", "polEmployees", "--yes")
     assert result.code == 6
     assert "409 Conflict: policy is referenced by route(s)" in result.err
-    assert pom.run("pomerium", "policies", "delete", "polUnused", "--yes").err == "deleted policy polUnused\n"
+    assert pom.run("pomerium", "policies", "delete", "polUnused", "--yes").err == "deleted policy polUnused (contractors)\n"
     assert "polUnused" not in pom.emulator.policies
 
 
 def test_delete_needs_yes_without_a_terminal(pom):
     result = pom.run("pomerium", "routes", "delete", "routeGrafana")
     assert result.code == 2
-    assert "confirmation required; re-run with --yes" in result.err
-    assert api_calls(pom.emulator) == []
+    assert result.err == "error: delete route routeGrafana (grafana): confirmation required; re-run with --yes\n"
+    # The confirmation names the route: the lookup reads, nothing is written.
+    assert [c for c in api_calls(pom.emulator) if not c.startswith("GET ")] == []
 
 
 def test_delete_several_ids_from_stdin_reports_each(pom):

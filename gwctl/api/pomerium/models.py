@@ -33,6 +33,14 @@ class Open(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
+# Variants of a write model for the generic verbs (gwctl.resources.pomerium):
+# - create: namespaceId may be left out (the CLI fills in the cluster's namespace after validation);
+# - replace (full PUT): fields gwctl does not model are kept (a newer API's, from the server's own
+#   object); the client refuses one the server's object does not have (a typo) before the PUT.
+KEEP_UNKNOWN = ConfigDict(extra="allow", populate_by_name=True)
+DROP_UNKNOWN = ConfigDict(extra="ignore", populate_by_name=True)
+
+
 def _ip(value: Optional[str]) -> Optional[str]:
     if value:
         ipaddress.ip_address(value)
@@ -69,6 +77,14 @@ class PolicyWrite(Strict):
     explanation: str = ""
     remediation: str = ""
     originatorId: Optional[str] = None
+
+
+class PolicyCreate(PolicyWrite):
+    namespaceId: Optional[NonEmpty] = None
+
+
+class PolicyReplace(PolicyWrite):
+    model_config = KEEP_UNKNOWN
 
 
 # -- routes (§3.7) -------------------------------------------------------------------------
@@ -194,6 +210,14 @@ class RouteWrite(Strict):
     originatorId: Optional[str] = None
 
 
+class RouteCreate(RouteWrite):
+    namespaceId: Optional[NonEmpty] = None
+
+
+class RouteReplace(RouteWrite):
+    model_config = KEEP_UNKNOWN
+
+
 ROUTE_COMPUTED = ("id", "createdAt", "updatedAt", "policies", "enforcedPolicies", "enforcedPolicyIds")
 POLICY_COMPUTED = ("id", "createdAt", "updatedAt", "routes", "enforcedRoutes")
 KEY_PAIR_COMPUTED = ("id", "createdAt", "updatedAt", "hasKey", "origin", "status", "certificateInfo")
@@ -208,6 +232,16 @@ class KeyPairWrite(Strict):
     name: Optional[str] = None
     certificate: Optional[PemCertificate] = None
     key: Optional[PemKey] = None
+
+
+class KeyPairCreate(KeyPairWrite):
+    namespaceId: Optional[NonEmpty] = None
+
+
+class KeyPairReplace(KeyPairCreate):
+    """An unset namespaceId keeps the key pair's current one."""
+
+    model_config = KEEP_UNKNOWN
 
 
 # -- settings (§3.9) ---------------------------------------------------------------------------
@@ -283,6 +317,12 @@ class ClusterUpdate(Strict):
     _check_ip = field_validator("manualOverrideIpAddress")(_ip)
 
 
+class ClusterReplace(ClusterUpdate):
+    """The current cluster with the flags on top: its read-only fields are dropped."""
+
+    model_config = DROP_UNKNOWN
+
+
 class OrganizationCreate(Strict):
     name: EntityName
     logoURL: Optional[HttpsUrl] = None
@@ -292,6 +332,12 @@ class OrganizationUpdate(Strict):
     name: EntityName
     logoURL: Optional[HttpsUrl] = None
     ownerUserId: Optional[str] = None
+
+
+class OrganizationReplace(OrganizationUpdate):
+    """The current organization with the flags on top: its read-only fields are dropped."""
+
+    model_config = DROP_UNKNOWN
 
 
 class ServiceAccountCreate(Strict):

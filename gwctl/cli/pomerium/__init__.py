@@ -13,9 +13,17 @@ import click
 from gwctl.cli.lazy import LazyGroup
 from gwctl.products import PRODUCTS
 
+PRODUCT = "pomerium"
 SCOPE_KEY = "gwctl.pomerium.scope"
 SCOPE_OPTIONS = {"--org": ("org", "Organization ID for this command (overrides the profile's org)."),
                  "--cluster": ("cluster", "Cluster ID for this command (overrides the profile's cluster).")}
+
+
+def client():
+    """The Pomerium client of this command's profile (with --org/--cluster applied)."""
+    from gwctl.cli.context import get_app
+
+    return get_app().client(PRODUCT)
 
 
 def _remember(name: str):
@@ -72,19 +80,24 @@ def _entry(module: str, help_: str) -> tuple[str, str]:
     return (f"gwctl.cli.pomerium.{module}:app", help_)
 
 
+def _declared(noun: str, help_: str) -> tuple[str, ...]:
+    """A resource declared in gwctl.resources.pomerium: generic verbs plus its own (Resource.extra)."""
+    return ("gwctl.cli.verbs:resource_group", help_, PRODUCT, noun)
+
+
 ENTRIES = {
-    "organizations": _entry("organizations", "Organizations you belong to: list, get, create, update, delete."),
-    "users": _entry("users", "Users of the organization, API users and their refresh tokens."),
-    "invitations": _entry("invitations", "Invitations to the organization, and the ones you received."),
-    "clusters": _entry("clusters", "Clusters: CRUD, replicas, health checks, cluster token rotation."),
+    "organizations": _declared("organizations", "Organizations you belong to: list, get, create, update, delete."),
+    "users": _declared("users", "Users of the organization, API users and their refresh tokens."),
+    "invitations": _declared("invitations", "Invitations to the organization, and the ones you received."),
+    "clusters": _declared("clusters", "Clusters: CRUD, replicas, health checks, cluster token rotation."),
     "settings": _entry("settings", "Cluster settings: get, update, JSON Patch."),
-    "namespaces": _entry("namespaces", "Namespaces of the organization."),
-    "routes": _entry("routes", "Routes: list, get, create, update, delete, matching certificates."),
-    "policies": _entry("policies", "Policies (PPL): list, get, create, update, delete."),
-    "key-pairs": _entry("key_pairs", "Certificates and keys: list, get, create, update, delete."),
+    "namespaces": _declared("namespaces", "Namespaces of the organization."),
+    "routes": _declared("routes", "Routes: list, get, create, update, delete, matching certificates."),
+    "policies": _declared("policies", "Policies (PPL): list, get, create, update, delete."),
+    "key-pairs": _declared("key-pairs", "Certificates and keys: list, get, create, update, delete."),
     "changesets": _entry("changesets", "Configuration changesets: list, compare, apply."),
-    "service-accounts": _entry("service_accounts", "Cluster service accounts and their tokens."),
-    "custom-domains": _entry("custom_domains", "Custom domains of a cluster: list, add, delete."),
+    "service-accounts": _declared("service-accounts", "Cluster service accounts and their tokens."),
+    "custom-domains": _declared("custom-domains", "Custom domains of a cluster: list, add, delete."),
     "activity-logs": _entry("activity_logs", "The organization's activity log."),
     "quotas": _entry("quotas", "Show the organization's resource counts and limits."),
     "metrics": _entry("metrics", "Cluster metrics: time series and sums over a time range."),

@@ -6,14 +6,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt
-from gwctl.cli.pomerium._common import (
-    FilterOpt, OrderByOpt, check_choice, client, filter_param, order_param, resource_app,
-)
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt, product_app
+from gwctl.cli.pomerium import client
+from gwctl.cli.pomerium.options import FilterOpt, OrderByOpt, check_choice, filter_param, order_param
 from gwctl.cli.render import Column, emit
 from gwctl.cli.input import limit_of
 
-app = resource_app("activity-logs", "The organization's activity log.")
+app = product_app("activity-logs", "The organization's activity log.")
 
 LOG_COLUMNS = (
     Column("id", "id", default=False),

@@ -7,10 +7,12 @@ from typing import Annotated, Optional
 import typer
 
 from gwctl.cli.context import get_app
-from gwctl.cli.pomerium._common import body_from, client, resource_app
+from gwctl.cli.options import product_app
+from gwctl.cli.pomerium import client
+from gwctl.cli.pomerium.bodies import body_from
 from gwctl.cli.render import Column, emit
 
-app = resource_app("billing", "Subscription and billing sessions.")
+app = product_app("billing", "Subscription and billing sessions.")
 
 SUBSCRIPTION_COLUMNS = (Column("status", "status"), Column("has-customer", "hasCustomerId"),
                         Column("next-invoice", "nextInvoiceDate"),

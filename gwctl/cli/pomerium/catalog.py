@@ -1,7 +1,10 @@
 """Every Pomerium Zero operation of the seed (60 distinct) plus the real API's DELETEs,
-and the command that performs it (shared/api/pomerium-zero.md §2)."""
+and the command that performs it (shared/api/pomerium-zero.md §2).
 
-from gwctl.cli.catalogue import Operation
+The CRUD of declared resources (gwctl.resources.pomerium) comes from their declarations;
+the rows here are the product's own commands."""
+
+from gwctl.cli.catalogue import Operation, resource_operations
 
 O = "/organizations/{organizationId}"
 C = O + "/clusters/{clusterId}"
@@ -12,11 +15,10 @@ def op(summary: str, method: str, path: str, command: str, example: str, note: s
     return Operation(summary, method, path, P + command, note=note, example="pomerium " + example)
 
 
-OPERATIONS = (
+OWN = (
     # user
     op("Fetch and update currently logged in user information from the identity provider", "POST", "/user",
        "users me [--update]", "users me"),
-    op("List users", "GET", O + "/users", "users list [--type interactive|api-access]", "users list"),
     op("Create API access user account", "POST", O + "/users/apiAccess",
        "users create-api-user --name NAME [--role ROLE] [--out FILE]", "users create-api-user --name ci-bot --role member"),
     op("Renews API user refresh token (invalidates every earlier one)", "POST", O + "/users/{userId}/refreshToken",
@@ -24,17 +26,8 @@ OPERATIONS = (
     # invitations
     op("List the invitations the current user received", "GET", "/user/invitations", "invitations mine",
        "invitations mine", note="no summary in the seed (listUserInvitations)"),
-    op("List invites", "GET", O + "/invitations", "invitations list", "invitations list"),
     op("Create invite", "POST", O + "/invitations", "invitations create --email EMAIL --role ROLE",
        "invitations create --email dana@example.com --role member"),
-    # policies
-    op("List policies", "GET", O + "/policies", "policies list [--namespace ID] [--order-by F] [--filter JSON]",
-       "policies list"),
-    op("Create policy", "POST", O + "/policies", "policies create --name N (--ppl JSON | --allow-domain D) | --from-file FILE",
-       "policies create --name testers --allow-domain example.com"),
-    op("Get policy", "GET", O + "/policies/{policyId}", "policies get POLICY_ID", "policies get {policy}"),
-    op("Update policy", "PUT", O + "/policies/{policyId}", "policies update POLICY_ID [flags] [--from-file FILE]",
-       "policies update {policy} --description updated"),
     # activity log
     op("List activity logs", "GET", O + "/activityLogs",
        "activity-logs list [--activity-type T] [--entity-type T] [--entity-id ID] [--user ID] ...",
@@ -46,31 +39,12 @@ OPERATIONS = (
        "settings patch --from-file -"),
     op("Get settings", "GET", C + "/settings", "settings get", "settings get"),
     # routes
-    op("List routes", "GET", O + "/routes", "routes list [--namespace ID] [--order-by F] [--filter JSON]",
-       "routes list"),
-    op("Create route", "POST", O + "/routes",
-       "routes create --name N --from URL --to URL [--policy ID]... | --from-file FILE",
-       "routes create --name demo --from https://demo.happy-otter-1234.pomerium.app --to http://demo.internal:8080 "
-       "--policy {policy}"),
-    op("Get route", "GET", O + "/routes/{routeId}", "routes get ROUTE_ID", "routes get {route}"),
-    op("Update route", "PUT", O + "/routes/{routeId}", "routes update ROUTE_ID [flags] [--from-file FILE]",
-       "routes update {route} --to http://grafana-v2.internal:3000"),
     op("Get certificates that match the given route", "GET", O + "/routes/{routeId}/certificates",
        "routes certificates ROUTE_ID", "routes certificates {route}"),
     # token
     Operation("Exchange API refresh token for ID token", "POST", "/token", "gwctl auth token -p PROFILE",
               note="every command exchanges the profile's refresh token and caches the ID token; "
                    "`gwctl auth token` prints it", example="auth token -p sandbox-pomerium"),
-    # key pairs
-    op("List key pairs", "GET", O + "/keyPairs", "key-pairs list [--namespace ID] [--order-by F]", "key-pairs list"),
-    op("Create keyPair", "POST", O + "/keyPairs", "key-pairs create --name N [--cert-file PEM] [--key-file PEM]",
-       "key-pairs create --name placeholder"),
-    op("Get keyPair", "GET", O + "/keyPairs/{keyPairId}", "key-pairs get KEY_PAIR_ID", "key-pairs get {key_pair}"),
-    op("Update keyPair (an unset certificate or key keeps its value)", "PUT", O + "/keyPairs/{keyPairId}",
-       "key-pairs update KEY_PAIR_ID [--name N] [--cert-file PEM] [--key-file PEM]",
-       "key-pairs update {key_pair} --name renamed"),
-    # namespaces
-    op("List namespaces", "GET", O + "/namespaces", "namespaces list", "namespaces list"),
     # changesets
     op("List changesets", "GET", O + "/changesets", "changesets list [--status S]", "changesets list"),
     op("Compare changesets", "GET", O + "/changesets/compare", "changesets compare [--first ID] [--second ID]",
@@ -78,11 +52,6 @@ OPERATIONS = (
     op("Apply changeset", "POST", O + "/changesets/{changesetId}/apply", "changesets apply CHANGESET_ID",
        "changesets apply {changeset}"),
     # clusters
-    op("List clusters", "GET", O + "/clusters", "clusters list", "clusters list"),
-    op("Create cluster", "POST", O + "/clusters", "clusters create --name N --domain SLUG [--out FILE]",
-       "clusters create --name edge --domain shiny-fox-4321"),
-    op("Get cluster", "GET", C, "clusters get [CLUSTER_ID]", "clusters get {cluster}"),
-    op("Update cluster", "PUT", C, "clusters update [CLUSTER_ID] --name N", "clusters update {cluster} --name prod-eu"),
     op("List replicas known for a cluster", "GET", C + "/replicas", "clusters replicas [CLUSTER_ID] --from T --to T",
        "clusters replicas {cluster} --from 24h"),
     op("Get cluster health check data", "GET", C + "/health", "clusters health [CLUSTER_ID]",
@@ -111,13 +80,8 @@ OPERATIONS = (
     op("Get route metric time series sum over the requested time range", "GET", C + "/timeSeries/{metricId}/sum",
        "metrics sum METRIC --from T --to T [--route ID]", "metrics sum upstream_requests --route {route}"),
     # organizations
-    op("List organizations", "GET", "/organizations", "organizations list", "organizations list",
-       note="no summary in the seed (listOrganizations)"),
     op("Create organization", "POST", "/organizations", "organizations create --name N [--out FILE]",
        "organizations create --name 'Acme Labs'"),
-    op("Get organization", "GET", O, "organizations get [ORG_ID]", "organizations get {org}"),
-    op("Update organization", "PUT", O, "organizations update [ORG_ID] [--name N] [--logo-url URL] [--owner USER_ID]",
-       "organizations update {org} --name 'Acme Corporation'"),
     # templates
     op("List default templates", "GET", "/defaultTemplates/{recordType}", "templates list RECORD_TYPE",
        "templates list route"),
@@ -132,39 +96,16 @@ OPERATIONS = (
     op("Get subscription information", "GET", O + "/billing/subscription", "billing subscription",
        "billing subscription"),
     # service accounts
-    op("List service accounts", "GET", C + "/serviceAccounts", "service-accounts list", "service-accounts list"),
-    op("Create service account", "POST", C + "/serviceAccounts",
-       "service-accounts create --user-id ID [--description D] [--expires-at T] [--out FILE]",
-       "service-accounts create --user-id deploy-bot --description ci"),
-    op("Get service account", "GET", C + "/serviceAccounts/{serviceAccountId}", "service-accounts get SA_ID",
-       "service-accounts get {service_account}"),
     op("Get service account token", "GET", C + "/serviceAccounts/{serviceAccountId}/token",
        "service-accounts token SA_ID [--out FILE]", "service-accounts token {service_account}"),
     # custom domains
-    op("List custom domains", "GET", O + "/customDomains", "custom-domains list", "custom-domains list"),
     op("Add custom domain", "POST", O + "/customDomains", "custom-domains add DOMAIN",
        "custom-domains add apps2.acme.example"),
     # DELETE operations of the real API (not in the seed)
     op("Delete the current user", "DELETE", "/user", "users delete-me --yes", "users delete-me --yes",
        note="real API, not in the seed (deleteCurrentUser)"),
-    op("Delete organization", "DELETE", O, "organizations delete ORG_ID... --yes", "organizations delete {org} --yes",
-       note="real API, not in the seed (deleteOrganization)"),
-    op("Remove user from organization", "DELETE", O + "/users/{userId}", "users remove USER_ID... --yes",
+    op("Remove user from organization", "DELETE", O + "/users/{userId}", "users remove USER_ID|EMAIL... --yes",
        "users remove {member} --yes", note="real API, not in the seed (removeUserFromOrganization)"),
-    op("Delete invite", "DELETE", O + "/invitations/{invitationId}", "invitations delete INVITATION_ID... --yes",
-       "invitations delete {invitation} --yes", note="real API, not in the seed (deleteOrganizationInvite)"),
-    op("Delete policy", "DELETE", O + "/policies/{policyId}", "policies delete POLICY_ID... --yes",
-       "policies delete {unused_policy} --yes", note="real API, not in the seed"),
-    op("Delete route", "DELETE", O + "/routes/{routeId}", "routes delete ROUTE_ID... --yes",
-       "routes delete {route} --yes", note="real API, not in the seed"),
-    op("Delete keyPair", "DELETE", O + "/keyPairs/{keyPairId}", "key-pairs delete KEY_PAIR_ID... --yes",
-       "key-pairs delete {unused_key_pair} --yes", note="real API, not in the seed"),
-    op("Delete cluster", "DELETE", C, "clusters delete CLUSTER_ID... --yes", "clusters delete {delete_cluster} --yes",
-       note="real API, not in the seed"),
-    op("Delete service account", "DELETE", C + "/serviceAccounts/{serviceAccountId}",
-       "service-accounts delete SA_ID... --yes", "service-accounts delete {service_account} --yes",
-       note="real API, not in the seed"),
-    op("Delete custom domain", "DELETE", O + "/customDomains/{customDomainId}",
-       "custom-domains delete DOMAIN_ID... --yes", "custom-domains delete {custom_domain} --yes",
-       note="real API, not in the seed"),
 )
+
+OPERATIONS = (*resource_operations("pomerium"), *OWN)

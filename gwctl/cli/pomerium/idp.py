@@ -7,13 +7,14 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.options import FromFileOpt
-from gwctl.cli.pomerium._common import body_from, client, resource_app
+from gwctl.cli.options import FromFileOpt, product_app
+from gwctl.cli.pomerium import client
+from gwctl.cli.pomerium.bodies import body_from
 from gwctl.cli.render import Column, emit
 from gwctl.cli.input import parse_labels
 from gwctl.errors import RejectedError, UsageError
 
-app = resource_app("idp", "Check identity provider settings.")
+app = product_app("idp", "Check identity provider settings.")
 
 CHECK_COLUMNS = (Column("success", "success"), Column("errors", "errors"))
 FLAGS = {"provider": "--provider", "url": "--url", "clientId": "--client-id", "scopes": "--scope",

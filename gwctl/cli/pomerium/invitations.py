@@ -1,4 +1,5 @@
-"""`gwctl pomerium invitations`: invitations to the organization, and the ones you received."""
+"""`gwctl pomerium invitations`: list/delete come from the declaration
+(gwctl.resources.pomerium); this adds inviting several addresses at once and the invitations you received."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from typing import Annotated, List
 
 import typer
 
-from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, ConcurrencyOpt, IdsArg, LimitOpt, YesOpt
-from gwctl.cli.pomerium._common import body_from, client, delete_many, resource_app
-from gwctl.cli.render import Column, emit
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt, product_app
 from gwctl.cli.input import limit_of
+from gwctl.cli.pomerium import client
+from gwctl.cli.pomerium.bodies import body_from
+from gwctl.cli.render import Column, emit
+from gwctl.resources.pomerium import INVITATIONS
 
-app = resource_app("invitations", "Invitations to the organization, and the ones you received.")
+app = product_app("invitations", "Invitations: create, the ones you received.")
 
-INVITE_COLUMNS = (Column("id", "id"), Column("email", "email"), Column("role", "role"), Column("created", "createdAt"))
 MINE_COLUMNS = (
     Column("id", "id"),
     Column("organization", "organization.name"),
@@ -22,15 +24,6 @@ MINE_COLUMNS = (
     Column("invited-by", lambda i: (i.get("invitedBy") or {}).get("email")),
     Column("created", "createdAt"),
 )
-
-
-@app.command("list")
-def list_invites(limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> None:
-    """List the organization's pending invitations (GET /organizations/{org}/invitations).
-
-    Example: gwctl pomerium invitations list
-    """
-    emit(client().list_invites(limit_of(limit, all_)), INVITE_COLUMNS)
 
 
 @app.command("mine")
@@ -52,16 +45,12 @@ def create_invites(
     Example: gwctl pomerium invitations create --email dana@example.com --role member
     """
     from gwctl.api.pomerium.models import InviteCreate
+    from gwctl.cli.flows import report_done
 
     body = body_from(InviteCreate, None, {"emails": list(email), "role": role},
                      flag_names={"emails": "--email", "role": "--role"})
-    emit(client().create_invites(body["emails"], body["role"]), INVITE_COLUMNS)
-
-
-@app.command("delete")
-def delete_invites(ids: IdsArg, yes: YesOpt = False, concurrency: ConcurrencyOpt = 4) -> None:
-    """Delete pending invitations (DELETE /organizations/{org}/invitations/{invitationId}).
-
-    Example: gwctl pomerium invitations delete INVITATION_ID --yes
-    """
-    delete_many(ids, yes, concurrency, "invitation", client().delete_invite)
+    created = client().create_invites(body["emails"], body["role"])
+    for invite in created if isinstance(created, list) else []:
+        if isinstance(invite, dict):
+            report_done("created", INVITATIONS.singular, INVITATIONS.label(invite))
+    emit(created, INVITATIONS.columns)

@@ -7,10 +7,13 @@ from typing import Annotated, Optional
 import typer
 
 from gwctl.cli.context import get_app
-from gwctl.cli.pomerium._common import FromOpt, ToOpt, check_choice, client, resource_app, time_range
+from gwctl.cli.options import product_app
+from gwctl.cli.pomerium import client
+from gwctl.cli.pomerium.options import check_choice
+from gwctl.cli.pomerium.time_ranges import FromOpt, ToOpt, time_range
 from gwctl.cli.render import Column, emit
 
-app = resource_app("metrics", "Cluster metrics: time series and sums over a time range.")
+app = product_app("metrics", "Cluster metrics: time series and sums over a time range.")
 
 POINT_COLUMNS = (Column("timestamp", "timestamp"), Column("value", "value"), Column("unit", "unit"),
                  Column("labels", "labels"))

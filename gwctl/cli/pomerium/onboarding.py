@@ -6,12 +6,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.options import OutFileOpt
+from gwctl.cli.options import OutFileOpt, product_app
 from gwctl.cli.context import get_app
-from gwctl.cli.pomerium._common import body_from, client, emit_secret_record, resource_app
+from gwctl.cli.pomerium import client
+from gwctl.cli.pomerium.bodies import body_from
+from gwctl.cli.pomerium.secret_records import emit_secret_record
 from gwctl.cli.render import Column, emit
 
-app = resource_app("onboarding", "Start and configure onboarding of a new organization.")
+app = product_app("onboarding", "Start and configure onboarding of a new organization.")
 
 START_COLUMNS = (Column("organization", "organizationId"), Column("cluster", "clusterId"),
                  Column("cluster-token", "clusterToken"))

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from gwctl.cli.context import get_app
-from gwctl.cli.pomerium._common import client
+from gwctl.cli.pomerium import client
 from gwctl.cli.render import Column, emit
 
 app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)

@@ -6,13 +6,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.options import FromFileOpt
-from gwctl.cli.pomerium._common import client, merged_body, resource_app, validate
+from gwctl.cli.options import FromFileOpt, product_app
+from gwctl.cli.pomerium import client
+from gwctl.cli.pomerium.bodies import merged_body, validate
 from gwctl.cli.render import emit
 from gwctl.cli.input import read_body_file
 from gwctl.errors import UsageError
 
-app = resource_app("settings", "Cluster settings: get, update, JSON Patch.")
+app = product_app("settings", "Cluster settings: get, update, JSON Patch.")
 
 FLAGS = {"logLevel": "--log-level", "address": "--address", "autoApplyChangesets": "--auto-apply-changesets",
          "authenticateServiceUrl": "--authenticate-url"}

@@ -6,12 +6,13 @@ from typing import Annotated
 
 import typer
 
-from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt
-from gwctl.cli.pomerium._common import check_choice, client, resource_app
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt, product_app
+from gwctl.cli.pomerium import client
+from gwctl.cli.pomerium.options import check_choice
 from gwctl.cli.render import Column, emit
 from gwctl.cli.input import limit_of
 
-app = resource_app("templates", "Default templates for routes, policies and settings.")
+app = product_app("templates", "Default templates for routes, policies and settings.")
 
 TEMPLATE_COLUMNS = (Column("id", "id"), Column("type", "recordType"), Column("name", "name"),
                     Column("properties", "defaultProperties", default=False))

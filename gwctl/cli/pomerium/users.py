@@ -1,4 +1,5 @@
-"""`gwctl pomerium users`: the current user, organization users, API users and token renewal."""
+"""`gwctl pomerium users`: list comes from the declaration (gwctl.resources.pomerium); this adds
+the current user, API users, token renewal and removing users from the organization."""
 
 from __future__ import annotations
 
@@ -6,28 +7,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.options import AllOpt, ConcurrencyOpt, IdsArg, LimitOpt, OutFileOpt, YesOpt, DEFAULT_LIMIT
+from gwctl.cli.options import ConcurrencyOpt, IdsArg, OutFileOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
-from gwctl.cli.pomerium._common import PRODUCT, client, emit_secret_record, resource_app
+from gwctl.cli.pomerium import PRODUCT, client
+from gwctl.cli.pomerium.secret_records import emit_secret_record
 from gwctl.cli.render import Column, emit
 from gwctl.cli.flows import confirm
-from gwctl.cli.input import limit_of
 from gwctl.errors import AuthError, UsageError
+from gwctl.resources.pomerium import USERS
 
-app = resource_app("users", "Users of the organization, API users and their refresh tokens.")
+app = product_app("users", "The current user, API users and their refresh tokens, removing users.")
 
-TYPE_NAMES = {"user_type_interactive": "interactive", "user_type_api_access": "api-access"}
-
-USER_COLUMNS = (
-    Column("id", "id"),
-    Column("email", "email"),
-    Column("name", "displayName"),
-    Column("type", "type", fmt=lambda v: TYPE_NAMES.get(v, v or "")),
-    Column("role", "organizationRole"),
-    Column("last-logged-in", "lastLoggedIn"),
-    Column("created", "createdAt", default=False),
-)
-ME_COLUMNS = tuple(c for c in USER_COLUMNS if c.name != "role") + (Column("needs-onboarding", "needsOnboarding"),)
+ME_COLUMNS = tuple(c for c in USERS.columns if c.name != "role") + (Column("needs-onboarding", "needsOnboarding"),)
 API_USER_COLUMNS = (Column("id", "id"), Column("email", "email"), Column("name", "displayName"),
                     Column("refresh-token", "refreshToken"))
 TOKEN_COLUMNS = (Column("refresh-token", "refreshToken"),)
@@ -46,26 +37,6 @@ def me(
     emit(client().update_current_user(), ME_COLUMNS)
 
 
-@app.command("list")
-def list_users(
-    type_: Annotated[Optional[str], typer.Option("--type", metavar="TYPE", help="interactive or api-access.")] = None,
-    limit: LimitOpt = DEFAULT_LIMIT,
-    all_: AllOpt = False,
-) -> None:
-    """List the organization's users with their roles (GET /organizations/{org}/users).
-
-    Example: gwctl pomerium users list --type api-access
-    """
-    from gwctl.api.pomerium import USER_TYPES
-
-    user_type = None
-    if type_ is not None:
-        if type_ not in USER_TYPES:
-            raise UsageError(f"invalid --type {type_!r}: choose from {', '.join(USER_TYPES)}")
-        user_type = USER_TYPES[type_]
-    emit(client().list_users(user_type, limit_of(limit, all_)), USER_COLUMNS)
-
-
 @app.command("create-api-user")
 def create_api_user(
     name: Annotated[str, typer.Option("--name", help="Free-text name of the API user.")],
@@ -78,7 +49,7 @@ def create_api_user(
     Example: gwctl pomerium users create-api-user --name ci --role admin --out ci.token
     """
     from gwctl.api.pomerium.models import ApiUserCreate
-    from gwctl.cli.pomerium._common import validate
+    from gwctl.cli.pomerium.bodies import validate
 
     body = validate(ApiUserCreate, {"name": name, **({"role": role} if role is not None else {})}, "options",
                     {"name": "--name", "role": "--role"}, {"name", "role"})
@@ -184,18 +155,21 @@ def _renew(profile, user_id: str, store: bool, out) -> None:
 
 @app.command("remove")
 def remove_users(ids: IdsArg, yes: YesOpt = False, concurrency: ConcurrencyOpt = 4) -> None:
-    """Remove users from the organization (DELETE .../users/{userId}).
+    """Remove users from the organization (DELETE .../users/{userId}); IDs or emails, or - for stdin.
 
-    Example: gwctl pomerium users remove USER_ID --yes
+    Example: gwctl pomerium users remove bob@example.com --yes
     """
-    c = client()
+    from gwctl.cli.flows import confirm_change, run_bulk
     from gwctl.cli.input import read_ids
-    from gwctl.cli.flows import run_bulk
+    from gwctl.cli.lookup import Lookup
 
-    items = read_ids(ids)
-    what = f"user {items[0]}" if len(items) == 1 else f"{len(items)} users"
-    confirm(f"Remove {what} from organization {c.org_id}?", yes)
-    run_bulk(items, c.remove_user, verb="removed", noun="user", concurrency=concurrency)
+    c = client()
+    lookup = Lookup(c, USERS)
+    items = lookup.resolve_many(read_ids(ids))
+    confirm_change("remove", "user", "users", [lookup.label(i) for i in items], yes,
+                   consequence=f"from organization {c.org_id}")
+    run_bulk(items, lambda user_id: c.delete_item(USERS, user_id), verb="removed", noun="user",
+             concurrency=concurrency, labels=lookup.labels)
 
 
 @app.command("delete-me")
