@@ -28,4 +28,4 @@ def route_certificates(route: Annotated[str, typer.Argument(metavar="ID|NAME", h
 
     c = client()
     route_id = Lookup(c, ROUTES).resolve(route)
-    emit(c.http.get(c.resource_path(ROUTES, route_id) + "/certificates"), CERT_COLUMNS)
+    emit(c.route_certificates(route_id), CERT_COLUMNS)
