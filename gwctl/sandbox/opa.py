@@ -34,6 +34,7 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
+from . import paging
 from .base import Emulator, random_id, rfc3339, route
 
 RESOURCE_ADMIN = "resource_admin"
@@ -82,9 +83,9 @@ class OpaEmulator(Emulator):
     def clear_state(self) -> None:
         self.users: dict[str, dict[str, Any]] = {}  # key_id -> {"secret", "name", "roles"}
         self.tokens: dict[str, dict[str, Any]] = {}  # bearer -> {"key_id", "expires_at"}
-        self.gateways: dict[str, dict[str, Any]] = {}
+        self.gateways = self.records("gateway {key} not found", _uuid)
         self.reports: dict[str, dict[str, Any]] = {}  # gateway id -> status report
-        self.setup_tokens: dict[str, dict[str, Any]] = {}
+        self.setup_tokens = self.records("gateway setup token {key} not found", _uuid)
         self.exchanges = 0  # successful token exchanges
         # Set to make the exchange report another team (a misconfigured or hostile server).
         self.reported_team: str | None = None
@@ -141,9 +142,7 @@ class OpaEmulator(Emulator):
         self.users[key_id or self.admin_key_id]["roles"] = set(roles)
 
     def add_gateway(self, gateway_id: str | None = None, name: str = "gateway", **fields: Any) -> dict[str, Any]:
-        gateway_id = gateway_id or str(uuid.uuid4())
-        gateway = {
-            "id": gateway_id,
+        gateway = self.gateways.create({
             "name": name,
             "access_address": fields.get("access_address"),
             "default_address": fields.get("default_address"),
@@ -152,8 +151,7 @@ class OpaEmulator(Emulator):
             "refuse_connections": fields.get("refuse_connections", False),
             "labels": fields.get("labels"),
             "last_seen": fields.get("last_seen", rfc3339(self.clock())),
-        }
-        self.gateways[gateway_id] = gateway
+        }, key=gateway_id or None)
         return gateway
 
     def expire_tokens(self) -> None:
@@ -219,13 +217,8 @@ class OpaEmulator(Emulator):
         return user
 
     def _body(self, request: Request) -> dict[str, Any]:
-        try:
-            body = json.loads(request.get_data(as_text=True) or "null")
-        except ValueError:
-            self.abort(400, "request body is not valid JSON")
-        if not isinstance(body, dict):
-            self.abort(400, "request body must be a JSON object")
-        return body
+        return self.json_body(request, invalid="request body is not valid JSON", kind=dict,
+                              wrong_kind="request body must be a JSON object")
 
     @route("/v1/teams/<team>/service_token", "POST")
     def service_token(self, request: Request, team: str) -> Response:
@@ -262,13 +255,9 @@ class OpaEmulator(Emulator):
             items = items[::-1]
         ids = [item["id"] for item in items]
         offset = args.get("offset")
-        if offset:
-            if offset not in ids:
-                self.abort(400, f"invalid offset: {offset}")
-            index = ids.index(offset)
-            start, end = (max(0, index - count), index) if backwards else (index + 1, index + 1 + count)
-        else:
-            start, end = 0, count
+        if offset and offset not in ids:
+            self.abort(400, f"invalid offset: {offset}")
+        start, end = paging.keyset(ids.index(offset) if offset else None, count, backwards)
         page = items[start:end]
         query = {"count": str(count), **({"descending": "true"} if descending else {}), **(extra or {})}
         base = (request.host_url.rstrip("/") if self.absolute_links else "") + request.path
@@ -281,12 +270,6 @@ class OpaEmulator(Emulator):
         return self.json({"list": page}, 200, headers)
 
     # -- gateway setup tokens -------------------------------------------------------------------
-
-    def _setup_token(self, token_id: str) -> dict[str, Any]:
-        token = self.setup_tokens.get(token_id)
-        if token is None:
-            self.abort(404, f"gateway setup token {token_id} not found")
-        return token
 
     @route("/v1/teams/<team>/gateway_setup_tokens", "GET", "POST")
     def setup_tokens_collection(self, request: Request, team: str) -> Response:
@@ -308,41 +291,31 @@ class OpaEmulator(Emulator):
         name = body.get("name")
         if name is not None and (not isinstance(name, str) or not 1 <= len(name) <= 255 or not NAME_PATTERN.match(name)):
             self.abort(400, "name must be 1 to 255 characters of letters, digits, '-', '_' or '.'")
-        token_id = str(uuid.uuid4())
-        token = {
-            "id": token_id,
+        token = self.setup_tokens.create({
             "registration_type": "gateway-agent",
             "description": description,
             "details": {"labels": labels, **({k: v for k, v in details.items() if k == "infrastructure_orchestrator"})},
             "created_at": rfc3339(self.clock()),
             "token": _token_value(uuid.uuid4(), random_id(43), request.host_url.rstrip("/")),
-        }
+        })
         if name is not None:
             token["name"] = name
-        self.setup_tokens[token_id] = token
         return self.json(token, 201)
 
     @route("/v1/teams/<team>/gateway_setup_tokens/<token_id>", "GET", "DELETE")
     def setup_token(self, request: Request, team: str, token_id: str) -> Response | dict:
         self._user(request, team, (RESOURCE_ADMIN,))
-        token = self._setup_token(token_id)
         if request.method == "DELETE":
-            del self.setup_tokens[token_id]
+            self.setup_tokens.delete(token_id)
             return self.no_content()
-        return dict(token)
+        return dict(self.setup_tokens.find(token_id))
 
     @route("/v1/teams/<team>/gateway_setup_tokens/<token_id>/token", "GET")
     def setup_token_value(self, request: Request, team: str, token_id: str) -> dict:
         self._user(request, team, (RESOURCE_ADMIN,))
-        return dict(self._setup_token(token_id))
+        return dict(self.setup_tokens.find(token_id))
 
     # -- gateways ---------------------------------------------------------------------------------
-
-    def _gateway(self, gateway_id: str) -> dict[str, Any]:
-        gateway = self.gateways.get(gateway_id)
-        if gateway is None:
-            self.abort(404, f"gateway {gateway_id} not found")
-        return gateway
 
     @route("/v1/teams/<team>/gateways", "GET")
     def list_gateways(self, request: Request, team: str) -> Response:
@@ -355,9 +328,9 @@ class OpaEmulator(Emulator):
     def gateway(self, request: Request, team: str, gateway_id: str) -> Response | dict:
         if request.method == "GET":
             self._user(request, team, READ_GATEWAYS)
-            return dict(self._gateway(gateway_id))
+            return dict(self.gateways.find(gateway_id))
         self._user(request, team, (RESOURCE_ADMIN,))
-        gateway = self._gateway(gateway_id)
+        gateway = self.gateways.find(gateway_id)
         if request.method == "DELETE":
             del self.gateways[gateway_id]
             self.reports.pop(gateway_id, None)
@@ -382,12 +355,16 @@ class OpaEmulator(Emulator):
     @route("/v1/teams/<team>/gateways/<gateway_id>/status", "GET")
     def gateway_status(self, request: Request, team: str, gateway_id: str) -> dict:
         self._user(request, team, READ_GATEWAYS)
-        self._gateway(gateway_id)
+        self.gateways.find(gateway_id)
         report = self.reports.get(gateway_id)
         if report is None:
             report = {"active_connections": 0, "gateway_id": gateway_id, "status": "OFFLINE",
                       "total_storage_bytes": 0, "updated_at": "0001-01-01T00:00:00Z", "used_storage_bytes": 0}
         return dict(report)
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
 
 
 def _status_line(status: int) -> str:

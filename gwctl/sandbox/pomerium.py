@@ -532,6 +532,23 @@ class PomeriumEmulator(Emulator):
         apply_fields(record, body, replace=True, keep=STD, null_deletes=False)
         self._touch(record)
 
+    def _create(self, request: Request, org: str, store: dict, entity_type: str, body: Callable,
+                view: Callable) -> Response:
+        """POST of a namespaced object: access, validated ``body(request, org)``, store, log, 201 ``view``."""
+        user, _ = self._access(request, org)
+        record = self._insert(store, **body(request, org), _org=org)
+        self._log(org, user, "create", entity_type, record)
+        return self.created(view(record))
+
+    def _update(self, request: Request, org: str, store: dict, key: str, entity_type: str, body: Callable,
+                view: Callable) -> Any:
+        """PUT of a namespaced object: access, find in ``org``, replace with ``body(request, org)``, log."""
+        user, _ = self._access(request, org)
+        record = store.find(key, self._of(org))
+        self._replace(record, body(request, org))
+        self._log(org, user, "update", entity_type, record)
+        return view(record)
+
     def _log(self, org_id: str, user: dict, activity: str, entity_type: str, record: dict) -> None:
         """Record a change to a namespaced object (policy, route, key pair) in the activity log."""
         self._record(org_id, user["id"], activity, entity_type, record["id"], {"name": record.get("name", "")},
@@ -914,10 +931,7 @@ class PomeriumEmulator(Emulator):
 
     @route("/organizations/<org>/policies", "POST")
     def create_policy(self, request: Request, org: str) -> Any:
-        user, _ = self._access(request, org)
-        policy = self._insert(self.policies, **self._policy_body(request, org), _org=org)
-        self._log(org, user, "create", "policy", policy)
-        return self.created(self._policy_view(policy))
+        return self._create(request, org, self.policies, "policy", self._policy_body, self._policy_view)
 
     @route("/organizations/<org>/policies/<policy_id>", "GET")
     def get_policy(self, request: Request, org: str, policy_id: str) -> Any:
@@ -926,11 +940,7 @@ class PomeriumEmulator(Emulator):
 
     @route("/organizations/<org>/policies/<policy_id>", "PUT")
     def update_policy(self, request: Request, org: str, policy_id: str) -> Any:
-        user, _ = self._access(request, org)
-        policy = self.policies.find(policy_id, self._of(org))
-        self._replace(policy, self._policy_body(request, org))
-        self._log(org, user, "update", "policy", policy)
-        return self._policy_view(policy)
+        return self._update(request, org, self.policies, policy_id, "policy", self._policy_body, self._policy_view)
 
     @route("/organizations/<org>/policies/<policy_id>", "DELETE")
     def delete_policy(self, request: Request, org: str, policy_id: str) -> Any:
@@ -998,10 +1008,7 @@ class PomeriumEmulator(Emulator):
 
     @route("/organizations/<org>/routes", "POST")
     def create_route(self, request: Request, org: str) -> Any:
-        user, _ = self._access(request, org)
-        record = self._insert(self.routes, **self._route_body(request, org), _org=org)
-        self._log(org, user, "create", "route", record)
-        return self.created(self._route_view(record))
+        return self._create(request, org, self.routes, "route", self._route_body, self._route_view)
 
     @route("/organizations/<org>/routes/<route_id>", "GET")
     def get_route(self, request: Request, org: str, route_id: str) -> Any:
@@ -1010,11 +1017,7 @@ class PomeriumEmulator(Emulator):
 
     @route("/organizations/<org>/routes/<route_id>", "PUT")
     def update_route(self, request: Request, org: str, route_id: str) -> Any:
-        user, _ = self._access(request, org)
-        record = self.routes.find(route_id, self._of(org))
-        self._replace(record, self._route_body(request, org))
-        self._log(org, user, "update", "route", record)
-        return self._route_view(record)
+        return self._update(request, org, self.routes, route_id, "route", self._route_body, self._route_view)
 
     @route("/organizations/<org>/routes/<route_id>", "DELETE")
     def delete_route(self, request: Request, org: str, route_id: str) -> Any:

@@ -31,6 +31,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from .base import Emulator, random_id, route
+from .store import Store
 
 RESOURCE_GROUP = "19087c5c5aea4f1f95dabaf54b1dff68"
 OTHER_RESOURCE_GROUP = "a6b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4"
@@ -90,8 +91,8 @@ class SecureGatewayEmulator(Emulator):
     def clear_state(self) -> None:
         self.api_keys: dict[str, set[str]] = {API_KEY: {RESOURCE_GROUP}, OTHER_API_KEY: {OTHER_RESOURCE_GROUP}}
         self.iam_tokens: dict[str, tuple[str, float]] = {}  # access token -> (api key, expires at)
-        self.gateways: dict[str, dict] = {}  # id -> gateway object (API shape) + private "_x" keys
-        self.destinations: dict[str, dict[str, dict]] = {}  # gateway id -> dest id -> destination
+        self.gateways = self.records("Gateway {key} not found", id_field="_id")  # API shape + private "_x" keys
+        self.destinations: dict[str, Store] = {}  # gateway id -> dest id -> destination
         self.cert_files: dict[str, dict[str, str]] = {}  # dest id -> file name -> contents
         self.clients: dict[str, list[dict]] = {}  # gateway id -> connected clients
         self.logs_store: dict[str, dict[str, dict]] = {}  # gateway id -> client id -> {warnings, errors}
@@ -197,8 +198,7 @@ class SecureGatewayEmulator(Emulator):
         gateway_id = f"{prefix or self._next(11)}_prod_{REGION}"
         stamp = iso_ms(self.clock() if created is None else created)
         jwt, expiry = self.security_token(gateway_id, token_exp)
-        gateway = {
-            "_id": gateway_id,
+        gateway = self.gateways.create({
             "resource_group": resource_group,
             "desc": desc,
             "hostname": NODE,
@@ -212,9 +212,8 @@ class SecureGatewayEmulator(Emulator):
             "ACL": [],
             "recentlyDisconnected": [],
             "expiry": expiry,
-        }
-        self.gateways[gateway_id] = gateway
-        self.destinations[gateway_id] = {}
+        }, key=gateway_id)
+        self.destinations[gateway_id] = self.records("Destination {key} not found", id_field="_id")
         return gateway
 
     def add_destination(self, gateway_id: str, body: dict, *, dest_id: str | None = None,
@@ -225,8 +224,7 @@ class SecureGatewayEmulator(Emulator):
         dest_id = dest_id or f"{prefix}_{self._next(5)}"
         stamp = iso_ms(self.clock())
         cloud = body.get("clientPort") not in (None, "")
-        dest: dict[str, Any] = {
-            "_id": dest_id,
+        dest = self.destinations[gateway_id].create({
             "configuration": gateway_id,
             "desc": body["desc"],
             "hostname": None if cloud else NODE,
@@ -252,8 +250,7 @@ class SecureGatewayEmulator(Emulator):
             "compressData": bool(body.get("compressData", False)),
             "resource_group": gateway["resource_group"],
             "ip_table_rules": [],
-        }
-        self.destinations[gateway_id][dest_id] = dest
+        }, key=dest_id)
         self.cert_files[dest_id] = {}
         for rule in body.get("ipRules") or ():
             self._put_rule(dest, rule)
@@ -383,9 +380,7 @@ class SecureGatewayEmulator(Emulator):
 
     def _gateway(self, request: Request, gateway_id: str, *, allow_iam: bool = False) -> dict:
         """Check a gateway call: the gateway's security token (or an IAM token when not enforced)."""
-        gateway = self.gateways.get(gateway_id)
-        if gateway is None:
-            self.abort(404, f"Gateway {gateway_id} not found")
+        gateway = self.gateways.find(gateway_id)
         token = self._bearer(request)
         if token is None:
             self.abort(401, "Unauthorized: expected Authorization: Bearer <security token>")
@@ -403,27 +398,14 @@ class SecureGatewayEmulator(Emulator):
 
     def _destination(self, request: Request, gateway_id: str, dest_id: str) -> tuple[dict, dict]:
         gateway = self._gateway(request, gateway_id)
-        dest = self.destinations[gateway_id].get(dest_id)
-        if dest is None:
-            self.abort(404, f"Destination {dest_id} not found")
-        return gateway, dest
+        return gateway, self.destinations[gateway_id].find(dest_id)
 
-    def _json_body(self, request: Request, *, required: bool = True) -> Any:
-        data = request.get_data()
-        if not data.strip():
-            if required:
-                self.abort(400, "Missing request body")
-            return {}
-        try:
-            return json.loads(data)
-        except ValueError:
-            self.abort(400, "Request body is not valid JSON")
+    def _json_body(self, request: Request, kind: type | None = None) -> Any:
+        return self.json_body(request, invalid="Request body is not valid JSON", required="Missing request body",
+                              kind=kind, wrong_kind="Request body must be a JSON object")
 
-    def _body_object(self, request: Request, *, required: bool = True) -> dict:
-        body = self._json_body(request, required=required)
-        if not isinstance(body, dict):
-            self.abort(400, "Request body must be a JSON object")
-        return body
+    def _body_object(self, request: Request) -> dict:
+        return self._json_body(request, dict)
 
     def _upload(self, request: Request, field: str = "state") -> Any:
         if request.mimetype != "multipart/form-data":
@@ -841,10 +823,7 @@ class SecureGatewayEmulator(Emulator):
     @route("/v1/sgconfig/<gateway_id>/destinations/<dest_id>/migrate2connector", "PUT")
     def migrate_destination(self, request: Request, gateway_id: str, dest_id: str) -> dict:
         self._gateway(request, gateway_id, allow_iam=True)
-        dest = self.destinations[gateway_id].get(dest_id)
-        if dest is None:
-            self.abort(404, f"Destination {dest_id} not found")
-        return self._migrate(request, [dest])
+        return self._migrate(request, [self.destinations[gateway_id].find(dest_id)])
 
     # -- certificates ---------------------------------------------------------------------------------
 
