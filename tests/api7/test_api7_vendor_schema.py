@@ -64,11 +64,23 @@ def test_update_names_server_data_as_the_source_of_an_invalid_field(sandbox):
     assert not box.emulator.calls("PUT")
 
 
+# Declared list filters are click choices (the generic verbs' wording, with a hint to --help).
+GENERIC_CHOICE = "Invalid value for '{flag}': '{value}' is not one of {choices}.\nhint: see `gwctl api7 {noun} list --help`"
+
+
 @pytest.mark.parametrize(("argv", "message"), [
-    (("services", "list", "--order-by", "name"), "invalid --order-by 'name': choose created_at, updated_at, last_published"),
-    (("consumers", "list", "--order-by", "last_published"), "invalid --order-by 'last_published': choose created_at, updated_at"),
-    (("tokens", "list", "--order-by", "name"), "invalid --order-by 'name': choose created_at, updated_at, expires_at"),
-    (("published-services", "list", "--runtime-type", "blue"), "invalid --runtime-type 'blue': choose normal, canary"),
+    (("services", "list", "--order-by", "name"),
+     GENERIC_CHOICE.format(flag="--order-by", value="name", noun="services",
+                           choices="'created_at', 'updated_at', 'last_published'")),
+    (("consumers", "list", "--order-by", "last_published"),
+     GENERIC_CHOICE.format(flag="--order-by", value="last_published", noun="consumers",
+                           choices="'created_at', 'updated_at'")),
+    (("tokens", "list", "--order-by", "name"),
+     GENERIC_CHOICE.format(flag="--order-by", value="name", noun="tokens",
+                           choices="'created_at', 'updated_at', 'expires_at'")),
+    (("published-services", "list", "--runtime-type", "blue"),
+     GENERIC_CHOICE.format(flag="--runtime-type", value="blue", noun="published-services",
+                           choices="'normal', 'canary'")),
     (("service-registries", "health-history", "r1", "--status", "down"),
      "invalid --status 'down': choose healthy, lost_connection"),
 ])

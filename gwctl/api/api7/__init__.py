@@ -283,26 +283,54 @@ class Api7Client(ResourceCalls, ProductClient):
             return collection
         return collection + res.item_path[len(res.path):]
 
+    def resource_path(self, res: Any, item_id: Any = None, **values: Any) -> str:
+        values.pop("query", None)
+        if item_id is not None and "{secret_manager}" in res.item_path:
+            from gwctl.resources.api7 import split_secret
+
+            values["secret_manager"], item_id = split_secret(str(item_id))  # vault/NAME: two checked segments
+        return super().resource_path(res, item_id, **values)
+
+    def call_params(self, res: Any, call: str, values: dict[str, Any]) -> dict | None:
+        """Query parameters of one generic call: the gateway group where the resource takes it as
+        gateway_group_id (gwctl.resources.api7.GATEWAY_GROUP_QUERY), and a verb's own (``query``:
+        dry-run, return_default) handed over by the CLI hooks."""
+        from gwctl.resources.api7 import GATEWAY_GROUP_QUERY
+
+        params = dict(values.get("query") or {}) if call != "list" else {}
+        needed = GATEWAY_GROUP_QUERY.get(res.noun, {}).get(call) if res.product == "api7" else None
+        if needed is not None and (needed or str(self.options.get("gateway_group") or "").strip()):
+            params["gateway_group_id"] = self.gateway_group_id()
+        return params or None
+
     def list_pages(self, res: Any, params: dict | None = None, limit: int | None = None, **values: Any):
         path = self.resource_path(res, **values)
+        params = {**(self.call_params(res, "list", values) or {}), **(params or {})}
         if res.paging == "none":
             return truncate(iter([self.items(path, params)]), limit)
         return self.pages(path, params, limit)
 
     def read(self, res: Any, item_id: Any, **values: Any) -> Any:
-        return self.get(self.resource_path(res, item_id, **values))
+        return self.get(self.resource_path(res, item_id, **values), self.call_params(res, "read", values))
 
     def create_item(self, res: Any, body: Any, **values: Any) -> Any:
-        return self.create(self.resource_path(res, **values), body)
+        return self.create(self.resource_path(res, **values), body, self.call_params(res, "create", values))
 
     def replace_item(self, res: Any, item_id: Any, body: Any, **values: Any) -> Any:
-        return self.replace(self.resource_path(res, item_id, **values), body)
+        result = self.replace(self.resource_path(res, item_id, **values), body,
+                              self.call_params(res, "replace", values))
+        if res.path == paths.gateway_groups:
+            self.forget_gateway_group_id(str(item_id))  # a renamed group: its old name must not resolve
+        return result
 
     def patch_item(self, res: Any, item_id: Any, body: Any, **values: Any) -> Any:
-        return self.patch(self.resource_path(res, item_id, **values), body)
+        return self.patch(self.resource_path(res, item_id, **values), body, self.call_params(res, "patch", values))
 
     def delete_item(self, res: Any, item_id: Any, **values: Any) -> Any:
-        return self.remove(self.resource_path(res, item_id, **values))
+        result = self.remove(self.resource_path(res, item_id, **values), self.call_params(res, "delete", values))
+        if res.path == paths.gateway_groups:
+            self.forget_gateway_group_id(str(item_id))
+        return result
 
     # -- gateway groups --------------------------------------------------------------------------------
 
@@ -342,12 +370,26 @@ class Api7Client(ResourceCalls, ProductClient):
         self._gg[value] = found
         if cache is not None:
             cache.set(key, found, time.time() + CACHE_TTL)
+            if value != found:  # remembered by ID too, so a rename or delete forgets the name
+                cache.set(self.conn.cache_key(f"api7-gateway-group-name:{found}"), value, time.time() + CACHE_TTL)
         return found
 
     def forget_gateway_group(self, value: str) -> None:
         self._gg.pop(value, None)
         if self.conn.token_cache is not None:
             self.conn.token_cache.delete(self.conn.cache_key(f"api7-gateway-group:{value}"))
+
+    def forget_gateway_group_id(self, gg_id: str) -> None:
+        """Forget every cached name of a gateway group that was renamed or deleted."""
+        for name in [n for n, found in self._gg.items() if found == gg_id]:
+            self.forget_gateway_group(name)
+        cache = self.conn.token_cache
+        if cache is not None:
+            key = self.conn.cache_key(f"api7-gateway-group-name:{gg_id}")
+            cached = cache.get(key)
+            if cached:
+                self.forget_gateway_group(cached[0])
+            cache.delete(key)
 
     # -- publishing ---------------------------------------------------------------------------------------
 
@@ -356,6 +398,30 @@ class Api7Client(ResourceCalls, ProductClient):
 
     def publish(self, body: dict) -> Any:
         return self.create("/api/services/publish", body)
+
+    # -- publishing ---------------------------------------------------------------------------------------
+
+    def conflict_check(self, body: dict) -> dict:
+        return self.create("/api/services/conflict_check", body) or {}
+
+    def publish(self, body: dict) -> Any:
+        return self.create("/api/services/publish", body)
+
+    # -- token rotation ----------------------------------------------------------------------------------------
+
+    def regenerate_token(self, token_id: str, body: dict) -> Any:
+        """PUT .../tokens/{id}/regenerate: the old value dies at once, so the call is never resent
+        once it may have reached the server (a second one would kill the first new value)."""
+        path = f"{self.tokens_path}/{seg(token_id)}/regenerate"
+        record = self._value(self.http.put(path, json=body, idempotent=False))
+        if isinstance(record, dict):
+            self.learn(record.get("token"))
+        return record
+
+    def token_with_key(self, token_id: str, api_key: str) -> Any:
+        """GET .../tokens/{id} authenticated with `api_key` instead of the profile's credentials."""
+        self.learn(api_key)
+        return self._value(self.http.get(f"{self.tokens_path}/{seg(token_id)}", auth=HeaderAuth("X-API-KEY", api_key)))
 
     # -- secrets learned from responses ----------------------------------------------------------------------
 

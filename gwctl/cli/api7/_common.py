@@ -24,6 +24,7 @@ from gwctl.cli.render import Column, cols, emit  # noqa: F401
 from gwctl.cli.flows import confirm, run_bulk
 from gwctl.cli.input import limit_of, parse_labels, read_body_file, read_ids, validate_body
 from gwctl.errors import UsageError
+from gwctl.resources.api7 import fmt_time, ts  # noqa: F401  (time columns, shared with the declarations)
 
 PRODUCT = "api7"
 
@@ -33,16 +34,10 @@ GatewayGroupOpt = Annotated[
                  help="Gateway group (name or ID); overrides the profile's gateway_group."),
 ]
 SearchOpt = Annotated[Optional[str], typer.Option("--search", "-s", metavar="TEXT", help="Only items matching TEXT.")]
-LabelFilterOpt = Annotated[
-    Optional[List[str]], typer.Option("--label", "-l", metavar="KEY=VALUE", help="Only items with this label (repeatable).")
-]
 OrderByOpt = Annotated[Optional[str], typer.Option("--order-by", metavar="FIELD", help="Sort field, e.g. created_at or updated_at.")]
 DirectionOpt = Annotated[
     Optional[str], typer.Option("--direction", metavar="asc|desc", help="Sort direction (the API's default is desc).")
 ]
-NameOpt = Annotated[Optional[str], typer.Option("--name", "-n", help="Name.")]
-DescOpt = Annotated[Optional[str], typer.Option("--desc", help="Description.")]
-SetLabelOpt = Annotated[Optional[List[str]], typer.Option("--label", "-l", metavar="KEY=VALUE", help="Label to set (repeatable).")]
 PluginOpt = Annotated[
     Optional[List[str]],
     typer.Option("--plugin", metavar="NAME[=JSON]", help="Plugin and its JSON config, e.g. cors or 'limit-count={\"count\":10}' (repeatable)."),
@@ -67,6 +62,22 @@ def use_gateway_group(value: Optional[str]) -> None:
 def gg_id(value: Optional[str] = None) -> str:
     use_gateway_group(value)
     return client().gateway_group_id()
+
+
+def resolve(res: Any, ref: str, gateway_group: Optional[str] = None) -> str:
+    """The ID of a declared resource's item named by ID or name (empty, `.`, `..`, ambiguous: exit 2)."""
+    from gwctl.cli.lookup import Lookup
+
+    use_gateway_group(gateway_group)
+    return Lookup(client(), res).resolve(ref)
+
+
+def item_path(res: Any, ref: str, *rest: str, gateway_group: Optional[str] = None) -> str:
+    """The path of a declared resource's item named by ID or name, then REST, every part a checked segment."""
+    from gwctl.api.base import seg
+
+    item = client().resource_path(res, resolve(res, ref, gateway_group))
+    return "/".join([item, *(seg(r) for r in rest)])
 
 
 def list_params(search: Optional[str] = None, label: Optional[Sequence[str]] = None, order_by: Optional[str] = None,
@@ -185,15 +196,6 @@ def build_body(model_name: str, from_file: Optional[str], fields: dict[str, Any]
     return validate_body(getattr(models, model_name), body, flag)
 
 
-def with_file(base: dict[str, Any], from_file: Optional[str]) -> dict[str, Any]:
-    """A full-replace PUT body before the flags: ``base`` (fields kept from the current object)
-    with the --from-file fields on top."""
-    loaded = read_body_file(from_file) if from_file else None
-    if loaded is not None and not isinstance(loaded, dict):
-        raise UsageError("--from-file: expected an object")
-    return {**base, **(loaded or {})}
-
-
 def delete_items(ids: Sequence[str], noun: str, yes: bool, concurrency: int, action: Callable[[str], Any]) -> None:
     items = read_ids(ids)
     what = f"{noun} {items[0]}" if len(items) == 1 else f"{len(items)} {noun}s"
@@ -223,34 +225,6 @@ def expires_at(text: Optional[str]) -> int | None:
         return None
     seconds = parse_duration(text)
     return 0 if seconds == 0 else int(time.time()) + seconds
-
-
-def fmt_time(value: Any) -> str:
-    if value in (None, "", 0):
-        return "" if value != 0 else "never"
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if number > 1e12:  # milliseconds
-        number /= 1000
-    try:
-        if number < 0:
-            raise ValueError("before 1970")
-        return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(number))
-    except (OverflowError, OSError, ValueError):  # NaN, negative or out of range: show it as the server sent it
-        return str(value)
-
-
-def ts(name: str, key: str | None = None, default: bool = True) -> Column:
-    return Column(name, key or name.replace("-", "_"), fmt=fmt_time, default=default)
-
-
-def optional_gg(value: Optional[str] = None) -> str | None:
-    """The gateway group ID when one is selected (sent where the API takes it optionally)."""
-    use_gateway_group(value)
-    api = client()
-    return api.gateway_group_id() if api.options.get("gateway_group") else None
 
 
 def secret_value(raw: Optional[str], flag: str) -> Optional[str]:
@@ -312,21 +286,3 @@ def read_secret_input(what: str, from_stdin: bool, *, confirm_new: bool = False,
     if not value:
         raise UsageError(f"{what}: empty")
     return value
-
-
-def by_name_or_id(path: str, value: str, name_key: str = "name", noun: str = "object") -> str:
-    """An object's ID from its ID or its name (GET {path}/{value}, else a search of the list)."""
-    from gwctl.api.base import seg
-    from gwctl.errors import NotFound, NotFoundError
-
-    api = client()
-    try:
-        found = api.get(f"{path}/{seg(value)}")
-        return str((found or {}).get("id") or value)
-    except NotFound:
-        pass
-    for page in api.pages(path, {"search": value} if name_key == "name" else None):
-        for item in page:
-            if isinstance(item, dict) and item.get(name_key) == value:
-                return str(item["id"])
-    raise NotFoundError(f"no {noun} with ID or {name_key.replace('_', ' ')} {value!r}")

@@ -1,4 +1,6 @@
-"""`gwctl api7 published-services`: services running in a gateway group, their versions and runtime configuration."""
+"""`gwctl api7 published-services`: the product verbs of services running in a gateway group
+(versions, runtime configuration, health, permitted users). list/get/delete (unpublish) are the
+generic verbs of the declaration in gwctl.resources.api7."""
 
 from __future__ import annotations
 
@@ -7,18 +9,14 @@ from typing import Annotated, List, Optional
 import typer
 
 from gwctl.cli.api7._common import (
-    AllOpt, ConcurrencyOpt, DirectionOpt, DryRunOpt, FromFileOpt, GatewayGroupOpt, IdsArg, LimitOpt, OrderByOpt,
-    PluginOpt, SearchOpt, YesOpt, DEFAULT_LIMIT, Column, build_body, client, cols, delete_items, gg_id, list_params,
-    fmt_time, plugins_of, product_app, show, show_list, ts,
+    AllOpt, DirectionOpt, DryRunOpt, FromFileOpt, GatewayGroupOpt, LimitOpt, OrderByOpt, PluginOpt, DEFAULT_LIMIT,
+    Column, build_body, client, cols, item_path, list_params, fmt_time, plugins_of, product_app, show, show_list,
 )
-from gwctl.cli.api7.services import PUBLISHED_COLUMNS, USER_COLUMNS, _nodes, parse_nodes
+from gwctl.cli.api7.services import USER_COLUMNS
+from gwctl.resources.api7 import PUBLISHED_SERVICES, nodes_text as _nodes, parse_nodes
 
 app = product_app("published-services", "Services published in a gateway group: versions, runtime configuration, unpublish.")
 
-COLUMNS = cols("id", "name", "version", "status", "hosts", "path_prefix",
-               Column("upstream", lambda s: _nodes(s.get("upstream"))), ts("updated-at"),
-               Column("service_version_id", "service_version_id", default=False),
-               Column("gateway_group", "gateway_group_name", default=False))
 VERSION_COLUMNS = cols("id", "version", "name", Column("publish_time", "publish_time", fmt=fmt_time),
                        Column("hosts", "hosts", default=False))
 RUNTIME_COLUMNS = cols("hosts", "path_prefix", "strip_path_prefix", "status",
@@ -26,48 +24,11 @@ RUNTIME_COLUMNS = cols("hosts", "path_prefix", "strip_path_prefix", "status",
                        Column("service_name", "upstreams.service_name"), Column("discovery_type", "upstreams.discovery_type"),
                        "plugins")
 HEALTH_COLUMNS = cols("host", "port", "status")
-ServiceArg = Annotated[str, typer.Argument(metavar="SERVICE_ID", help="Service ID.")]
+ServiceArg = Annotated[str, typer.Argument(metavar="ID|NAME", help="Published service ID or name.")]
 
 
-def _path(gg: str, *rest: str) -> str:
-    from gwctl.api.api7 import paths
-    from gwctl.api.base import seg
-
-    return paths.gg(gg, "services", *(seg(r) for r in rest))
-
-
-@app.command("list")
-def list_(gateway_group: GatewayGroupOpt = None, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False,
-          search: SearchOpt = None, order_by: OrderByOpt = None, direction: DirectionOpt = None,
-          runtime_type: Annotated[Optional[str], typer.Option("--runtime-type", metavar="normal|canary", help="Only this runtime type.")] = None,
-          unhealthy: Annotated[Optional[bool], typer.Option("--unhealthy/--healthy", help="Only services with (or without) unhealthy nodes.")] = None) -> None:
-    """List the services published in a gateway group (GET /api/gateway_groups/{id}/services).
-
-    Example: gwctl api7 published-services list --gateway-group default
-    """
-    nodes = None if unhealthy is None else ("unhealthy_nodes_exists" if unhealthy else "no_unhealthy_nodes")
-    show_list(_path(gg_id(gateway_group)), COLUMNS,
-              list_params(search, None, order_by, direction, runtime_type=runtime_type, unhealthy_nodes=nodes), limit, all_)
-
-
-@app.command("get")
-def get(service_id: ServiceArg, gateway_group: GatewayGroupOpt = None) -> None:
-    """Show a published service (GET /api/gateway_groups/{id}/services/{service_id}).
-
-    Example: gwctl api7 published-services get SERVICE_ID -g default
-    """
-    show(client().get(_path(gg_id(gateway_group), service_id)), COLUMNS)
-
-
-@app.command("delete")
-def delete(ids: IdsArg, gateway_group: GatewayGroupOpt = None, yes: YesOpt = False, concurrency: ConcurrencyOpt = 4) -> None:
-    """Unpublish services from a gateway group (DELETE /api/gateway_groups/{id}/services/{service_id}).
-
-    The design-time service stays. Example: gwctl api7 published-services delete SERVICE_ID -g staging --yes
-    """
-    gg = gg_id(gateway_group)
-    api = client()
-    delete_items(ids, "published service", yes, concurrency, lambda sid: api.remove(_path(gg, sid)))
+def _path(gateway_group: str | None, ref: str, *rest: str) -> str:
+    return item_path(PUBLISHED_SERVICES, ref, *rest, gateway_group=gateway_group)
 
 
 @app.command("versions")
@@ -76,7 +37,7 @@ def versions(service_id: ServiceArg, gateway_group: GatewayGroupOpt = None, dire
 
     Example: gwctl api7 published-services versions SERVICE_ID -g default
     """
-    show(client().items(_path(gg_id(gateway_group), service_id, "versions"),
+    show(client().items(_path(gateway_group, service_id, "versions"),
                         list_params(None, None, None, direction)), VERSION_COLUMNS)
 
 
@@ -86,7 +47,7 @@ def runtime_config(service_id: ServiceArg, gateway_group: GatewayGroupOpt = None
 
     Example: gwctl api7 published-services runtime-config SERVICE_ID -g default
     """
-    show(client().get(_path(gg_id(gateway_group), service_id, "runtime_configuration")), RUNTIME_COLUMNS)
+    show(client().get(_path(gateway_group, service_id, "runtime_configuration")), RUNTIME_COLUMNS)
 
 
 @app.command("set-runtime-config")
@@ -105,12 +66,12 @@ def set_runtime_config(
 
     Example: gwctl api7 published-services set-runtime-config SERVICE_ID -g default --upstream-node 10.0.0.7:8080
     """
-    upstreams = {k: v for k, v in (("nodes", parse_nodes(upstream_node)), ("service_name", service_name),
+    upstreams = {k: v for k, v in (("nodes", parse_nodes(upstream_node) if upstream_node else None), ("service_name", service_name),
                                    ("discovery_type", discovery_type)) if v is not None}
     body = build_body("RuntimeConfigPatch", from_file, {
         "hosts": host or None, "path_prefix": path_prefix, "strip_path_prefix": strip_path_prefix,
         "upstreams": upstreams or None, "status": status, "plugins": plugins_of(plugin)})
-    show(client().patch(_path(gg_id(gateway_group), service_id, "runtime_configuration"), body,
+    show(client().patch(_path(gateway_group, service_id, "runtime_configuration"), body,
                         params={"dry-run": "all" if dry_run else None}), RUNTIME_COLUMNS)
 
 
@@ -120,7 +81,7 @@ def healthcheck(service_id: ServiceArg, gateway_group: GatewayGroupOpt = None) -
 
     Example: gwctl api7 published-services healthcheck SERVICE_ID -g default
     """
-    value = client().get(_path(gg_id(gateway_group), service_id, "healthcheck")) or {}
+    value = client().get(_path(gateway_group, service_id, "healthcheck")) or {}
     nodes = value.get("nodes") if isinstance(value, dict) else None
     from gwctl.cli.context import get_app
 
@@ -136,5 +97,5 @@ def permitted_users(service_id: ServiceArg, gateway_group: GatewayGroupOpt = Non
 
     The path is inferred (the seed lost it). Example: gwctl api7 published-services permitted-users SERVICE_ID
     """
-    show_list(_path(gg_id(gateway_group), service_id, "permitted_users"), USER_COLUMNS,
+    show_list(_path(gateway_group, service_id, "permitted_users"), USER_COLUMNS,
               list_params(None, None, order_by, direction, roles=role or None), limit, all_)
