@@ -43,20 +43,87 @@ def is_secret_key(name: str) -> bool:
     return norm.endswith(("key", "keys")) or any(word in norm for word in _SECRET_WORDS)
 
 
-def _known_pattern(secrets: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for every secret and the encodings it may appear in (URL, form, JSON string)."""
-    variants: set[str] = set()
-    for secret in secrets:
-        if secret and len(secret) >= MIN_SECRET_LEN:
-            variants |= {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
-    if not variants:
-        return None
-    # Longest first so a secret containing another one is masked whole.
-    return re.compile("|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True)))
+class KnownSecrets:
+    """Every secret value seen, in each encoding it may appear in (raw, URL, form, JSON string).
+
+    Secrets live in Aho-Corasick automatons of doubling sizes (the logarithmic method):
+    learning one costs O(log n) amortized, and masking a text is one pass per level,
+    O(len(text) * log n), however many secrets are known. A list of thousands of setup
+    tokens, each learned as its page arrives, stays linear.
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._seen: set[str] = set()
+        self._pending: set[str] = set()
+        self._levels: list[tuple[set[str], Any]] = []
+        self._lock = threading.Lock()  # bulk workers mask and learn from several threads
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret: str) -> bool:
+        if not secret or len(secret) < MIN_SECRET_LEN:
+            return False
+        with self._lock:
+            if secret in self._seen:
+                return False
+            self._seen.add(secret)
+            self._pending |= {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
+        return True
+
+    def __bool__(self) -> bool:
+        return bool(self._seen)
+
+    def _automatons(self) -> list[Any]:
+        with self._lock:
+            if self._pending:
+                words = self._pending
+                self._pending = set()
+                # Merge equal-or-smaller levels first, so each variant is rebuilt O(log n) times.
+                while self._levels and len(self._levels[-1][0]) <= len(words):
+                    words = words | self._levels.pop()[0]
+                self._levels.append((words, _automaton(words)))
+            return [automaton for _, automaton in self._levels]
+
+    def mask(self, text: str) -> str:
+        if not self._seen or not text:
+            return text
+        spans: list[tuple[int, int]] = []
+        for automaton in self._automatons():
+            # Every occurrence, overlapping ones included: whatever any secret covers is masked.
+            spans.extend((end - length + 1, end + 1) for end, length in automaton.iter(text))
+        if not spans:
+            return text
+        spans.sort()
+        out: list[str] = []
+        last = 0
+        start, stop = spans[0]
+        for begin, end in spans[1:]:
+            if begin <= stop:
+                stop = max(stop, end)
+                continue
+            out += [text[last:start], MASK]
+            last, start, stop = stop, begin, end
+        out += [text[last:start], MASK, text[stop:]]
+        return "".join(out)
 
 
-def _replace_known(text: str, pattern: re.Pattern[str] | None) -> str:
-    return pattern.sub(MASK, text) if pattern else text
+def _automaton(words: set[str]) -> Any:
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+def _known_pattern(secrets: Iterable[str]) -> KnownSecrets | None:
+    known = KnownSecrets(secrets)
+    return known if known else None
+
+
+def _replace_known(text: str, pattern: KnownSecrets | None) -> str:
+    return pattern.mask(text) if pattern else text
 
 
 def _mask_pairs(text: str) -> str:
@@ -64,7 +131,7 @@ def _mask_pairs(text: str) -> str:
     return _PAIR.sub(lambda m: f"{m['key']}={MASK}" if is_secret_key(m["key"]) and m["value"] else m[0], text)
 
 
-def _redact_json(obj: Any, pattern: re.Pattern[str] | None) -> Any:
+def _redact_json(obj: Any, pattern: KnownSecrets | None) -> Any:
     if isinstance(obj, dict):
         return {
             key: (
@@ -81,7 +148,7 @@ def _redact_json(obj: Any, pattern: re.Pattern[str] | None) -> Any:
     return obj
 
 
-def _redact_text(text: str, pattern: re.Pattern[str] | None) -> str:
+def _redact_text(text: str, pattern: KnownSecrets | None) -> str:
     if text.lstrip()[:1] in ("{", "["):
         try:
             text = json.dumps(_redact_json(json.loads(text), None), ensure_ascii=False)
@@ -92,7 +159,7 @@ def _redact_text(text: str, pattern: re.Pattern[str] | None) -> str:
     return _replace_known(text, pattern)
 
 
-def _redact_url(url: str, pattern: re.Pattern[str] | None) -> str:
+def _redact_url(url: str, pattern: KnownSecrets | None) -> str:
     url = _USERINFO.sub(rf"\1{MASK}@", url)
     base, sep, query = url.partition("?")
     return _replace_known(base + sep + _mask_pairs(query), pattern)
@@ -134,7 +201,7 @@ class Redactor:
     def __init__(self, secret_headers: Iterable[str] = ()) -> None:
         self.secret_headers = SECRET_HEADERS | {name.lower() for name in secret_headers}
         self._secrets: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
+        self._pattern = KnownSecrets()
         self._lock = threading.Lock()
 
     def add(self, value: str | None) -> None:
@@ -143,7 +210,7 @@ class Redactor:
         with self._lock:
             if value not in self._secrets:
                 self._secrets.add(value)
-                self._pattern = _known_pattern(self._secrets)
+                self._pattern.add(value)
 
     def add_credential(self, header_value: str) -> None:
         """Learn an Authorization-style value: the whole value, its credential and a Basic password."""

@@ -217,3 +217,36 @@ def test_header_auth_value_never_logged(make_client, rec):
 def test_silent_at_verbosity_zero(make_client, rec):
     make_client(echo_server, verbosity=0).get("/x")
     assert rec.lines == []
+
+
+def test_a_secret_that_contains_another_is_masked_whole():
+    from gwctl.api.redact import Redactor
+
+    redactor = Redactor()
+    redactor.add("abcd1234")
+    redactor.add("abcd1234efgh")
+    assert redactor.text("x abcd1234efgh y abcd1234 z") == "x *** y *** z"
+
+
+def test_thousands_of_learned_secrets_are_all_masked_in_every_encoding():
+    from gwctl.api.redact import Redactor
+
+    redactor = Redactor()
+    secrets = [f"tok/{i:05d}+x" for i in range(3000)]
+    for secret in secrets:
+        redactor.add(secret)
+    sample = secrets[::250]
+    text = " ".join(sample) + " " + " ".join(s.replace("/", "%2F").replace("+", "%2B") for s in sample)
+    masked = redactor.text(text)
+    assert "tok" not in masked and masked.split() == ["***"] * (2 * len(sample))
+    redactor.add("late-secret-value")  # learned after the automaton was built
+    assert redactor.text("a late-secret-value b") == "a *** b"
+
+
+def test_overlapping_secrets_leave_nothing_of_either_visible():
+    from gwctl.api.redact import Redactor
+
+    redactor = Redactor()
+    redactor.add("abcd9")
+    redactor.add("cd9efgh")
+    assert redactor.text("[abcd9efgh]") == "[***]"
