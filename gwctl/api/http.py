@@ -339,8 +339,7 @@ class HttpClient:
             path = self.redactor.url(request.url.path)
             return errors.TimeoutError_(
                 f"{request.method} {path}: no answer from {host} after {attempts} attempt(s) ({type(exc).__name__})",
-                hint=f"the read timeout is {self.config.timeout:g}s; raise it with --timeout"
-                + ("" if resendable else "; the request may have been applied: check before repeating it"),
+                hint=f"the read timeout is {self.config.timeout:g}s; raise it with --timeout",
             )
         if isinstance(exc, _SENT_ERRORS):
             return errors.NetworkError(

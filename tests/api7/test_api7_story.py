@@ -167,7 +167,8 @@ def test_token_regenerate_invalidates_the_old_token(sandbox, tmp_path):
     env = {"GWCTL_API7_API_KEY": CI_API_KEY}
     assert box.run("api7", "gateway-groups", "list", env=env).code == 0
     out = tmp_path / "ci.token"
-    regen = box.run("api7", "tokens", "regenerate", TOKEN_CI, "--expires-in", "90d", "--out", str(out), "-o", "json")
+    regen = box.run("api7", "tokens", "regenerate", TOKEN_CI, "--expires-in", "90d", "--out", str(out), "--yes",
+                    "-o", "json")
     assert regen.code == 0, regen.err
     new = out.read_text().strip()
     assert new.startswith("a7ee-") and new != CI_API_KEY and new not in regen.out
