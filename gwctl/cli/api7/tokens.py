@@ -91,17 +91,97 @@ def delete(ids: IdsArg, yes: YesOpt = False, concurrency: ConcurrencyOpt = 4) ->
     delete_items(ids, "token", yes, concurrency, lambda tid: api.remove(_path(tid)))
 
 
+StoreOpt = Annotated[Optional[bool], typer.Option(
+    "--store/--no-store",
+    help="Store the new value in the profile's credential store. Default: when the token is the one this "
+         "profile uses (its old value stops working), so the profile keeps working.")]
+
+
 @app.command("regenerate")
 def regenerate(token_id: TokenArg, expires_in: ExpiresOpt = None, from_file: FromFileOpt = None,
-               out: OutFileOpt = None) -> None:
+               out: OutFileOpt = None, store: StoreOpt = None, yes: YesOpt = False) -> None:
     """Replace a token's value; the old value stops working at once (PUT .../tokens/{id}/regenerate).
 
-    Prints the new token once; with --out it goes to FILE (0600, atomic) and only metadata is printed.
-    Example: gwctl api7 tokens regenerate TOKEN_ID --expires-in 90d --out ci.token
+    Without a terminal --yes is required. The new value is kept in a 0600 recovery file
+    until it is delivered and proven. When the token is the one this profile uses
+    (detected: the old value is refused right after) it is stored in the profile's
+    credential store, read back and proven, and only metadata is printed. Otherwise it is
+    printed once, or with --out written to FILE (0600, atomic). If a step fails the error
+    names the recovery file. One rotation of a profile runs at a time.
+    Example: gwctl api7 tokens regenerate TOKEN_ID --expires-in 90d --out ci.token --yes
     """
+    from gwctl.cli.context import get_app
+    from gwctl.cli.flows import confirm_change
+    from gwctl.cli.render import emit
+    from gwctl.cli.rotation import Rotation, check_out, env_source, rotation_lock, store_credential, write_out
+
     if expires_in is None and from_file is None:
         raise UsageError("missing --expires-in DURATION (or never)")
     body = build_body("TokenRegenerate", from_file, {"expires_at": expires_at(expires_in)})
-    if out is not None and out.is_dir():
-        raise UsageError(f"--out {out} is a directory")
-    _emit_new(client().replace(f"{_path(token_id)}/regenerate", body) or {}, out)
+    check_out(out)
+    app_ctx = get_app()
+    profile = app_ctx.profile("api7")
+    api = client()
+    if store and api.auth_kind != "api_key":
+        raise UsageError(f"--store: profile {profile.name} does not authenticate with an API token (X-API-KEY)")
+    env = env_source(profile, "api_key")
+    if store and env:
+        raise UsageError(f"--store: this profile's API token comes from {env}, which gwctl cannot update",
+                         hint=f"regenerate with --no-store --out FILE instead, then put the new token in {env}")
+    confirm_change("regenerate", "API token", "API tokens", [token_id], yes,
+                   consequence="its old value stops working at once")
+    if env:
+        hint = f"put the new value in {env} from {{file}}, then delete the file"
+    elif store is not False and api.auth_kind == "api_key":
+        hint = (f"store it with `gwctl auth login -p {profile.name} --stdin"
+                f"{' --insecure-storage' if profile.storage == 'file' else ''} < {{file}}`, then delete the file")
+    else:
+        hint = "use it from there, then delete the file"
+    with rotation_lock("api7", profile.name), \
+            Rotation("api7", profile.name, f"API token {token_id}", slug="api-token", hint=hint) as rotation:
+        secret, record = rotation.mint(lambda: _regenerate(api, token_id, body))
+        own = store is not False and api.auth_kind == "api_key" and _old_key_refused(api, token_id, rotation)
+        if store and not own:
+            with rotation.step("store"):
+                raise UsageError(f"API token {token_id} is not the one profile {profile.name} uses: not stored")
+        if own:
+            with rotation.step("store"):
+                if env:
+                    from gwctl.errors import SecretStorageError
+
+                    raise SecretStorageError(f"it is this profile's API token, which comes from {env}: "
+                                             "gwctl cannot update that")
+                where = store_credential(profile, "api_key", secret)
+                secret = app_ctx.credentials(profile).get("api_key") or ""  # prove what was read back
+        with rotation.step("verify"):
+            api.token_with_key(token_id, secret)
+        if not own:
+            with rotation.step("write" if out is not None else "print"):
+                emit_secret(record, "token", out, SECRET_COLUMNS, label="token")
+            return
+        meta = {k: v for k, v in record.items() if k != "token"}
+        meta["stored_in"] = where
+        if out is not None:
+            with rotation.step("write"):
+                write_out(out, secret)
+            meta["written_to"] = str(out)
+    app_ctx.err(f"regenerated API token {token_id}, stored it in {where} and verified it")
+    columns = [*COLUMNS, Column("stored-in", "stored_in")]
+    emit(meta, columns + ([Column("written-to", "written_to")] if out is not None else []))
+
+
+def _regenerate(api, token_id: str, body: dict) -> tuple[str, dict]:
+    record = api.regenerate_token(token_id, body) or {}
+    return (record.get("token") if isinstance(record, dict) else None) or "", record
+
+
+def _old_key_refused(api, token_id: str, rotation) -> bool:
+    """Was the regenerated token the one this profile uses? Then its old value is refused now."""
+    from gwctl.errors import AuthError
+
+    with rotation.step("check whether this profile uses"):
+        try:
+            api.get(_path(token_id))
+        except AuthError:
+            return True
+    return False
