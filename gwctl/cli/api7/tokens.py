@@ -179,7 +179,7 @@ def _old_key_refused(api, token_id: str, rotation) -> bool:
     """Was the regenerated token the one this profile uses? Then its old value is refused now."""
     from gwctl.errors import AuthError
 
-    with rotation.step("check whether this profile uses"):
+    with rotation.step("check the profile's use of"):
         try:
             api.get(_path(token_id))
         except AuthError:
