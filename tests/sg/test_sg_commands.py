@@ -57,78 +57,78 @@ CASES = [
     ("import", ["import", "@gateway_file"], "PUT", "/v1/import",
      lambda j: j["gateway"]["desc"] == "Branch Gateway" and j["gateway"]["jwt"] == "***" and len(j["destinations"]) == 1,
      "Branch Gateway"),
-    ("destinations-list", ["destinations", "list", PROD], "GET", f"/v1/sgconfig/{PROD}/destinations",
+    ("destinations-list", ["destinations", "list", "-g", PROD], "GET", f"/v1/sgconfig/{PROD}/destinations",
      lambda j: _ids(j) == [ORDERS, BILLING, FTP], "Orders DB"),
-    ("destinations-list-disabled", ["destinations", "list", PROD, "--disabled"], "GET",
+    ("destinations-list-disabled", ["destinations", "list", "-g", PROD, "--disabled"], "GET",
      f"/v1/sgconfig/{PROD}/destinations", lambda j: _ids(j) == [FTP], "Legacy FTP"),
-    ("destinations-get", ["destinations", "get", PROD, ORDERS], "GET", f"/v1/sgconfig/{PROD}/destinations/{ORDERS}",
+    ("destinations-get", ["destinations", "get", "-g", PROD, ORDERS], "GET", f"/v1/sgconfig/{PROD}/destinations/{ORDERS}",
      lambda j: j["connection_info"]["OnPremHost"] == "10.20.0.15" and j["private"] is True, "10.20.0.15:5432"),
-    ("destinations-create", ["destinations", "create", PROD, "--name", "Inventory", "--host", "10.0.0.8", "--port",
+    ("destinations-create", ["destinations", "create", "-g", PROD, "--name", "Inventory", "--host", "10.0.0.8", "--port",
                              "8443", "--protocol", "https", "--tls", "serverside"], "POST",
      f"/v1/sgconfig/{PROD}/destinations",
      lambda j: (j["protocol"], j["TLS"], j["connection_info"]["OnPremPort"]) == ("HTTPS", "serverside", 8443), "Inventory"),
-    ("destinations-create-cloud", ["destinations", "create", STAGING, "--name", "Queue", "--host", "mq.example.com",
+    ("destinations-create-cloud", ["destinations", "create", "-g", STAGING, "--name", "Queue", "--host", "mq.example.com",
                                    "--port", "5671", "--client-port", "15671"], "POST",
      f"/v1/sgconfig/{STAGING}/destinations", lambda j: j["connection_info"]["clientPort"] == 15671 and j["port"] is None,
      "15671"),
-    ("destinations-update", ["destinations", "update", PROD, ORDERS, "--port", "5433", "--disable"], "PUT",
+    ("destinations-update", ["destinations", "update", "-g", PROD, ORDERS, "--port", "5433", "--disable"], "PUT",
      f"/v1/sgconfig/{PROD}/destinations/{ORDERS}",
      lambda j: j["connection_info"]["OnPremPort"] == 5433 and j["status"] == "DISABLED", "5433"),
-    ("destinations-delete", ["destinations", "delete", PROD, FTP, ORDERS, "--yes"], "DELETE",
+    ("destinations-delete", ["destinations", "delete", "-g", PROD, FTP, ORDERS, "--yes"], "DELETE",
      f"/v1/sgconfig/{PROD}/destinations/{ORDERS}", lambda j: [r["id"] for r in j if r["ok"]] == [FTP, ORDERS], None),
-    ("destinations-delete-bulk", ["destinations", "delete", PROD, FTP, ORDERS, "--bulk", "--yes"], "DELETE",
+    ("destinations-delete-bulk", ["destinations", "delete", "-g", PROD, FTP, ORDERS, "--bulk", "--yes"], "DELETE",
      f"/v1/sgconfig/{PROD}/bulkDestinations", lambda j: [r["id"] for r in j] == [FTP, ORDERS], None),
-    ("destinations-deactivate", ["destinations", "deactivate", PROD, ORDERS], "PUT", f"/v1/sgconfig/{PROD}/setActivity",
+    ("destinations-deactivate", ["destinations", "deactivate", "-g", PROD, ORDERS], "PUT", f"/v1/sgconfig/{PROD}/setActivity",
      lambda j: _ids(j["deactivated"]) == [ORDERS] and j["deactivated"][0]["active"] is False, None),
-    ("destinations-activate", ["destinations", "activate", PROD, ORDERS], "PUT", f"/v1/sgconfig/{PROD}/setActivity",
+    ("destinations-activate", ["destinations", "activate", "-g", PROD, ORDERS], "PUT", f"/v1/sgconfig/{PROD}/setActivity",
      lambda j: j["unchanged"] == [ORDERS], None),
-    ("destinations-export", ["destinations", "export", PROD, BILLING], "GET",
+    ("destinations-export", ["destinations", "export", "-g", PROD, BILLING], "GET",
      f"/v1/sgconfig/{PROD}/destinations/{BILLING}/export",
      lambda j: j["desc"] == "Billing API" and j["serverCert"]["name"] == "callingAppCert.pem", "callingAppCert.pem"),
-    ("destinations-import", ["destinations", "import", STAGING, "@dest_file"], "PUT",
+    ("destinations-import", ["destinations", "import", "-g", STAGING, "@dest_file"], "PUT",
      f"/v1/sgconfig/{STAGING}/destinations/import", lambda j: j["desc"] == "Branch Printer", "Branch Printer"),
-    ("destinations-migrate", ["destinations", "migrate", STAGING, CACHE, "--connector-id", "c1"], "PUT",
+    ("destinations-migrate", ["destinations", "migrate", "-g", STAGING, CACHE, "--connector-id", "c1"], "PUT",
      f"/v1/sgconfig/{STAGING}/destinations/{CACHE}/migrate2connector",
      lambda j: j["failed"][0]["reason"] == "Connector does not support cloud type endpoint.", "cloud type"),
-    ("certs-download-json", ["certs", "download", PROD, BILLING], "GET", f"/v1/sgconfig/{PROD}/destinations/{BILLING}/cert",
+    ("certs-download-json", ["certs", "download", "-g", PROD, BILLING], "GET", f"/v1/sgconfig/{PROD}/destinations/{BILLING}/cert",
      lambda j: j[0] == {"name": "callingAppCert.pem", "contents": j[0]["contents"]} and len(j) == 6, "ZIP"),
-    ("certs-download-table", ["certs", "download", PROD, BILLING, "--as-json"], "GET",
+    ("certs-download-table", ["certs", "download", "-g", PROD, BILLING, "--as-json"], "GET",
      f"/v1/sgconfig/{PROD}/destinations/{BILLING}/cert", lambda j: len(j) == 6, "endpointCert.pem"),
-    ("certs-download-names", ["certs", "download", PROD, BILLING, "--name", "endpointCert.pem", "--as-json"], "GET",
+    ("certs-download-names", ["certs", "download", "-g", PROD, BILLING, "--name", "endpointCert.pem", "--as-json"], "GET",
      f"/v1/sgconfig/{PROD}/destinations/{BILLING}/certList", lambda j: [c["name"] for c in j] == ["endpointCert.pem"],
      "endpointCert.pem"),
-    ("certs-upload", ["certs", "upload", PROD, ORDERS, "--server-cert", "@ca_file", "--dest-cert", "@cert_file",
+    ("certs-upload", ["certs", "upload", "-g", PROD, ORDERS, "--server-cert", "@ca_file", "--dest-cert", "@cert_file",
                       "--key", "@key_file", "--client-cert", "@ca_file"], "PUT",
      f"/v1/sgconfig/{PROD}/destinations/{ORDERS}/cert",
      lambda j: j["cert"] == {"server_cert": "ca.pem", "dest_cert": "sg.pem", "client_cert": ["ca.pem"]}
      and j["key"] == {"dest_cert": "sg.key"}, "sg.pem"),
-    ("certs-delete", ["certs", "delete", PROD, BILLING, "--name", "endpointCert.pem", "--yes"], "DELETE",
+    ("certs-delete", ["certs", "delete", "-g", PROD, BILLING, "--name", "endpointCert.pem", "--yes"], "DELETE",
      f"/v1/sgconfig/{PROD}/destinations/{BILLING}/cert", lambda j: "client_cert" not in j["cert"], "callingAppCert.pem"),
-    ("certs-regenerate", ["certs", "regenerate", PROD, ORDERS], "PUT",
+    ("certs-regenerate", ["certs", "regenerate", "-g", PROD, ORDERS], "PUT",
      f"/v1/sgconfig/{PROD}/destinations/{ORDERS}/genCerts", lambda j: "server_dest_cert" in j["cert"], "SERVER_DEST_CERT"),
-    ("certs-regenerate-client", ["certs", "regenerate", PROD, ORDERS, "--client"], "PUT",
+    ("certs-regenerate-client", ["certs", "regenerate", "-g", PROD, ORDERS, "--client"], "PUT",
      f"/v1/sgconfig/{PROD}/destinations/{ORDERS}/genCerts", lambda j: "dest_cert" in j["cert"], "DEST_CERT"),
-    ("iptables-list", ["iptables", "list", PROD, ORDERS], "GET", f"/v1/sgconfig/{PROD}/destinations/{ORDERS}",
+    ("iptables-list", ["iptables", "list", "-g", PROD, ORDERS], "GET", f"/v1/sgconfig/{PROD}/destinations/{ORDERS}",
      lambda j: j == [{"src": "169.45.0.10", "spt": "80", "app": "web01"}], "169.45.0.10"),
-    ("iptables-add", ["iptables", "add", PROD, ORDERS, "--src-range", "10.0.0.1-10.0.0.9", "--src-port", "443:444",
+    ("iptables-add", ["iptables", "add", "-g", PROD, ORDERS, "--src-range", "10.0.0.1-10.0.0.9", "--src-port", "443:444",
                       "--app", "web02"], "PUT", f"/v1/sgconfig/{PROD}/destinations/{ORDERS}/ipTableRule",
      lambda j: {"spt": "443:444", "src_range": "10.0.0.1-10.0.0.9", "app": "web02"} in j["ip_table_rules"], "RULES"),
-    ("iptables-remove", ["iptables", "remove", PROD, ORDERS, "--rule", "src=169.45.0.10,spt=80"], "DELETE",
+    ("iptables-remove", ["iptables", "remove", "-g", PROD, ORDERS, "--rule", "src=169.45.0.10,spt=80"], "DELETE",
      f"/v1/sgconfig/{PROD}/destinations/{ORDERS}/ipTableRule", lambda j: j["ip_table_rules"] == [], "RULES"),
-    ("iptables-remove-all", ["iptables", "remove", PROD, ORDERS, "--all", "--yes"], "DELETE",
+    ("iptables-remove-all", ["iptables", "remove", "-g", PROD, ORDERS, "--all", "--yes"], "DELETE",
      f"/v1/sgconfig/{PROD}/destinations/{ORDERS}/ipTableRule", lambda j: j["ip_table_rules"] == [], "RULES"),
     ("stats", ["stats"], "GET", "/v1/stats", lambda j: _ids(j) == [PROD, STAGING], "TOTALCONNECTIONS"),
     ("stats-gateway", ["stats", PROD], "GET", f"/v1/sgconfig/{PROD}/stats",
      lambda j: j["totalConnections"] == 1287, "1287"),
-    ("clients-list", ["clients", "list", PROD], "GET", f"/v1/sgconfig/{PROD}/clients",
+    ("clients-list", ["clients", "list", "-g", PROD], "GET", f"/v1/sgconfig/{PROD}/clients",
      lambda j: [c["id"] for c in j] == [CLIENT, "qCTv6Onseiy_9Kd"], "Version 1.8.9"),
-    ("clients-get", ["clients", "get", PROD, CLIENT], "GET", f"/v1/sgconfig/{PROD}/clients/{CLIENT}",
+    ("clients-get", ["clients", "get", "-g", PROD, CLIENT], "GET", f"/v1/sgconfig/{PROD}/clients/{CLIENT}",
      lambda j: j == {"id": CLIENT, "status": "Connected"}, "Connected"),
-    ("clients-disconnect", ["clients", "disconnect", PROD, CLIENT, "--yes"], "DELETE", f"/v1/sgconfig/{PROD}/clients",
+    ("clients-disconnect", ["clients", "disconnect", "-g", PROD, CLIENT, "--yes"], "DELETE", f"/v1/sgconfig/{PROD}/clients",
      None, None),
-    ("clients-logs", ["clients", "logs", PROD, "--type", "error", "--client", CLIENT], "GET",
+    ("clients-logs", ["clients", "logs", "-g", PROD, "--type", "error", "--client", CLIENT], "GET",
      f"/v1/sgconfig/{PROD}/clientLogs", lambda j: list(j[CLIENT]) == ["errors"], "refused"),
-    ("clients-recent", ["clients", "recent", PROD], "GET", f"/v1/sgconfig/{PROD}/disconnectedClients",
+    ("clients-recent", ["clients", "recent", "-g", PROD], "GET", f"/v1/sgconfig/{PROD}/disconnectedClients",
      lambda j: j[0]["id"] == "qCTv6Onseiy_LOp", "qCTv6Onseiy_LOp"),
     ("clients-installers", ["clients", "installers", "--limit", "2"], "GET", "/v1/getClientList",
      lambda j: len(j) == 2 and j[0]["url"].startswith("https://"), "DESCRIPTION"),
@@ -195,14 +195,14 @@ def test_activity_messages_on_stderr(sg):
 
 
 def test_delete_needs_yes_without_a_terminal(sg):
-    result = sg.run("sg", "destinations", "delete", PROD, ORDERS)
+    result = sg.run("sg", "destinations", "delete", "-g", PROD, ORDERS)
     assert result.code == 2
     assert "confirmation required; re-run with --yes" in result.err
     assert sg.emulator.requests == []
 
 
 def test_bulk_delete_is_one_request(sg):
-    result = sg.run("sg", "destinations", "delete", PROD, ORDERS, FTP, "--bulk", "--yes")
+    result = sg.run("sg", "destinations", "delete", "-g", PROD, ORDERS, FTP, "--bulk", "--yes")
     assert result.code == 0, result.err
     assert result.err == f"deleted destination {ORDERS}\ndeleted destination {FTP}\n"
     calls = sg.emulator.calls("DELETE")
@@ -212,21 +212,21 @@ def test_bulk_delete_is_one_request(sg):
 
 
 def test_bulk_delete_of_an_unknown_destination_deletes_nothing(sg):
-    result = sg.run("sg", "destinations", "delete", PROD, ORDERS, "nope_12345", "--bulk", "--yes")
+    result = sg.run("sg", "destinations", "delete", "-g", PROD, ORDERS, "nope_12345", "--bulk", "--yes")
     assert result.code == 3
     assert "Destination(s) not found: nope_12345" in result.err
     assert ORDERS in sg.emulator.destinations[PROD]
 
 
 def test_partial_failure_of_single_deletes_exits_10(sg):
-    result = sg.run("sg", "destinations", "delete", PROD, ORDERS, "nope_12345", "--yes")
+    result = sg.run("sg", "destinations", "delete", "-g", PROD, ORDERS, "nope_12345", "--yes")
     assert result.code == 10
     assert f"deleted destination {ORDERS}" in result.err
     assert "failed: destination nope_12345:" in result.err
 
 
 def test_ids_from_stdin(sg):
-    result = sg.run("sg", "destinations", "delete", PROD, "-", "--yes", stdin=f"{ORDERS}\n{FTP}\n")
+    result = sg.run("sg", "destinations", "delete", "-g", PROD, "-", "--yes", stdin=f"{ORDERS}\n{FTP}\n")
     assert result.code == 0, result.err
     assert list(sg.emulator.destinations[PROD]) == [BILLING]
 
@@ -236,7 +236,7 @@ def test_certs_download_zip_to_file(sg, tmp_path):
     import zipfile
 
     target = tmp_path / "certs.zip"
-    result = sg.run("sg", "certs", "download", PROD, BILLING, "--out", str(target))
+    result = sg.run("sg", "certs", "download", "-g", PROD, BILLING, "--out", str(target))
     assert result.code == 0, result.err
     assert result.out == ""
     assert result.err == f"wrote the certificates of destination {BILLING} to {target} (mode 0600)\n"
@@ -247,7 +247,7 @@ def test_certs_download_zip_to_file(sg, tmp_path):
 
 
 def test_certs_download_zip_refuses_a_terminal(sg):
-    result = sg.run("sg", "certs", "download", PROD, BILLING, tty=True)
+    result = sg.run("sg", "certs", "download", "-g", PROD, BILLING, tty=True)
     assert result.code == 2
     assert "refusing to write a zip archive to a terminal" in result.err
     assert sg.emulator.requests == []
@@ -265,20 +265,20 @@ def test_export_out_file_is_private(sg, tmp_path):
 
 
 def test_not_found_gateway_exits_3_without_a_gateway_call(sg):
-    result = sg.run("sg", "destinations", "list", "nope_prod_us-south")
+    result = sg.run("sg", "destinations", "list", "-g", "nope_prod_us-south")
     assert result.code == 3
     assert result.err.startswith("error: gateway nope_prod_us-south not found in resource group 19087c5c5aea4f1f95dabaf54b1dff68")
     assert [(r.method, r.path) for r in sg.emulator.requests] == [("POST", "/identity/token"), ("GET", "/v1/sgconfig")]
 
 
 def test_iptables_on_a_public_destination_is_rejected_by_the_server(sg):
-    result = sg.run("sg", "iptables", "add", PROD, BILLING, "--src", "10.0.0.1")
+    result = sg.run("sg", "iptables", "add", "-g", PROD, BILLING, "--src", "10.0.0.1")
     assert result.code == 6
     assert "Destination must be private to add IP Table rules" in result.err
 
 
 def test_migration_with_connector_apikey_from_stdin(sg):
-    result = sg.run("sg", "destinations", "migrate", PROD, ORDERS, "--connector-id", "c9", "--apikey-stdin",
+    result = sg.run("sg", "destinations", "migrate", "-g", PROD, ORDERS, "--connector-id", "c9", "--apikey-stdin",
                     "--force", stdin="connector-key-123456\n")
     assert result.code == 0, result.err
     body = sg.emulator.calls("PUT")[-1].json
@@ -286,10 +286,10 @@ def test_migration_with_connector_apikey_from_stdin(sg):
     assert "connector-key-123456" not in result.all
 
 
-def test_operations_lists_36(sg):
+def test_operations_lists_37(sg):
     result = sg.run("sg", "operations", "-o", "json")
     assert result.code == 0
     ops = result.json()
-    assert len(ops) == 36
-    assert {"DELETE /v1/sgconfig/{gatewayID}", "GET /v1/sgconfig/{gatewayID}/destinations/{destinationID}/certList"} <= {
+    assert len(ops) == 37  # rotate-token has its own row (it shares PUT /v1/sgconfig/{gatewayID} with update)
+    assert {"DELETE /v1/sgconfig/{id}", "GET /v1/sgconfig/{gatewayID}/destinations/{destinationID}/certList"} <= {
         f"{o['method']} {o['path']}" for o in ops}

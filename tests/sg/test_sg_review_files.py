@@ -19,7 +19,7 @@ EXPORTED = {
 def test_destination_import_accepts_an_export_with_empty_proxy_fields(sg, tmp_path):
     path = tmp_path / "db.destination"
     path.write_text(json.dumps(EXPORTED))
-    result = sg.run("sg", "destinations", "import", PROD, str(path), "-o", "json")
+    result = sg.run("sg", "destinations", "import", "-g", PROD, str(path), "-o", "json")
     assert result.code == 0, result.err
     assert result.json()["desc"] == "Exported DB"
     upload = sg.emulator.calls("PUT", f"/v1/sgconfig/{PROD}/destinations/import")[0]
@@ -29,7 +29,7 @@ def test_destination_import_accepts_an_export_with_empty_proxy_fields(sg, tmp_pa
 def test_create_from_an_exported_file_drops_the_empty_parts(sg, tmp_path):
     path = tmp_path / "db.destination"
     path.write_text(json.dumps(EXPORTED))
-    result = sg.run("sg", "destinations", "create", PROD, "--from-file", str(path), "--name", "Copy", "-o", "json")
+    result = sg.run("sg", "destinations", "create", "-g", PROD, "--from-file", str(path), "--name", "Copy", "-o", "json")
     assert result.code == 0, result.err
     sent = json.loads(sg.emulator.calls("POST", f"/v1/sgconfig/{PROD}/destinations")[0].body)
     assert sent["desc"] == "Copy" and sent["port"] == 5432
@@ -39,7 +39,7 @@ def test_create_from_an_exported_file_drops_the_empty_parts(sg, tmp_path):
 def test_a_real_bad_proxy_port_is_still_refused_locally(sg, tmp_path):
     path = tmp_path / "bad.destination"
     path.write_text(json.dumps({**EXPORTED, "proxy": {"ip": "1.2.3.4", "port": 70000, "type": 5}}))
-    result = sg.run("sg", "destinations", "import", PROD, str(path))
+    result = sg.run("sg", "destinations", "import", "-g", PROD, str(path))
     assert result.code == 2
     assert "field 'proxy.port'" in result.err
     assert sg.emulator.requests == []
@@ -55,7 +55,7 @@ def test_unenforced_gateway_listed_without_a_token_uses_the_iam_token(sg, monkey
         return body
 
     monkeypatch.setattr(sg.emulator, "_public_gateway", without_jwt)
-    result = sg.run("sg", "destinations", "list", STAGING, "-o", "json")
+    result = sg.run("sg", "destinations", "list", "-g", STAGING, "-o", "json")
     assert result.code == 0, result.err
     iam = sg.emulator.calls("GET", "/v1/sgconfig")[0].headers["Authorization"]
     assert sg.emulator.calls("GET", f"/v1/sgconfig/{STAGING}/destinations")[0].headers["Authorization"] == iam
@@ -64,7 +64,7 @@ def test_unenforced_gateway_listed_without_a_token_uses_the_iam_token(sg, monkey
 def test_enforced_gateway_listed_without_a_token_is_an_auth_error(sg, monkeypatch):
     public = sg.emulator._public_gateway
     monkeypatch.setattr(sg.emulator, "_public_gateway", lambda g: {k: v for k, v in public(g).items() if k != "jwt"})
-    result = sg.run("sg", "destinations", "list", PROD)
+    result = sg.run("sg", "destinations", "list", "-g", PROD)
     assert result.code == 4
     assert "shows no security token" in result.err
 
@@ -85,8 +85,8 @@ def test_raw_api_keeps_the_query_of_the_path(sg):
 
 def test_iptables_src_that_is_a_bad_address_is_refused_locally(sg):
     for bad in ("1.2.3.999", "10.0.0", "300.1.1.1"):
-        result = sg.run("sg", "iptables", "add", PROD, ORDERS, "--src", bad)
+        result = sg.run("sg", "iptables", "add", "-g", PROD, ORDERS, "--src", bad)
         assert result.code == 2, (bad, result.all)
         assert f"invalid --src '{bad}'" in result.err
     assert sg.emulator.requests == []
-    assert sg.run("sg", "iptables", "add", PROD, ORDERS, "--src", "10.0.0.7").code == 0
+    assert sg.run("sg", "iptables", "add", "-g", PROD, ORDERS, "--src", "10.0.0.7").code == 0

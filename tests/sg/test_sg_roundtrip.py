@@ -37,7 +37,7 @@ def test_service_export_delete_import_restores_the_destinations(sg, tmp_path):
     assert upload.query["resource_group"] == "19087c5c5aea4f1f95dabaf54b1dff68"
     # gwctl already knows the imported gateways' tokens: no listing needed
     sg.emulator.clear_log()
-    assert sg.run("sg", "destinations", "list", new_prod).code == 0
+    assert sg.run("sg", "destinations", "list", "-g", new_prod).code == 0
     assert [r.path for r in sg.emulator.requests] == [f"/v1/sgconfig/{new_prod}/destinations"]
 
 
@@ -54,10 +54,10 @@ def test_gateway_export_and_import_table_output(sg, tmp_path):
 def test_destination_export_delete_import(sg, tmp_path):
     before = _shape(sg.emulator.destinations[PROD][BILLING])
     export = tmp_path / "billing.destination"
-    assert sg.run("sg", "destinations", "export", PROD, BILLING, "--out", str(export)).code == 0
-    assert sg.run("sg", "destinations", "delete", PROD, BILLING, "--yes").code == 0
+    assert sg.run("sg", "destinations", "export", "-g", PROD, BILLING, "--out", str(export)).code == 0
+    assert sg.run("sg", "destinations", "delete", "-g", PROD, BILLING, "--yes").code == 0
     assert BILLING not in sg.emulator.destinations[PROD]
-    result = sg.run("sg", "destinations", "import", PROD, str(export), "-o", "json")
+    result = sg.run("sg", "destinations", "import", "-g", PROD, str(export), "-o", "json")
     assert result.code == 0, result.err
     assert _shape(result.json()) == before
     upload = sg.emulator.calls("PUT", f"/v1/sgconfig/{PROD}/destinations/import")[0]
@@ -77,7 +77,7 @@ def test_cert_upload_is_multipart_with_the_vendor_field_names(sg, tmp_path):
         kind = "PRIVATE KEY" if name.endswith(".key") else "CERTIFICATE"
         (tmp_path / name).write_text(f"-----BEGIN {kind}-----\nMIIB{name}\n-----END {kind}-----\n")
         files[name] = str(tmp_path / name)
-    result = sg.run("sg", "certs", "upload", PROD, ORDERS, "--server-cert", files["ca.pem"], "--dest-cert",
+    result = sg.run("sg", "certs", "upload", "-g", PROD, ORDERS, "--server-cert", files["ca.pem"], "--dest-cert",
                     files["sg.pem"], "--key", files["sg.key"], "--client-cert", files["ep1.pem"], "--client-cert",
                     files["ep2.pem"], "-o", "json")
     assert result.code == 0, result.err
@@ -89,7 +89,7 @@ def test_cert_upload_is_multipart_with_the_vendor_field_names(sg, tmp_path):
                         ("client_cert", "ep1.pem"), ("client_cert", "ep2.pem")):
         assert f'name="{field}"; filename="{name}"'.encode() in request.body
     # and they come back in the download
-    listing = sg.run("sg", "certs", "download", PROD, ORDERS, "--json")
+    listing = sg.run("sg", "certs", "download", "-g", PROD, ORDERS, "--json")
     assert {c["name"] for c in listing.json()} == {"ca.pem", "sg.pem", "sg.key", "ep1.pem", "ep2.pem"}
     key = [c for c in listing.json() if c["name"] == "sg.key"][0]
     assert key["contents"] == "-----BEGIN PRIVATE KEY-----\nMIIBsg.key\n-----END PRIVATE KEY-----\n"
@@ -100,7 +100,7 @@ def test_create_destination_from_file_with_flags_overriding(sg, tmp_path):
     body = tmp_path / "dest.yaml"
     body.write_text("desc: From file\nip: 10.9.9.9\nport: '8080'\nprotocol: HTTP\nprivate: true\n"
                     "ipRules:\n  - src: 10.1.1.1\n    spt: 80\n    app: r1\ntimeout: 30\n")
-    result = sg.run("sg", "destinations", "create", PROD, "--from-file", str(body), "--port", "9090", "-o", "json")
+    result = sg.run("sg", "destinations", "create", "-g", PROD, "--from-file", str(body), "--port", "9090", "-o", "json")
     assert result.code == 0, result.err
     sent = sg.emulator.calls("POST", "*/destinations")[0].json
     assert sent == {"desc": "From file", "ip": "10.9.9.9", "port": 9090, "protocol": "HTTP", "private": True,

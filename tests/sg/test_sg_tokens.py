@@ -50,7 +50,7 @@ def test_iam_token_is_refreshed_shortly_before_expiration(sg):
 
 
 def test_gateway_token_is_fetched_once_and_reused(sg):
-    for argv in (["destinations", "list", PROD], ["clients", "list", PROD], ["destinations", "get", PROD, ORDERS]):
+    for argv in (["destinations", "list", "-g", PROD], ["clients", "list", "-g", PROD], ["destinations", "get", "-g", PROD, ORDERS]):
         assert sg.run("sg", *argv).code == 0
     assert _paths(sg.emulator)[:3] == [("POST", "/identity/token"), ("GET", "/v1/sgconfig"),
                                        ("GET", f"/v1/sgconfig/{PROD}/destinations")]
@@ -62,7 +62,7 @@ def test_gateway_token_is_fetched_once_and_reused(sg):
 
 
 def test_rotate_token_old_one_refused_new_one_used(sg, tmp_path):
-    assert sg.run("sg", "destinations", "list", PROD).code == 0
+    assert sg.run("sg", "destinations", "list", "-g", PROD).code == 0
     old = sg.emulator.gateways[PROD]["jwt"]
     out = tmp_path / "gw.token"
     result = sg.run("sg", "gateways", "rotate-token", PROD, "--out", str(out), "--yes", "-o", "json")
@@ -83,24 +83,24 @@ def test_rotate_token_old_one_refused_new_one_used(sg, tmp_path):
     assert refused.status_code == 401
     # ... and gwctl goes on with the new one, without another listing
     sg.emulator.clear_log()
-    assert sg.run("sg", "destinations", "list", PROD).code == 0
+    assert sg.run("sg", "destinations", "list", "-g", PROD).code == 0
     assert _paths(sg.emulator) == [("GET", f"/v1/sgconfig/{PROD}/destinations")]
     assert sg.emulator.requests[0].headers["Authorization"] == f"Bearer {new}"
 
 
 def test_token_rotated_elsewhere_is_fetched_again_without_operator_action(sg):
-    assert sg.run("sg", "clients", "list", PROD).code == 0
+    assert sg.run("sg", "clients", "list", "-g", PROD).code == 0
     # another operator (or the console) regenerates the token: gwctl's cached one is now refused
     gateway = sg.emulator.gateways[PROD]
     gateway["jwt"], gateway["expiry"] = sg.emulator.security_token(PROD, 90)
     sg.emulator.clear_log()
-    result = sg.run("sg", "clients", "list", PROD)
+    result = sg.run("sg", "clients", "list", "-g", PROD)
     assert result.code == 0, result.err
     assert _paths(sg.emulator) == [("GET", f"/v1/sgconfig/{PROD}/clients"), ("GET", "/v1/sgconfig"),
                                    ("GET", f"/v1/sgconfig/{PROD}/clients")]
     assert sg.emulator.requests[-1].headers["Authorization"] == f"Bearer {gateway['jwt']}"
     sg.emulator.clear_log()
-    assert sg.run("sg", "clients", "list", PROD).code == 0
+    assert sg.run("sg", "clients", "list", "-g", PROD).code == 0
     assert _paths(sg.emulator) == [("GET", f"/v1/sgconfig/{PROD}/clients")]
 
 
@@ -122,13 +122,13 @@ def test_rotate_token_needs_yes_without_a_terminal(sg):
 
 def test_gateway_token_from_stdin(sg):
     jwt = sg.emulator.gateways[PROD]["jwt"]
-    result = sg.run("sg", "destinations", "list", PROD, "--gateway-token-stdin", stdin=jwt + "\n")
+    result = sg.run("sg", "destinations", "list", "-g", PROD, "--gateway-token-stdin", stdin=jwt + "\n")
     assert result.code == 0, result.err
     assert _paths(sg.emulator) == [("GET", f"/v1/sgconfig/{PROD}/destinations")]  # no IAM, no listing
 
 
 def test_wrong_gateway_token_from_stdin_is_not_replaced(sg):
-    result = sg.run("sg", "destinations", "list", PROD, "--gateway-token-stdin", stdin="eyJ.wrong.token\n")
+    result = sg.run("sg", "destinations", "list", "-g", PROD, "--gateway-token-stdin", stdin="eyJ.wrong.token\n")
     assert result.code == 4
     assert "401" in result.err and "invalid security token" in result.err
     assert _paths(sg.emulator) == [("GET", f"/v1/sgconfig/{PROD}/destinations")]
@@ -146,7 +146,7 @@ def test_unenforced_gateway_accepts_the_iam_token(sg):
 
 def test_expired_gateway_token_tells_how_to_fix(sg, clock):
     clock.advance(91 * 86400)
-    result = sg.run("sg", "clients", "list", PROD)
+    result = sg.run("sg", "clients", "list", "-g", PROD)
     assert result.code == 4
     assert "the security token has expired; regenerate it" in result.err
 
@@ -216,7 +216,7 @@ def test_separate_iam_server(gw, serve, monkeypatch):
                "--resource-group", RESOURCE_GROUP, "--region", "us-south")
     assert added.code == 0, added.err
     monkeypatch.setenv("GWCTL_IBM_API_KEY", API_KEY)
-    result = gw("-p", "ibm", "sg", "destinations", "list", PROD, "-o", "json")
+    result = gw("-p", "ibm", "sg", "destinations", "list", "-g", PROD, "-o", "json")
     assert result.code == 0, result.err
     assert [(r.method, r.path) for r in iam.requests] == [("POST", "/identity/token")]
     assert [(r.method, r.path) for r in api.requests] == [("GET", "/v1/sgconfig"), ("GET", f"/v1/sgconfig/{PROD}/destinations")]

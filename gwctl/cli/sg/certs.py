@@ -12,9 +12,10 @@ import typer
 from gwctl.cli.options import YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
-from gwctl.cli.sg._shared import DEST_COLUMNS, DestArg, GatewayArg, GatewayTokenOpt, client, read_local_file, write_file
-from gwctl.cli.flows import confirm
+from gwctl.cli.sg.documents import read_local_file, write_file
+from gwctl.cli.sg.resource_hooks import DestArg, GatewayOpt, GatewayTokenOpt, gateway_of, resolve
 from gwctl.errors import UsageError
+from gwctl.resources.sg import DEST_COLUMNS
 
 app = product_app("certs", "Secure Gateway destination certificates: download, upload, delete, regenerate.")
 
@@ -34,8 +35,8 @@ CERT_STATE_COLUMNS = DEST_COLUMNS[:3] + (
 
 @app.command("download")
 def download(
-    gateway: GatewayArg,
     dest: DestArg,
+    gateway: GatewayOpt,
     as_zip: Annotated[bool, typer.Option("--zip", help="A zip archive (the default).")] = False,
     as_json: Annotated[bool, typer.Option("--as-json", help="A JSON array of {name, contents} (noZip=true) instead of a zip; implied by --json/-o json.")] = False,
     names: Annotated[Optional[List[str]], typer.Option("--name", "-n", metavar="FILE", help="Only this cert/key file (repeatable; uses .../certList).")] = None,
@@ -47,7 +48,7 @@ def download(
     Default: a zip archive, written to --out PATH (or to stdout when it is not a
     terminal). --json (or --as-json) asks for a JSON array of {name, contents}
     (noZip=true): --as-json alone prints a table of names. --name selects files (GET .../certList).
-    Example: gwctl sg certs download GATEWAY DEST --out certs.zip
+    Example: gwctl sg certs download DEST -g GATEWAY --out certs.zip
     """
     app_ctx = get_app()
     if as_zip and as_json:
@@ -55,7 +56,9 @@ def download(
     as_json = as_json or (app_ctx.machine_output and not as_zip)
     if not as_json and out is None and app_ctx.stdout_tty:
         raise UsageError("refusing to write a zip archive to a terminal: pass --out PATH, or --as-json")
-    response = client(gateway, gateway_token_stdin).download_certs(gateway, dest, names or None, as_json)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    dest = resolve("destinations", dest, gateway=gateway)
+    response = api.download_certs(gateway, dest, names or None, as_json)
     data = response.content
     if out is not None:
         write_file(out, data)
@@ -80,8 +83,8 @@ def download(
 
 @app.command("upload")
 def upload(
-    gateway: GatewayArg,
     dest: DestArg,
+    gateway: GatewayOpt,
     server_cert: Annotated[Optional[str], typer.Option("--server-cert", metavar="FILE", help="CA trusted for the calling app (form field cert; one).")] = None,
     dest_cert: Annotated[Optional[str], typer.Option("--dest-cert", metavar="FILE", help="Cert the SG client presents to the endpoint (dest_cert; needs --key).")] = None,
     key: Annotated[Optional[str], typer.Option("--key", metavar="FILE", help="Private key of --dest-cert (dest_key; needs --dest-cert).")] = None,
@@ -91,7 +94,7 @@ def upload(
     """Upload certificates and a key to a destination (PUT .../destinations/{destinationID}/cert, multipart).
 
     Files are read and checked before anything is sent.
-    Example: gwctl sg certs upload GATEWAY DEST --server-cert ca.pem --dest-cert sg.pem --key sg.key
+    Example: gwctl sg certs upload DEST -g GATEWAY --server-cert ca.pem --dest-cert sg.pem --key sg.key
     """
     client_certs = client_certs or []
     if not (server_cert or dest_cert or key or client_certs):
@@ -111,26 +114,32 @@ def upload(
         if b"-----BEGIN" not in data:
             raise UsageError(f"{flag} {path} is not a PEM file (no -----BEGIN line)")
         files.append((field, (name, data, "application/x-pem-file")))
-    result = client(gateway, gateway_token_stdin).upload_certs(gateway, dest, files)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    dest = resolve("destinations", dest, gateway=gateway)
+    result = api.upload_certs(gateway, dest, files)
     get_app().err(f"uploaded {len(files)} file(s) to destination {dest}")
     emit(result, CERT_STATE_COLUMNS)
 
 
 @app.command("delete")
 def delete(
-    gateway: GatewayArg,
     dest: DestArg,
+    gateway: GatewayOpt,
     names: Annotated[List[str], typer.Option("--name", "-n", metavar="FILE", help="Cert or key file name to delete (repeatable).")],
     yes: YesOpt = False,
     gateway_token_stdin: GatewayTokenOpt = False,
 ) -> None:
     """Delete certificates of a destination by file name, in one request (DELETE .../destinations/{destinationID}/cert).
 
-    Example: gwctl sg certs delete GATEWAY DEST --name callingAppCert.pem --yes
+    Example: gwctl sg certs delete DEST -g GATEWAY --name callingAppCert.pem --yes
     """
+    from gwctl.cli.flows import confirm_change
+
     names = list(dict.fromkeys(names))
-    confirm(f"Delete {', '.join(names)} from destination {dest}?", yes)
-    result = client(gateway, gateway_token_stdin).delete_certs(gateway, dest, names)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    dest = resolve("destinations", dest, gateway=gateway)
+    confirm_change("delete", "cert", "certs", names, yes, consequence=f"of destination {dest}")
+    result = api.delete_certs(gateway, dest, names)
     app_ctx = get_app()
     for name in names:
         app_ctx.err(f"deleted cert {name}")
@@ -139,16 +148,18 @@ def delete(
 
 @app.command("regenerate")
 def regenerate(
-    gateway: GatewayArg,
     dest: DestArg,
+    gateway: GatewayOpt,
     client_side: Annotated[bool, typer.Option("--client", help="Regenerate cert.dest_cert/key (client=true) instead of cert.server_dest_cert/key.")] = False,
     gateway_token_stdin: GatewayTokenOpt = False,
 ) -> None:
     """Regenerate a self-signed cert and key for mutual auth (PUT .../destinations/{destinationID}/genCerts).
 
-    Example: gwctl sg certs regenerate GATEWAY DEST --client
+    Example: gwctl sg certs regenerate DEST -g GATEWAY --client
     """
-    result = client(gateway, gateway_token_stdin).regenerate_certs(gateway, dest, client_side)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    dest = resolve("destinations", dest, gateway=gateway)
+    result = api.regenerate_certs(gateway, dest, client_side)
     which = "cert.dest_cert/key" if client_side else "cert.server_dest_cert/key"
     get_app().err(f"regenerated {which} of destination {dest}")
     emit(result, CERT_STATE_COLUMNS)

@@ -9,10 +9,10 @@ import typer
 from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, cols, emit
-from gwctl.cli.sg._shared import GatewayArg, GatewayTokenOpt, client, epoch_ms, one_stdin_reader, take
-from gwctl.cli.flows import confirm
+from gwctl.cli.sg.resource_hooks import GatewayOpt, GatewayTokenOpt, client, gateway_of, one_stdin_reader, take
 from gwctl.cli.input import read_ids
 from gwctl.errors import UsageError
+from gwctl.resources.sg import epoch_ms
 
 app = product_app("clients", "Secure Gateway clients: list, status, disconnect, logs, installers.")
 
@@ -25,23 +25,25 @@ ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Client ID (e.g
 
 @app.command("list")
 def list_clients(
-    gateway: GatewayArg, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False,
+    gateway: GatewayOpt, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False,
     gateway_token_stdin: GatewayTokenOpt = False,
 ) -> None:
     """List the clients connected to a gateway (GET /v1/sgconfig/{gatewayID}/clients).
 
-    Example: gwctl sg clients list qCTv6Onseiy_prod_us-south
+    Example: gwctl sg clients list -g qCTv6Onseiy_prod_us-south
     """
-    emit(take(client(gateway, gateway_token_stdin).list_clients(gateway), limit, all_), CLIENT_COLUMNS)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    emit(take(api.list_clients(gateway), limit, all_), CLIENT_COLUMNS)
 
 
 @app.command("get")
-def get_client(gateway: GatewayArg, client_id: ClientArg, gateway_token_stdin: GatewayTokenOpt = False) -> None:
+def get_client(client_id: ClientArg, gateway: GatewayOpt, gateway_token_stdin: GatewayTokenOpt = False) -> None:
     """Show whether a client is Connected or Disconnected (GET /v1/sgconfig/{gatewayID}/clients/{clientID}).
 
-    Example: gwctl sg clients get qCTv6Onseiy_prod_us-south qCTv6Onseiy_5pa
+    Example: gwctl sg clients get qCTv6Onseiy_5pa -g qCTv6Onseiy_prod_us-south
     """
-    state = client(gateway, gateway_token_stdin).client_status(gateway, client_id)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    state = api.client_status(gateway, client_id)
     if isinstance(state, str):
         state = {"id": client_id, "status": state}
     emit(state, cols(Column("id", "id", header="ID"), "status") if isinstance(state, dict) and "status" in state else None)
@@ -49,19 +51,21 @@ def get_client(gateway: GatewayArg, client_id: ClientArg, gateway_token_stdin: G
 
 @app.command("disconnect")
 def disconnect(
-    gateway: GatewayArg,
     ids: Annotated[List[str], typer.Argument(metavar="CLIENT...", help="Client IDs, or - to read them from stdin.")],
+    gateway: GatewayOpt,
     yes: YesOpt = False,
     gateway_token_stdin: GatewayTokenOpt = False,
 ) -> None:
     """Disconnect clients in one request (DELETE /v1/sgconfig/{gatewayID}/clients with deleteList).
 
-    Needs client version 1.4.2 or later. Example: gwctl sg clients disconnect GATEWAY CLIENT --yes
+    Needs client version 1.4.2 or later. Example: gwctl sg clients disconnect CLIENT -g GATEWAY --yes
     """
+    from gwctl.cli.flows import confirm_change
+
     one_stdin_reader(gateway_token_stdin, ("CLIENT", "-" in ids))
-    api = client(gateway, gateway_token_stdin)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
     client_ids = read_ids(ids)
-    confirm(f"Disconnect {', '.join(client_ids)} from gateway {gateway}?", yes)
+    confirm_change("disconnect", "client", "clients", client_ids, yes, consequence=f"from gateway {gateway}")
     result = api.disconnect_clients(gateway, client_ids)
     app_ctx = get_app()
     for client_id in client_ids:
@@ -72,7 +76,7 @@ def disconnect(
 
 @app.command("logs")
 def logs(
-    gateway: GatewayArg,
+    gateway: GatewayOpt,
     level: Annotated[Optional[str], typer.Option("--type", metavar="warn|error", help="Only warnings or only errors.")] = None,
     client_id: Annotated[Optional[str], typer.Option("--client", metavar="ID", help="Only this client (clientID).")] = None,
     limit: LimitOpt = DEFAULT_LIMIT,
@@ -83,11 +87,12 @@ def logs(
 
     Some messages may be missing; the client's own log has them all. JSON output is the
     server's object ({client: {warnings: {time: msg}, errors: {...}}}); the table has one row per message.
-    Example: gwctl sg clients logs GATEWAY --type error
+    Example: gwctl sg clients logs -g GATEWAY --type error
     """
     if level is not None and level not in ("warn", "error"):
         raise UsageError(f"invalid --type {level!r}: choose from warn, error")
-    body = client(gateway, gateway_token_stdin).client_logs(gateway, level, client_id)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    body = api.client_logs(gateway, level, client_id)
     app_ctx = get_app()
     if app_ctx.machine_output or app_ctx.opts.query or not isinstance(body, dict):
         emit(body)
@@ -104,14 +109,15 @@ def logs(
 
 @app.command("recent")
 def recent(
-    gateway: GatewayArg, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False,
+    gateway: GatewayOpt, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False,
     gateway_token_stdin: GatewayTokenOpt = False,
 ) -> None:
     """List clients that disconnected recently, up to ten (GET /v1/sgconfig/{gatewayID}/disconnectedClients).
 
-    Example: gwctl sg clients recent qCTv6Onseiy_prod_us-south
+    Example: gwctl sg clients recent -g qCTv6Onseiy_prod_us-south
     """
-    emit(take(client(gateway, gateway_token_stdin).disconnected_clients(gateway), limit, all_), RECENT_COLUMNS)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    emit(take(api.disconnected_clients(gateway), limit, all_), RECENT_COLUMNS)
 
 
 @app.command("installers")

@@ -1,4 +1,5 @@
-"""`gwctl sg gateways`: list, get, create, update, delete, activity, token rotation, export, migration."""
+"""`gwctl sg gateways`: Secure Gateway's own gateway verbs (activity, token rotation, legacy auth, export,
+migration). list/get/create/update/delete come from the declaration (gwctl.resources.sg.GATEWAYS)."""
 
 from __future__ import annotations
 
@@ -9,41 +10,25 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.options import (
-    DEFAULT_LIMIT,
-    AllOpt,
-    ConcurrencyOpt,
-    FromFileOpt,
-    IdsArg,
-    LimitOpt,
-    OutFileOpt,
-    YesOpt,
-    product_app,
-)
+from gwctl.cli.options import FromFileOpt, IdsArg, OutFileOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, cols, emit
-from gwctl.cli.sg._shared import (
-    GATEWAY_COLUMNS,
-    DisabledOpt,
-    EnabledOpt,
+from gwctl.cli.sg.documents import emit_document
+from gwctl.cli.sg.resource_hooks import (
     GatewayArg,
     GatewayTokenOpt,
-    body_file,
     client,
-    emit_document,
-    emit_gateways,
-    masked,
+    gateway_of,
     one_stdin_reader,
     report_activity,
-    take,
-    type_filter,
+    resolve,
 )
-from gwctl.cli.flows import confirm, run_bulk
 from gwctl.cli.secret_output import emit_secret
 from gwctl.cli.input import read_ids, validate_body
 from gwctl.errors import UsageError
+from gwctl.resources.sg import GATEWAY_COLUMNS, masked
 
-app = product_app("gateways", "Secure Gateway gateways: list, create, update, delete, activate, rotate tokens, export.")
+app = product_app("gateways", "Secure Gateway gateways: activate, rotate tokens, regenerate auth, export, migrate.")
 
 TokenExpOpt = Annotated[
     Optional[int],
@@ -67,135 +52,9 @@ def _check_token_exp(days: int | None) -> None:
         raise UsageError(f"invalid --token-expiration {days}: must be 0-90 days (0 = never expires)")
 
 
-@app.command("list")
-def list_gateways(
-    enabled: EnabledOpt = False,
-    disabled: DisabledOpt = False,
-    limit: LimitOpt = DEFAULT_LIMIT,
-    all_: AllOpt = False,
-) -> None:
-    """List the gateways of the profile's resource group (GET /v1/sgconfig).
-
-    Security tokens are masked; `gateways rotate-token` is the command that shows one.
-    Example: gwctl sg gateways list --enabled
-    """
-    kind = type_filter(enabled, disabled)
-    gateways = client().list_gateways(kind)
-    emit_gateways(take(gateways, limit, all_))
-
-
-@app.command("get")
-def get_gateway(gateway: GatewayArg, gateway_token_stdin: GatewayTokenOpt = False) -> None:
-    """Show one gateway with its ACL and recently disconnected clients (GET /v1/sgconfig/{gatewayID}).
-
-    Example: gwctl sg gateways get qCTv6Onseiy_prod_us-south
-    """
-    emit_gateways(client(gateway, gateway_token_stdin).get_gateway(gateway))
-
-
-@app.command("create")
-def create_gateway(
-    desc: Annotated[Optional[str], typer.Option("--desc", "-d", metavar="TEXT", help="Description (name) of the gateway.")] = None,
-    enforce_token: Annotated[
-        Optional[bool],
-        typer.Option("--enforce-token/--no-enforce-token",
-                     help="Require the security token when a client connects (server default: on)."),
-    ] = None,
-    token_expiration: TokenExpOpt = None,
-    inactive: Annotated[bool, typer.Option("--inactive", help="Create it inactive (not billed); default active.")] = False,
-    token_out: Annotated[
-        Optional[Path],
-        typer.Option("--token-out", metavar="FILE", help="Write the new gateway's security token to FILE (0600, atomic)."),
-    ] = None,
-    from_file: FromFileOpt = None,
-) -> None:
-    """Create a gateway (POST /v1/sgconfig).
-
-    Flags override the --from-file body. The security token is masked in the output
-    and cached for later gwctl calls; --token-out FILE saves it for the client.
-    The `active` field name is the api notes' reading of an unnamed seed field, and the
-    seed's overage-acknowledgement query flag is unnamed: not sent.
-    Example: gwctl sg gateways create --desc "Branch office" --token-expiration 30
-    """
-    from gwctl.cli.sg.models import GatewayCreate
-
-    _check_token_exp(token_expiration)
-    body = body_file(from_file)
-    flags = {"desc": desc, "enf_tok_sec": enforce_token, "token_exp": token_expiration,
-             "active": False if inactive else None}
-    body.update({k: v for k, v in flags.items() if v is not None})
-    if not body.get("desc"):
-        raise UsageError("missing option --desc (or desc in --from-file)")
-    body = validate_body(GatewayCreate, body)
-    api = client()
-    gateway = api.create_gateway(body)
-    if isinstance(gateway, dict) and gateway.get("_id") and gateway.get("jwt"):
-        api.store_gateway_token(gateway["_id"], gateway["jwt"], gateway.get("expiry"))
-        if token_out is not None:
-            from gwctl.cli.secret_output import write_secret_file
-
-            write_secret_file(token_out, gateway["jwt"])
-            get_app().err(f"wrote the security token to {token_out} (mode 0600)")
-    get_app().err(f"created gateway {gateway.get('_id') if isinstance(gateway, dict) else ''}")
-    emit_gateways(gateway)
-
-
-@app.command("update")
-def update_gateway(
-    gateway: GatewayArg,
-    desc: Annotated[Optional[str], typer.Option("--desc", "-d", metavar="TEXT", help="New description.")] = None,
-    enforce_token: Annotated[
-        Optional[bool],
-        typer.Option("--enforce-token/--no-enforce-token", help="Require the security token when a client connects."),
-    ] = None,
-    enable: Annotated[
-        Optional[bool], typer.Option("--enable/--disable", help="Enable or disable the gateway (clients stop flowing data).")
-    ] = None,
-    from_file: FromFileOpt = None,
-    gateway_token_stdin: GatewayTokenOpt = False,
-) -> None:
-    """Update a gateway's description, token enforcement or enabled state (PUT /v1/sgconfig/{gatewayID}).
-
-    To regenerate the security token use `gateways rotate-token`.
-    Example: gwctl sg gateways update qCTv6Onseiy_prod_us-south --disable
-    """
-    from gwctl.cli.sg.models import GatewayUpdate
-
-    one_stdin_reader(gateway_token_stdin, ("--from-file", from_file == "-"))
-    body = body_file(from_file)
-    flags = {"desc": desc, "enf_tok_sec": enforce_token, "enabled": enable}
-    body.update({k: v for k, v in flags.items() if v is not None})
-    if not body:
-        raise UsageError("nothing to update: pass --desc, --enforce-token/--no-enforce-token, --enable/--disable or --from-file")
-    body = validate_body(GatewayUpdate, body)
-    api = client(gateway, gateway_token_stdin)
-    if body.get("regen_token"):
-        result = api.rotate_gateway_token(gateway, body.get("token_exp"))
-        body = {k: v for k, v in body.items() if k not in ("regen_token", "token_exp")}
-        result = api.update_gateway(gateway, body) if body else result
-    else:
-        result = api.update_gateway(gateway, body)
-    get_app().err(f"updated gateway {gateway}")
-    emit_gateways(result)
-
-
-@app.command("delete")
-def delete_gateways(ids: IdsArg, yes: YesOpt = False, concurrency: ConcurrencyOpt = 4) -> None:
-    """Delete gateways and all their destinations (DELETE /v1/sgconfig/{gatewayID}).
-
-    Not in the v2 seed: documented in the v1 API and the IBM SDKs.
-    Example: gwctl sg gateways delete qCTv6Onseiy_prod_us-south --yes
-    """
-    gateway_ids = read_ids(ids)
-    what = gateway_ids[0] if len(gateway_ids) == 1 else f"{len(gateway_ids)} gateways"
-    confirm(f"Delete {what} with all their destinations?", yes)
-    api = client()
-    run_bulk(gateway_ids, api.delete_gateway, verb="deleted", noun="gateway", concurrency=concurrency)
-
-
 def _activity(ids: list[str], active: bool) -> None:
-    gateway_ids = read_ids(ids)
     api = client()
+    gateway_ids = list(dict.fromkeys(resolve("gateways", ref) for ref in read_ids(ids)))
     result = api.set_gateway_activity(gateway_ids if active else [], [] if active else gateway_ids)
     report_activity(result, "gateway")
 
@@ -282,7 +141,8 @@ def regen_auth(gateway: GatewayArg, gateway_token_stdin: GatewayTokenOpt = False
 
     Example: gwctl sg gateways regen-auth qCTv6Onseiy_prod_us-south
     """
-    result = client(gateway, gateway_token_stdin).regen_auth(gateway)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    result = api.regen_auth(gateway)
     get_app().err(f"regenerated the legacy cert/key of gateway {gateway}")
     emit(masked(result), GATEWAY_COLUMNS + (Column("auth-cert", "authorization.cert", header="AUTH_CERT"),
                                             Column("auth-key", "authorization.key", header="AUTH_KEY")))
@@ -299,15 +159,20 @@ def export_gateway(
     The file can hold certificate keys, so --out writes it 0600. Re-create it with `gwctl sg import FILE`.
     Example: gwctl sg gateways export qCTv6Onseiy_prod_us-south --out prod.gateway
     """
-    body = client(gateway, gateway_token_stdin).export_gateway(gateway)
-    emit_document(body, out, f"gateway {gateway}")
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    emit_document(api.export_gateway(gateway), out, f"gateway {gateway}")
 
 
 def migration_body(connector_id: str | None, apikey_stdin: bool, from_file: str | None, api) -> dict:
     """The migrate2connector body: connector_id plus the connector's apikey (stdin) or, by default, this profile's IAM token."""
     from gwctl.cli.sg.models import MigrateBody
 
-    body = body_file(from_file)
+    from gwctl.cli.input import read_body_file
+
+    body = read_body_file(from_file) if from_file else {}
+    if not isinstance(body, dict):
+        raise UsageError("--from-file: expected an object")
+    body = dict(body)
     if connector_id:
         body["connector_id"] = connector_id
     if not body.get("connector_id"):
@@ -369,8 +234,11 @@ def migrate_gateway(
     exits 10 when some destinations were not migrated.
     Example: gwctl sg gateways migrate qCTv6Onseiy_prod_us-south --connector-id A2FbRF... --force --yes
     """
+    from gwctl.cli.flows import confirm_change
+
     one_stdin_reader(gateway_token_stdin, ("--from-file", from_file == "-"), ("--apikey-stdin", apikey_stdin))
-    api = client(gateway, gateway_token_stdin)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
     body = migration_body(connector_id, apikey_stdin, from_file, api)
-    confirm(f"Migrate every destination of gateway {gateway} to connector {body['connector_id']}?", yes)
+    confirm_change("migrate", "every destination of gateway", "", [gateway], yes,
+                   consequence=f"to connector {body['connector_id']}")
     emit_migration(api.migrate_gateway(gateway, body, force))

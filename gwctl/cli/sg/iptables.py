@@ -9,20 +9,10 @@ import typer
 from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import cols, emit
-from gwctl.cli.sg._shared import (
-    DEST_COLUMNS,
-    DestArg,
-    GatewayArg,
-    GatewayTokenOpt,
-    check_port_spec,
-    check_range,
-    check_src,
-    client,
-    take,
-)
-from gwctl.cli.flows import confirm
+from gwctl.cli.sg.resource_hooks import DestArg, GatewayOpt, GatewayTokenOpt, gateway_of, resolve, take
 from gwctl.cli.input import parse_labels
 from gwctl.errors import UsageError
+from gwctl.resources.sg import DEST_COLUMNS, check_port_spec, check_range, check_src
 
 app = product_app("iptables", "IP table ACCEPT rules of private destinations: list, add, remove.")
 
@@ -51,25 +41,26 @@ def _rule(src: str | None, src_range: str | None, spt: str | None, app_id: str |
 
 @app.command("list")
 def list_rules(
-    gateway: GatewayArg,
     dest: DestArg,
+    gateway: GatewayOpt,
     limit: LimitOpt = DEFAULT_LIMIT,
     all_: AllOpt = False,
     gateway_token_stdin: GatewayTokenOpt = False,
 ) -> None:
     """List a destination's rules (ip_table_rules of GET .../destinations/{destinationID}).
 
-    Example: gwctl sg iptables list GATEWAY DEST
+    Example: gwctl sg iptables list DEST -g GATEWAY
     """
-    dest_obj = client(gateway, gateway_token_stdin).get_destination(gateway, dest)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    dest_obj = api.get_destination(gateway, resolve("destinations", dest, gateway=gateway))
     rules = list((dest_obj or {}).get("ip_table_rules") or [])
     emit(take(rules, limit, all_), RULE_COLUMNS)
 
 
 @app.command("add")
 def add_rule(
-    gateway: GatewayArg,
     dest: DestArg,
+    gateway: GatewayOpt,
     src: SrcOpt = None,
     src_range: RangeOpt = None,
     src_port: SptOpt = None,
@@ -79,20 +70,22 @@ def add_rule(
     """Allow a source IP (or range) and port on a private destination (PUT .../ipTableRule).
 
     Without --src/--src-range every IP is allowed; without --src-port every port.
-    Example: gwctl sg iptables add GATEWAY DEST --src-range 10.0.0.1-10.0.0.9 --src-port 443 --app web
+    Example: gwctl sg iptables add DEST -g GATEWAY --src-range 10.0.0.1-10.0.0.9 --src-port 443 --app web
     """
     rule = _rule(src, src_range, src_port, app_id)
     if not (src or src_range or src_port):
         raise UsageError("pass --src, --src-range or --src-port")
-    result = client(gateway, gateway_token_stdin).add_ip_rule(gateway, dest, rule)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    dest = resolve("destinations", dest, gateway=gateway)
+    result = api.add_ip_rule(gateway, dest, rule)
     get_app().err(f"added the rule to destination {dest}")
     emit(result, DEST_COLUMNS)
 
 
 @app.command("remove")
 def remove_rule(
-    gateway: GatewayArg,
     dest: DestArg,
+    gateway: GatewayOpt,
     rules: Annotated[Optional[List[str]], typer.Option("--rule", metavar="KEY=VALUE,...", help="A rule to remove, e.g. src=1.2.3.4,spt=80 (keys src, src_range, spt, app; repeatable).")] = None,
     src: SrcOpt = None,
     src_range: RangeOpt = None,
@@ -103,7 +96,7 @@ def remove_rule(
 ) -> None:
     """Remove rules matching exactly, or all rules (DELETE .../ipTableRule).
 
-    Example: gwctl sg iptables remove GATEWAY DEST --rule src=169.45.0.10,spt=80
+    Example: gwctl sg iptables remove DEST -g GATEWAY --rule src=169.45.0.10,spt=80
     """
     wanted: list[dict] = []
     for raw in rules or ():
@@ -119,9 +112,13 @@ def remove_rule(
         raise UsageError("--all cannot be combined with a rule")
     if not all_rules and not wanted:
         raise UsageError("pass --rule KEY=VALUE,..., --src/--src-range/--src-port, or --all")
-    api = client(gateway, gateway_token_stdin)
+    from gwctl.cli.flows import confirm_change
+
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    dest = resolve("destinations", dest, gateway=gateway)
     if all_rules:
-        confirm(f"Remove every IP table rule of destination {dest}? No connection will be accepted", yes)
+        confirm_change("remove", "every IP table rule of destination", "", [dest], yes,
+                       consequence="no connection will be accepted")
         result = api.remove_ip_rule(gateway, dest, None)
     else:
         for rule in wanted:

@@ -9,7 +9,9 @@ import typer
 
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, cols, emit
-from gwctl.cli.sg._shared import GatewayTokenOpt, client, emit_document, masked, read_json_file
+from gwctl.cli.sg.documents import emit_document, read_json_file
+from gwctl.cli.sg.resource_hooks import GatewayTokenOpt, client, resolve
+from gwctl.resources.sg import masked
 from gwctl.errors import UsageError
 
 STATS_COLUMNS = cols(
@@ -79,7 +81,7 @@ def import_service(
 
 @stats_app.command("stats")
 def stats(
-    gateway: Annotated[Optional[str], typer.Argument(metavar="[GATEWAY]", help="One gateway; default all of the resource group.")] = None,
+    gateway: Annotated[Optional[str], typer.Argument(metavar="[GATEWAY]", help="One gateway (ID or description); default all of the resource group.")] = None,
     gateway_token_stdin: GatewayTokenOpt = False,
 ) -> None:
     """Show usage statistics of all gateways (GET /v1/stats) or of one (GET /v1/sgconfig/{gatewayID}/stats).
@@ -89,7 +91,8 @@ def stats(
     """
     if gateway_token_stdin and not gateway:
         raise UsageError("--gateway-token-stdin needs a GATEWAY")
-    body = client(gateway, gateway_token_stdin).stats(gateway)
+    api = client(None, gateway_token_stdin)
+    body = api.stats(resolve("gateways", gateway) if gateway else None)
     known = isinstance(body, dict) and "_id" in body or isinstance(body, list) and all(
         isinstance(i, dict) and "_id" in i for i in body)
     emit(body, STATS_COLUMNS if known else None)
