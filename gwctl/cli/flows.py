@@ -9,21 +9,6 @@ from gwctl.cli.render import emit
 from gwctl.errors import GwctlError, PartialFailure, UsageError, exit_code_for
 
 
-def confirm(question: str, yes: bool) -> None:
-    """Ask on a terminal; without one, insist on --yes (exit 2)."""
-    if yes:
-        return
-    app = get_app()
-    if not app.can_prompt:
-        raise UsageError(f"{question.rstrip('?')}: confirmation required; re-run with --yes")
-    import click
-
-    if not click.confirm(question, default=False, err=True):
-        from gwctl.errors import Cancelled
-
-        raise Cancelled("cancelled; nothing was changed")
-
-
 def describe(singular: str, plural: str, labels: Sequence[str]) -> str:
     """`route r1 (grafana)` or `2 routes: r1 (grafana), r2`: what a confirmation or report names."""
     if len(labels) == 1:

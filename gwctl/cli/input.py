@@ -7,6 +7,7 @@ import sys
 from typing import Any, Sequence
 
 from gwctl.errors import UsageError
+from gwctl.resources.values import read_text  # noqa: F401 - one reader of text files and stdin
 
 
 def limit_of(limit: int, all_: bool) -> int | None:
@@ -40,19 +41,6 @@ def read_body_file(path: str | None, flag: str = "--from-file") -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
         raise UsageError(f"{flag} {path} is neither valid JSON nor YAML{where}") from None
-
-
-def read_text(path: str, what: str) -> str:
-    """A non-empty text file, or stdin for -; ``what`` names it in errors (e.g. "--source x.lua")."""
-    from pathlib import Path
-
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text()
-    except OSError as exc:
-        raise UsageError(f"cannot read {what}: {exc.strerror}") from None
-    if not text.strip():
-        raise UsageError(f"{what} is empty")
-    return text
 
 
 def validate_body(model: Any, body: Any, source: str = "--from-file", flag_names: dict[str, str] | None = None,

@@ -112,12 +112,12 @@ def use_profile(name) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
 def remove_profile(name, yes) -> None:
     """Remove a profile with its stored credentials and cached tokens."""
-    from gwctl.cli.flows import confirm
+    from gwctl.cli.flows import confirm_change
     from gwctl.config.credentials import Credentials, TokenCache
     from gwctl.config.profiles import Edit
 
     profile = get_app().config.get(name)
-    confirm(f"Remove profile {name} and its stored credentials?", yes)
+    confirm_change("remove", "profile", "profiles", [name], yes, consequence="its stored credentials are deleted too")
     with Edit() as config:
         config.get(name)
         del config.profiles[name]

@@ -7,7 +7,7 @@ objects and field names. Rich is imported only to draw a table on a terminal.
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from gwctl.columns import Column, cols, compact, dig, format_cell  # noqa: F401 - re-exported
 from gwctl.errors import UsageError

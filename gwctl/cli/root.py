@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from gwctl import __version__
-from gwctl.cli.global_options import store_option, global_params
+from gwctl.cli.global_options import global_params
 from gwctl.cli.lazy import LazyGroup
 from gwctl.products import PRODUCTS
 

@@ -27,7 +27,7 @@ that carries only the fields to change, like a PATCH) goes the patch way with th
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import click
 
@@ -285,55 +285,19 @@ def _delete(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
 def _flag_value(field: Field, value: Any) -> Any:
     """A flag's parsed value as the body wants it (None: not given)."""
     from gwctl.cli.input import parse_labels
+    from gwctl.resources.values import parse_json_value, parse_plugins
 
     if value is None or (field.many and not value):
         return None
     if field.kind == "labels":
         value = parse_labels(value, field.flag)
     elif field.kind == "json":
-        value = _parse_json(value, field.flag)
+        value = parse_json_value(value, field.flag)
     elif field.kind == "plugins":
-        value = _plugins(value, field.flag)
+        value = parse_plugins(value, field.flag)
     elif field.many:
         value = list(value)
     return field.transform(value) if field.transform else value
-
-
-def _parse_json(text: str, flag: str) -> Any:
-    import json
-
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    import yaml
-
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        from gwctl.errors import UsageError
-
-        raise UsageError(f"invalid {flag}: neither JSON nor YAML") from None
-
-
-def _plugins(values: Iterable[str], flag: str) -> dict[str, Any]:
-    import json
-
-    from gwctl.errors import UsageError
-
-    out: dict[str, Any] = {}
-    for raw in values:
-        name, sep, conf = raw.partition("=")
-        if not name.strip():
-            raise UsageError(f"invalid {flag} {raw!r}: expected NAME or NAME=JSON")
-        try:
-            config = json.loads(conf) if sep else {}
-        except ValueError:
-            raise UsageError(f"invalid {flag} {raw!r}: the config is not valid JSON") from None
-        if not isinstance(config, dict):
-            raise UsageError(f"invalid {flag} {raw!r}: the config must be a JSON object")
-        out[name.strip()] = config
-    return out
 
 
 def _set(body: dict[str, Any], dotted: str, value: Any) -> None:
@@ -432,7 +396,6 @@ def _nothing_to_change(res: Resource, verb: str) -> Exception:
 
 def _create(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
     from gwctl.cli.flows import report_done
-    from gwctl.cli.render import emit
 
     given = _flags_of(res, "create", args)
     body = _file_object(args.get("from_file"))
@@ -460,7 +423,6 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
         return
     from gwctl.cli.flows import report_done
     from gwctl.cli.lookup import Lookup
-    from gwctl.cli.render import emit
 
     given = _flags_of(res, "update", args)
     from_file = args.get("from_file")
@@ -499,7 +461,6 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
 def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any], verb: str = "patch") -> None:
     from gwctl.cli.flows import report_done
     from gwctl.cli.lookup import Lookup
-    from gwctl.cli.render import emit
 
     given = _flags_of(res, verb, args)
     from_file = args.get("from_file")

@@ -5,17 +5,17 @@ Appended to ``gwctl.resources.api7.RESOURCES``. Product verbs (invite, reset-pas
 assign-roles, label-impact, triggers, refers, parse, the developer side of API products,
 token regeneration) are hand-written in the modules ``extra`` names, on the shared flows.
 
-Load these through ``gwctl.resources.api7`` (or ``gwctl.resources.resource("api7", noun)``): that
-module appends them at its end, so importing this one first would be a circular import.
+``gwctl.resources.api7`` lists them after the gateway-configuration resources.
 """
 
 from __future__ import annotations
 
-from typing import Any
 
 from gwctl.columns import Column, cols
 from gwctl.resources import Field, Filter, Resource
-from gwctl.resources.api7 import DIRECTION, MODELS, SEARCH, TIME_FIELDS, UUID, order_by, ts, usage_error
+from gwctl.errors import UsageError
+from gwctl.resources.api7_fields import DIRECTION, MODELS, SEARCH, TIME_FIELDS, UUID, order_by, ts
+from gwctl.resources.values import expires_at, text_file
 
 HOOKS = "gwctl.cli.api7.admin_hooks"
 P = "gwctl.cli.api7."
@@ -25,28 +25,12 @@ LOGIN_CONFIG_KEYS = ("ldap_config", "oidc_config", "saml_config", "cas_config")
 LOGIN_SECRET_KEYS = ("client_secret", "bind_password", "private_key", "client_key")
 
 
-def text_of(flag: str):
-    """A flag naming a text file (- for stdin): its content goes into the body."""
-    def read(path: str) -> str:
-        from gwctl.cli.input import read_text
-
-        return read_text(path, f"{flag} {path}")
-    return read
-
-
-def expires_at(text: str) -> int:
-    """--expires-in DURATION (90d, 12h, 30m, 3600s, never) -> the token's expires_at (0: never)."""
-    from gwctl.cli.api7._common import expires_at as at
-
-    return at(text)
-
-
 def webhook_headers(values: list[str]) -> list[dict[str, str]]:
     headers = []
     for raw in values:
         key, sep, value = raw.partition(":")
         if not sep or not key.strip():
-            raise usage_error(f"invalid --header {raw!r}: expected NAME:VALUE")
+            raise UsageError(f"invalid --header {raw!r}: expected NAME:VALUE")
         headers.append({"name": key.strip(), "value": value.strip()})
     return headers
 
@@ -219,7 +203,7 @@ WEBHOOK_TEMPLATES = Resource(
     fields=(Field("name", "--name", "Template name (1..20 chars).", short="-n", required=True),
             Field("url", "--url", "Webhook URL (the request is a POST).", required=True),
             Field("template", "--template", "Go template of the request body.", metavar="FILE|-", required=True,
-                  transform=text_of("--template")),
+                  transform=text_file("--template")),
             Field("desc", "--desc", "Description."),
             Field("skip_tls_verify", "--skip-tls-verify/--verify-tls",
                   "Skip TLS verification of the webhook URL (create: verify unless told).", kind="bool",
@@ -251,7 +235,7 @@ CUSTOM_PLUGINS = Resource(
                  Column("description", "description", default=False),
                  Column("documentation_link", "documentation_link", default=False), ts("created-at", default=False)),
     fields=(Field("source_code", "--source", "Lua source file of the plugin (- for stdin); its name comes from it.",
-                  metavar="FILE|-", short="-s", required=True, transform=text_of("--source")),
+                  metavar="FILE|-", short="-s", required=True, transform=text_file("--source")),
             Field("catalog", "--catalog", "Catalog, e.g. Traffic or Observability.", required=True),
             Field("description", "--description", "Short description.", required=True),
             Field("documentation_link", "--doc-link", "Link to the plugin's documentation.", metavar="URL",
@@ -280,7 +264,7 @@ API_PRODUCTS = Resource(
     columns=cols("id", "name", "server_url", "status", ts("updated-at"), ts("created-at", default=False)),
     fields=(Field("name", "--name", "Product name (1..255 chars).", short="-n", required=True),
             Field("raw_openapi", "--openapi", "OpenAPI document (YAML or JSON) of the product.", metavar="FILE|-",
-                  required=True, transform=text_of("--openapi")),
+                  required=True, transform=text_file("--openapi")),
             Field("server_url", "--server-url", "Server URL, if the OpenAPI document has none.", metavar="URL",
                   required=True)),
     filters=(SEARCH, order_by(*_CU), DIRECTION),

@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from gwctl.columns import Column, cols
+from gwctl.columns import Column
 from gwctl.resources import Field, Filter, Resource
 
 HOOKS = "gwctl.cli.sg.resource_hooks"

@@ -36,7 +36,7 @@ from typing import Any, Iterator
 
 from werkzeug.wrappers import Request, Response
 
-from .api7_base import ADMIN_PASSWORD, ADMIN_USER, GG_DEFAULT, PLUGINS, USER_ADMIN, USER_OPS, new_id, public
+from .api7_base import ADMIN_PASSWORD, ADMIN_USER, GG_DEFAULT, PLUGINS, USER_ADMIN, USER_OPS, public
 from .base import random_id, route
 
 SESSION_COOKIE = "api7ee_session"

@@ -402,7 +402,8 @@ def test_remove_without_tty_needs_yes(gw, config_file):
     _two(gw)
     result = gw("profile", "remove", "gk")
     assert (result.code, result.out) == (2, "")
-    assert result.err == "error: Remove profile gk and its stored credentials: confirmation required; re-run with --yes\n"
+    assert result.err == ("error: remove profile gk (its stored credentials are deleted too): confirmation required; "
+                          "re-run with --yes\n")
     assert "gk" in read_toml(config_file)["profiles"]
 
 
@@ -426,7 +427,7 @@ def test_remove_on_a_tty_asks(gw, config_file):
     _two(gw)
     result = gw("profile", "remove", "gk", tty=True, stdin_tty=True, stdin="n\n")
     assert result.code == 130
-    assert "Remove profile gk and its stored credentials? [y/N]" in result.err
+    assert "Remove profile gk (its stored credentials are deleted too)? [y/N]" in result.err
     assert "gk" in read_toml(config_file)["profiles"]
     result = gw("profile", "remove", "gk", tty=True, stdin_tty=True, stdin="y\n")
     assert result.code == 0

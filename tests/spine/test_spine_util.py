@@ -13,7 +13,7 @@ import pytest
 from spine_helpers import last_json_line, mode_of
 
 from gwctl import errors
-from gwctl.cli.flows import confirm, run_bulk
+from gwctl.cli.flows import confirm_change, run_bulk
 from gwctl.cli.secret_output import emit_secret
 from gwctl.cli.error_hints import explain
 from gwctl.cli.input import parse_labels, read_body_file, read_ids, validate_body
@@ -31,7 +31,7 @@ def destroy(add_command):
     @click.option("--yes", "-y", is_flag=True, help="Do not ask.")
     def command(yes) -> None:
         """Confirmation test command."""
-        confirm("Destroy everything?", yes)
+        confirm_change("destroy", "thing", "things", ["t1 (everything)"], yes)
         done.append(True)
         click.echo("destroyed")
 
@@ -42,7 +42,7 @@ def destroy(add_command):
 def test_confirm_without_tty_needs_yes(gw, destroy):
     result = gw("destroy")
     assert (result.code, result.out, result.err) == (
-        2, "", "error: Destroy everything: confirmation required; re-run with --yes\n")
+        2, "", "error: destroy thing t1 (everything): confirmation required; re-run with --yes\n")
     assert destroy == []
 
 
@@ -61,7 +61,7 @@ def test_confirm_with_yes(gw, destroy, flag):
 def test_confirm_on_a_tty_yes(gw, destroy):
     result = gw("destroy", tty=True, stdin_tty=True, stdin="y\n")
     assert result.code == 0
-    assert result.err == "Destroy everything? [y/N]: "
+    assert result.err == "Destroy thing t1 (everything)? [y/N]: "
     assert destroy == [True]
 
 

@@ -286,7 +286,7 @@ class Api7Client(ResourceCalls, ProductClient):
     def resource_path(self, res: Any, item_id: Any = None, **values: Any) -> str:
         values.pop("query", None)
         if item_id is not None and "{secret_manager}" in res.item_path:
-            from gwctl.resources.api7 import split_secret
+            from gwctl.resources.api7_fields import split_secret
 
             values["secret_manager"], item_id = split_secret(str(item_id))  # vault/NAME: two checked segments
         return super().resource_path(res, item_id, **values)
@@ -295,7 +295,7 @@ class Api7Client(ResourceCalls, ProductClient):
         """Query parameters of one generic call: the gateway group where the resource takes it as
         gateway_group_id (gwctl.resources.api7.GATEWAY_GROUP_QUERY), and a verb's own (``query``:
         dry-run, return_default) handed over by the CLI hooks."""
-        from gwctl.resources.api7 import GATEWAY_GROUP_QUERY
+        from gwctl.resources.api7_fields import GATEWAY_GROUP_QUERY
 
         params = dict(values.get("query") or {}) if call != "list" else {}
         needed = GATEWAY_GROUP_QUERY.get(res.noun, {}).get(call) if res.product == "api7" else None
@@ -390,14 +390,6 @@ class Api7Client(ResourceCalls, ProductClient):
             if cached:
                 self.forget_gateway_group(cached[0])
             cache.delete(key)
-
-    # -- publishing ---------------------------------------------------------------------------------------
-
-    def conflict_check(self, body: dict) -> dict:
-        return self.create("/api/services/conflict_check", body) or {}
-
-    def publish(self, body: dict) -> Any:
-        return self.create("/api/services/publish", body)
 
     # -- publishing ---------------------------------------------------------------------------------------
 

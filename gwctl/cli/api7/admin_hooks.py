@@ -26,7 +26,7 @@ def options(res: Any, verb: str) -> list[click.Parameter]:
 
 def _product_path(extra: dict[str, Any], item_id: str) -> str:
     from gwctl.api.api7 import paths
-    from gwctl.cli.api7._common import override_path
+    from gwctl.cli.api7.calls import override_path
 
     return override_path(paths.guessed["api_product_delete"], extra.get("path"), id=item_id)
 
@@ -43,6 +43,8 @@ def prepare(res: Any, verb: str, extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def body(res: Any, verb: str, body: dict[str, Any], extra: dict[str, Any], client: Any) -> dict[str, Any]:
+    if res.noun == "tokens" and verb == "update":  # a rename: the PUT takes the name only (not the expiry)
+        return {k: v for k, v in body.items() if k == "name"}
     if res.noun == "login-options":
         from gwctl.resources.api7_admin import LOGIN_CONFIG_KEYS, LOGIN_SECRET_KEYS
 
@@ -79,6 +81,6 @@ def delete_all(res: Any, ids: list[str], extra: dict[str, Any], client: Any, val
 
 
 def finish(res: Any, verb: str) -> None:
-    from gwctl.cli.api7._common import flush_warnings
+    from gwctl.cli.api7.calls import flush_warnings
 
     flush_warnings()

@@ -10,10 +10,11 @@ from typing import Annotated
 
 import typer
 
-from gwctl.cli.api7._common import (
-    AllOpt, DirectionOpt, LimitOpt, OrderByOpt, SearchOpt, DEFAULT_LIMIT, Column, build_body, client, cols,
-    item_path, list_params, product_app, show, show_items, show_list, ts,
-)
+from gwctl.cli.options import AllOpt, LimitOpt, DEFAULT_LIMIT, product_app
+from gwctl.cli.api7.options import DirectionOpt, OrderByOpt, SearchOpt
+from gwctl.cli.render import Column, cols
+from gwctl.cli.api7.calls import build_body, client, item_path, list_params, show, show_items, show_list
+from gwctl.resources.api7_fields import ts
 from gwctl.resources import resource
 
 policies_app = product_app("alert-policies", "Alert policies: what to watch, how often, which webhooks to call.")

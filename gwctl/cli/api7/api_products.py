@@ -7,14 +7,13 @@ is a hook (gwctl.cli.api7.admin_hooks). Paths come from later API7 versions (/ap
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from gwctl.cli.api7._common import (
-    AllOpt, DirectionOpt, LimitOpt, OrderByOpt, PathOpt, SearchOpt, DEFAULT_LIMIT, client, list_params,
-    override_path, product_app, resolve, show, show_list,
-)
+from gwctl.cli.options import AllOpt, LimitOpt, DEFAULT_LIMIT, product_app
+from gwctl.cli.api7.options import DirectionOpt, OrderByOpt, PathOpt, SearchOpt
+from gwctl.cli.api7.calls import client, list_params, override_path, resolve, show, show_list
 from gwctl.resources import resource
 
 app = product_app("api-products", "API products of the developer portal (provider and developer side).")

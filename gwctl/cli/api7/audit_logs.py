@@ -7,10 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.api7._common import (
-    AllOpt, DirectionOpt, LimitOpt, DEFAULT_LIMIT, Column, client, cols, list_params, product_app, show_items,
-    show_list, ts,
-)
+from gwctl.cli.options import AllOpt, LimitOpt, DEFAULT_LIMIT, product_app
+from gwctl.cli.api7.options import DirectionOpt
+from gwctl.cli.render import Column, cols
+from gwctl.cli.api7.calls import client, list_params, show_items, show_list
+from gwctl.resources.api7_fields import ts
 from gwctl.cli.context import get_app
 from gwctl.errors import UsageError
 
@@ -38,7 +39,7 @@ def _filters(event_type, operator, resource, from_, to) -> dict:
         raise UsageError("--to is before --from")
     operator_id = None
     if operator:
-        from gwctl.cli.api7._common import resolve
+        from gwctl.cli.api7.calls import resolve
         from gwctl.resources import resource
 
         operator_id = resolve(resource("api7", "users"), operator)

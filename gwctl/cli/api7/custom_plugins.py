@@ -9,8 +9,11 @@ from typing import Annotated
 
 import typer
 
-from gwctl.cli.api7._common import PathOpt, build_body, client, cols, override_path, product_app, show
-from gwctl.cli.input import read_text
+from gwctl.cli.api7.options import PathOpt
+from gwctl.cli.api7.calls import build_body, client, override_path, show
+from gwctl.cli.render import cols
+from gwctl.cli.options import product_app
+from gwctl.resources.values import read_text
 
 app = product_app("custom-plugins", "Custom Lua plugins: upload, update, parse, delete.")
 

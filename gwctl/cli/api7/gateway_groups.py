@@ -8,10 +8,11 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.api7._common import (
-    AllOpt, DirectionOpt, LimitOpt, OrderByOpt, OutFileOpt, DEFAULT_LIMIT, Column, client, cols, list_params,
-    product_app, show, show_list, ts,
-)
+from gwctl.cli.options import AllOpt, LimitOpt, OutFileOpt, DEFAULT_LIMIT, product_app
+from gwctl.cli.api7.options import DirectionOpt, OrderByOpt
+from gwctl.cli.render import Column, cols
+from gwctl.cli.api7.calls import client, list_params, show, show_list
+from gwctl.resources.api7_fields import ts
 from gwctl.cli.secret_output import emit_secret
 
 app = product_app("gateway-groups", "Gateway groups: sets of gateways sharing one configuration.")

@@ -7,10 +7,11 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.api7._common import (
-    AllOpt, DirectionOpt, LimitOpt, OrderByOpt, SearchOpt, DEFAULT_LIMIT, Column, client, cols, list_params,
-    product_app, show, show_list, ts,
-)
+from gwctl.cli.options import AllOpt, LimitOpt, DEFAULT_LIMIT, product_app
+from gwctl.cli.api7.options import DirectionOpt, OrderByOpt, SearchOpt
+from gwctl.cli.render import Column, cols
+from gwctl.cli.api7.calls import client, list_params, show, show_list
+from gwctl.resources.api7_fields import ts
 from gwctl.errors import UsageError
 
 app = product_app("instances", "Gateway instances (data plane): status, counts, cores.")

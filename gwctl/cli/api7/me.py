@@ -6,7 +6,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.api7._common import FromFileOpt, PasswordStdinOpt, build_body, client, product_app, read_secret_input, show
+from gwctl.cli.options import FromFileOpt, product_app
+from gwctl.cli.api7.options import PasswordStdinOpt
+from gwctl.cli.api7.calls import build_body, client, read_secret_input, show
 from gwctl.cli.context import get_app
 from gwctl.resources import resource
 

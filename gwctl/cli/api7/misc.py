@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from gwctl.cli.api7._common import DryRunOpt, build_body, client, cols, product_app, show, ts
+from gwctl.cli.api7.options import DryRunOpt
+from gwctl.cli.api7.calls import build_body, client, show
+from gwctl.cli.render import cols
+from gwctl.cli.options import product_app
+from gwctl.resources.api7_fields import ts
 from gwctl.cli.context import get_app
 from gwctl.errors import UsageError
 

@@ -7,9 +7,11 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.api7._common import Column, FromFileOpt, client, cols, product_app, show
+from gwctl.cli.render import Column, cols
+from gwctl.cli.options import FromFileOpt, product_app
+from gwctl.cli.api7.calls import client, show
 from gwctl.cli.context import get_app
-from gwctl.cli.input import read_text
+from gwctl.resources.values import read_text
 from gwctl.errors import UsageError
 
 app = product_app("openapi", "OpenAPI import, export and conversion.")
@@ -41,7 +43,7 @@ def import_(spec: SpecArg = None,
     With --from-file the file is the import body itself (service fields + routes) and no
     conversion is made. Example: gwctl api7 openapi import petstore.yaml --name petstore
     """
-    from gwctl.cli.api7._common import build_body
+    from gwctl.cli.api7.calls import build_body
 
     api = client()
     if from_file is None:
@@ -68,7 +70,7 @@ def export(service_ids: Annotated[Optional[List[str]], typer.Argument(metavar="[
 
     Example: gwctl api7 openapi export SERVICE_ID --title Shop --version 2.0.0 --out shop.yaml
     """
-    from gwctl.cli.api7._common import build_body
+    from gwctl.cli.api7.calls import build_body
 
     if not service_ids and not all_services and from_file is None:
         raise UsageError("give SERVICE_ID... or --all-services")

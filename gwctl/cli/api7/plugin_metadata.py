@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
-from gwctl.cli.api7._common import FromFileOpt, GatewayGroupOpt, client, gg_id, product_app, show
+from gwctl.cli.options import FromFileOpt, product_app
+from gwctl.cli.api7.options import GatewayGroupOpt
+from gwctl.cli.api7.calls import client, gg_id, show
 from gwctl.cli.input import read_body_file
 from gwctl.errors import UsageError
 from gwctl.resources.api7 import PLUGIN_METADATA

@@ -6,7 +6,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.api7._common import AllOpt, DEFAULT_LIMIT, LimitOpt, client, cols, product_app, show, show_items
+from gwctl.cli.options import AllOpt, DEFAULT_LIMIT, LimitOpt, product_app
+from gwctl.cli.api7.calls import client, show, show_items
+from gwctl.cli.render import cols
 
 app = product_app("plugins", "Available plugins and their schemas.")
 
@@ -55,7 +57,7 @@ def catalog(path: PathOpt = None, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt 
     Example: gwctl api7 plugins catalog
     """
     from gwctl.api.api7 import paths
-    from gwctl.cli.api7._common import override_path
+    from gwctl.cli.api7.calls import override_path
 
     show_items(client().items(override_path(paths.guessed["plugin_catalog"], path)),
                cols("name", "catalog", "type"), limit, all_)
@@ -68,7 +70,7 @@ def usage(plugin: Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin n
     Example: gwctl api7 plugins usage key-auth
     """
     from gwctl.api.api7 import paths
-    from gwctl.cli.api7._common import override_path
+    from gwctl.cli.api7.calls import override_path
     from gwctl.cli.context import get_app
     from gwctl.errors import UsageError
 

@@ -6,7 +6,8 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.api7._common import client, product_app, show
+from gwctl.cli.api7.calls import client, show
+from gwctl.cli.options import product_app
 from gwctl.cli.input import parse_labels
 from gwctl.errors import UsageError
 

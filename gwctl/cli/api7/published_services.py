@@ -8,12 +8,14 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.api7._common import (
-    AllOpt, DirectionOpt, DryRunOpt, FromFileOpt, GatewayGroupOpt, LimitOpt, OrderByOpt, PluginOpt, DEFAULT_LIMIT,
-    Column, build_body, client, cols, item_path, list_params, fmt_time, plugins_of, product_app, show, show_list,
-)
+from gwctl.cli.options import AllOpt, FromFileOpt, LimitOpt, DEFAULT_LIMIT, product_app
+from gwctl.cli.api7.options import DirectionOpt, DryRunOpt, GatewayGroupOpt, OrderByOpt, PluginOpt
+from gwctl.cli.render import Column, cols
+from gwctl.cli.api7.calls import build_body, client, item_path, list_params, plugins_of, show, show_list
+from gwctl.resources.api7_fields import fmt_time
 from gwctl.cli.api7.services import USER_COLUMNS
-from gwctl.resources.api7 import PUBLISHED_SERVICES, nodes_text as _nodes, parse_nodes
+from gwctl.resources.api7 import PUBLISHED_SERVICES
+from gwctl.resources.api7_fields import nodes_text as _nodes, parse_nodes
 
 app = product_app("published-services", "Services published in a gateway group: versions, runtime configuration, unpublish.")
 

@@ -35,7 +35,7 @@ def options(res: Any, verb: str) -> list[click.Parameter]:
 
 
 def prepare(res: Any, verb: str, extra: dict[str, Any]) -> dict[str, Any]:
-    from gwctl.cli.api7._common import use_gateway_group
+    from gwctl.cli.api7.calls import use_gateway_group
 
     use_gateway_group(extra.get("gateway_group"))
     flag = QUERY_FLAGS.get((res.noun, verb))
@@ -67,6 +67,6 @@ def body(res: Any, verb: str, body: dict[str, Any], extra: dict[str, Any], clien
 
 
 def finish(res: Any, verb: str) -> None:
-    from gwctl.cli.api7._common import flush_warnings
+    from gwctl.cli.api7.calls import flush_warnings
 
     flush_warnings()

@@ -8,10 +8,11 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.api7._common import (
-    AllOpt, FromFileOpt, LimitOpt, PathOpt, DEFAULT_LIMIT, Column, client, cols, override_path, parse_labels, product_app,
-    show_items,
-)
+from gwctl.cli.options import AllOpt, FromFileOpt, LimitOpt, DEFAULT_LIMIT, product_app
+from gwctl.cli.api7.options import PathOpt
+from gwctl.cli.render import Column, cols
+from gwctl.cli.api7.calls import client, override_path, show_items
+from gwctl.cli.input import parse_labels
 from gwctl.errors import UsageError
 
 app = product_app("roles", "RBAC roles: permissions granted to users (optionally per gateway group or service).")

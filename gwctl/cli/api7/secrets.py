@@ -7,8 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.api7._common import FromFileOpt, GatewayGroupOpt, build_body, client, gg_id, product_app, secret_value, show
+from gwctl.cli.options import FromFileOpt, product_app
+from gwctl.cli.api7.options import GatewayGroupOpt
+from gwctl.cli.api7.calls import build_body, client, gg_id, show
 from gwctl.resources.api7 import SECRETS
+from gwctl.resources.values import stdin_or
 
 app = product_app("secrets", "Secret managers (HashiCorp Vault) a gateway group reads secrets from.")
 
@@ -29,7 +32,7 @@ def set_(secret: SecretArg, gateway_group: GatewayGroupOpt = None,
 
     api = client()
     api.resource_path(SECRETS, secret)  # the ID is checked before anything is read
-    token = secret_value("-", "--token-stdin") if token_stdin else None
+    token = stdin_or("--token-stdin")("-") if token_stdin else None
     api.learn(token)
     body = build_body("SecretWrite", from_file, {"uri": uri, "prefix": prefix, "token": token})
     api.learn(body.get("token"))

@@ -8,10 +8,11 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.api7._common import (
-    AllOpt, DirectionOpt, GatewayGroupOpt, LimitOpt, OrderByOpt, DEFAULT_LIMIT, Column, check_query_enums, client, cols, item_path,
-    list_params, product_app, show_items, show_list, ts,
-)
+from gwctl.cli.options import AllOpt, LimitOpt, DEFAULT_LIMIT, product_app
+from gwctl.cli.api7.options import DirectionOpt, GatewayGroupOpt, OrderByOpt
+from gwctl.cli.render import Column, cols
+from gwctl.cli.api7.calls import check_query_enums, client, item_path, list_params, show_items, show_list
+from gwctl.resources.api7_fields import ts
 from gwctl.resources.api7 import SERVICE_REGISTRIES
 
 app = product_app("service-registries", "Service registries (Kubernetes, Nacos) of a gateway group.")

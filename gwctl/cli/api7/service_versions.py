@@ -6,10 +6,11 @@ from typing import Annotated
 
 import typer
 
-from gwctl.cli.api7._common import (
-    AllOpt, DirectionOpt, LimitOpt, OrderByOpt, DEFAULT_LIMIT, Column, client, cols, list_params, product_app, show,
-    show_list, ts,
-)
+from gwctl.cli.options import AllOpt, LimitOpt, DEFAULT_LIMIT, product_app
+from gwctl.cli.api7.options import DirectionOpt, OrderByOpt
+from gwctl.cli.render import Column, cols
+from gwctl.cli.api7.calls import client, list_params, show, show_list
+from gwctl.resources.api7_fields import ts
 
 app = product_app("service-versions", "Service versions (snapshots made by publishing) and their route versions.")
 

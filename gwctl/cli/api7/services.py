@@ -8,13 +8,14 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.api7._common import (
-    AllOpt, DirectionOpt, GatewayGroupOpt, LimitOpt, OrderByOpt, DEFAULT_LIMIT, Column, client, cols, gg_id,
-    list_params, product_app, resolve, show, show_list,
-)
+from gwctl.cli.options import AllOpt, LimitOpt, DEFAULT_LIMIT, product_app
+from gwctl.cli.api7.options import DirectionOpt, GatewayGroupOpt, OrderByOpt
+from gwctl.cli.render import Column, cols
+from gwctl.cli.api7.calls import client, gg_id, list_params, resolve, show, show_list
 from gwctl.cli.context import get_app
 from gwctl.errors import RejectedError, UsageError
-from gwctl.resources.api7 import SERVICES, nodes_text
+from gwctl.resources.api7 import SERVICES
+from gwctl.resources.api7_fields import nodes_text
 
 app = product_app("services", "Services (design-time templates): create, edit, publish to gateway groups.")
 

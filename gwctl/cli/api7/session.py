@@ -11,7 +11,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.api7._common import PRODUCT, PasswordStdinOpt, read_secret_input, show
+from gwctl.cli.api7.calls import PRODUCT, read_secret_input, show
+from gwctl.cli.api7.options import PasswordStdinOpt
 from gwctl.cli.context import get_app
 from gwctl.errors import UsageError
 

@@ -6,7 +6,10 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.api7._common import FromFileOpt, OutFileOpt, PathOpt, build_body, client, cols, override_path, product_app, show
+from gwctl.cli.options import FromFileOpt, OutFileOpt, product_app
+from gwctl.cli.api7.options import PathOpt
+from gwctl.cli.api7.calls import build_body, client, override_path, show
+from gwctl.cli.render import cols
 from gwctl.cli.render import Column
 from gwctl.errors import UsageError
 

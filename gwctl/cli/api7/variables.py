@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from gwctl.cli.api7._common import AllOpt, DEFAULT_LIMIT, LimitOpt, client, product_app, show_items
+from gwctl.cli.options import AllOpt, DEFAULT_LIMIT, LimitOpt, product_app
+from gwctl.cli.api7.calls import client, show_items
 
 app = product_app("variables", "Built-in variables (for plugin configs and route matching).")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -13,7 +12,7 @@ from gwctl.cli.options import OutFileOpt, YesOpt, product_app
 from gwctl.cli.catalogue import add_common_commands
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, cols, emit
-from gwctl.cli.flows import confirm
+from gwctl.cli.flows import confirm_change
 from gwctl.cli.secret_output import emit_secret
 from gwctl.cli.error_hints import explain
 from gwctl.errors import ServerError, UsageError
@@ -102,7 +101,8 @@ def status(
 def seal(yes: YesOpt = False) -> None:
     """Seal the instance (POST /seal): it stops handing out tokens until unsealed."""
     profile = get_app().profile("gatekeeper")
-    confirm(f"Seal Gatekeeper at {profile.url}? Scheduled tasks will get no tokens until it is unsealed", yes)
+    confirm_change("seal", "Gatekeeper", "Gatekeepers", [profile.url], yes,
+                   consequence="scheduled tasks get no tokens until it is unsealed")
     _report(_client().seal())
 
 

@@ -3,7 +3,6 @@ top, checked by a write model before anything is sent."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Optional, Sequence
 
 from gwctl.cli.input import read_body_file, validate_body
@@ -37,15 +36,6 @@ def validate(model: Any, body: Any, source: str, flag_names: dict[str, str], fro
 
 def parse_json_option(value: Optional[str], flag: str) -> Any:
     """A flag's JSON (or YAML) value."""
-    if value is None:
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        pass
-    import yaml
+    from gwctl.resources.values import parse_json_value
 
-    try:
-        return yaml.safe_load(value)
-    except yaml.YAMLError:
-        raise UsageError(f"invalid {flag}: neither JSON nor YAML") from None
+    return None if value is None else parse_json_value(value, flag)

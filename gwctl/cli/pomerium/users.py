@@ -12,7 +12,7 @@ from gwctl.cli.context import get_app
 from gwctl.cli.pomerium import PRODUCT, client
 from gwctl.cli.pomerium.secret_records import emit_secret_record
 from gwctl.cli.render import Column, emit
-from gwctl.cli.flows import confirm
+from gwctl.cli.flows import confirm_change, run_bulk
 from gwctl.errors import AuthError, UsageError
 from gwctl.resources.pomerium import USERS
 
@@ -75,7 +75,6 @@ def renew_token(
     runs at a time (a second one waits).
     Example (cron): gwctl -p prod pomerium users renew-token USER_ID --store --yes
     """
-    from gwctl.cli.flows import confirm_change
     from gwctl.cli.rotation import check_out, env_source
 
     app_ctx = get_app()
@@ -159,7 +158,6 @@ def remove_users(ids: IdsArg, yes: YesOpt = False, concurrency: ConcurrencyOpt =
 
     Example: gwctl pomerium users remove bob@example.com --yes
     """
-    from gwctl.cli.flows import confirm_change, run_bulk
     from gwctl.cli.input import read_ids
     from gwctl.cli.lookup import Lookup
 
@@ -178,8 +176,9 @@ def delete_me(yes: YesOpt = False) -> None:
 
     Example: gwctl pomerium users delete-me --yes
     """
-    confirm("Delete the user this profile authenticates as? Its refresh tokens stop working", yes)
     c = client()
+    confirm_change("delete", "user", "users", ["this profile authenticates as"], yes,
+                   consequence="its refresh tokens stop working")
     c.delete_current_user()
     c.drop_cached_token()
     get_app().err("deleted the current user")

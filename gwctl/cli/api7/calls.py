@@ -1,49 +1,16 @@
-"""Pieces shared by the `gwctl api7` resource modules (no httpx/pydantic at import)."""
+"""What `gwctl api7` commands share: the client and its gateway-group scope, list queries,
+server warnings, request bodies validated by the write models, unconfirmed paths, passwords."""
 
 from __future__ import annotations
 
-import time
-from typing import Annotated, Any, Callable, List, Optional, Sequence
+from typing import Any, Optional, Sequence
 
-import typer
-
-from gwctl.cli.options import (
-    AllOpt,
-    ConcurrencyOpt,
-    DEFAULT_LIMIT,
-    FromFileOpt,
-    IdsArg,
-    LabelOpt,
-    LimitOpt,
-    OutFileOpt,
-    YesOpt,
-    product_app,
-)
 from gwctl.cli.context import get_app
-from gwctl.cli.render import Column, cols, emit  # noqa: F401
-from gwctl.cli.flows import confirm, run_bulk
-from gwctl.cli.input import limit_of, parse_labels, read_body_file, read_ids, validate_body
+from gwctl.cli.input import limit_of, parse_labels, read_body_file, validate_body
+from gwctl.cli.render import Column, emit
 from gwctl.errors import UsageError
-from gwctl.resources.api7 import fmt_time, ts  # noqa: F401  (time columns, shared with the declarations)
 
 PRODUCT = "api7"
-
-GatewayGroupOpt = Annotated[
-    Optional[str],
-    typer.Option("--gateway-group", "-g", metavar="NAME|ID",
-                 help="Gateway group (name or ID); overrides the profile's gateway_group."),
-]
-SearchOpt = Annotated[Optional[str], typer.Option("--search", "-s", metavar="TEXT", help="Only items matching TEXT.")]
-OrderByOpt = Annotated[Optional[str], typer.Option("--order-by", metavar="FIELD", help="Sort field, e.g. created_at or updated_at.")]
-DirectionOpt = Annotated[
-    Optional[str], typer.Option("--direction", metavar="asc|desc", help="Sort direction (the API's default is desc).")
-]
-PluginOpt = Annotated[
-    Optional[List[str]],
-    typer.Option("--plugin", metavar="NAME[=JSON]", help="Plugin and its JSON config, e.g. cors or 'limit-count={\"count\":10}' (repeatable)."),
-]
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Ask the server to validate only (dry-run=all).")]
-
 
 def client():
     return get_app().client(PRODUCT)
@@ -160,22 +127,9 @@ def show_list(path: str, columns: Sequence[Column], params: dict | None, limit: 
 
 
 def plugins_of(values: Optional[Sequence[str]]) -> dict[str, Any] | None:
-    if not values:
-        return None
-    import json
+    from gwctl.resources.values import parse_plugins
 
-    out: dict[str, Any] = {}
-    for raw in values:
-        name, sep, conf = raw.partition("=")
-        if not name.strip():
-            raise UsageError(f"invalid --plugin {raw!r}: expected NAME or NAME=JSON")
-        try:
-            out[name.strip()] = json.loads(conf) if sep else {}
-        except ValueError:
-            raise UsageError(f"invalid --plugin {raw!r}: the config is not valid JSON") from None
-        if not isinstance(out[name.strip()], dict):
-            raise UsageError(f"invalid --plugin {raw!r}: the config must be a JSON object")
-    return out
+    return parse_plugins(values) if values else None
 
 
 def build_body(model_name: str, from_file: Optional[str], fields: dict[str, Any], base: dict | None = None) -> dict:
@@ -196,49 +150,6 @@ def build_body(model_name: str, from_file: Optional[str], fields: dict[str, Any]
     return validate_body(getattr(models, model_name), body, flag)
 
 
-def delete_items(ids: Sequence[str], noun: str, yes: bool, concurrency: int, action: Callable[[str], Any]) -> None:
-    items = read_ids(ids)
-    what = f"{noun} {items[0]}" if len(items) == 1 else f"{len(items)} {noun}s"
-    confirm(f"Delete {what}?", yes)
-    run_bulk(items, action, verb="deleted", noun=noun, concurrency=concurrency)
-
-
-def parse_duration(text: str, flag: str = "--expires-in") -> int:
-    """'90d', '12h', '30m', '3600s' or '3600' -> seconds; 'never' or '0' -> 0."""
-    raw = text.strip().lower()
-    if raw in ("never", "0"):
-        return 0
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 365 * 86400}
-    unit = raw[-1] if raw[-1:] in units else "s"
-    number = raw[:-1] if raw[-1:] in units else raw
-    try:
-        value = int(number)
-    except ValueError:
-        raise UsageError(f"invalid {flag} {text!r}: use e.g. 90d, 12h, 30m, 3600s or never") from None
-    if value <= 0:
-        raise UsageError(f"invalid {flag} {text!r}: must be positive (or never)")
-    return value * units[unit]
-
-
-def expires_at(text: Optional[str]) -> int | None:
-    if text is None:
-        return None
-    seconds = parse_duration(text)
-    return 0 if seconds == 0 else int(time.time()) + seconds
-
-
-def secret_value(raw: Optional[str], flag: str) -> Optional[str]:
-    """A credential flag value; '-' reads it from stdin (keeps it out of shell history)."""
-    import sys
-
-    if raw != "-":
-        return raw
-    value = sys.stdin.readline().strip()
-    if not value:
-        raise UsageError(f"{flag}: stdin was empty")
-    return value
-
-
 def show_items(items: Any, columns: Sequence[Column] | None, limit: int, all_: bool) -> None:
     """An unpaged list answer, cut to --limit client-side."""
     flush_warnings()
@@ -246,15 +157,6 @@ def show_items(items: Any, columns: Sequence[Column] | None, limit: int, all_: b
         cap = limit_of(limit, all_)
         items = items if cap is None else items[:cap]
     emit(items, columns)
-
-
-# -- administration side (issue 8) ----------------------------------------------------------------
-
-PathOpt = Annotated[
-    Optional[str],
-    typer.Option("--path", metavar="PATH", help="Override the API path (unconfirmed for 3.2.11; {id}/{name} are filled in)."),
-]
-PasswordStdinOpt = Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")]
 
 
 def override_path(default: str, path: Optional[str], **values: str) -> str:
