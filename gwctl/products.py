@@ -34,20 +34,19 @@ class OptionSpec:
 
 
 class ProductSpec:
-    def __init__(self, name: str, title: str, help: str, default_url: str | None, options: tuple,
-                 secrets: tuple, secret_sets: tuple = (), url_help: str = "", emulator: str = "",
-                 sandbox_example: str = "") -> None:
-        self.name = name
-        self.emulator = emulator  # "module:Class" of its sandbox emulator
-        self.sandbox_example = sandbox_example  # the first command to try against the sandbox
-        self.title = title
-        self.help = help
-        self.default_url = default_url
-        self.options = options
-        self.secrets = secrets
-        # Alternative sets of secret names that are each enough to authenticate.
-        self.secret_sets = secret_sets
-        self.url_help = url_help
+    """name, title, help, default_url, url_help; options (OptionSpec) and secrets (SecretSpec);
+    secret_sets: alternative sets of secret names that are each enough to authenticate;
+    emulator: "module:Class" of its sandbox emulator; sandbox_example: the first command to try."""
+
+    DEFAULTS: dict[str, object] = {"default_url": None, "options": (), "secrets": (), "secret_sets": (),
+                                   "url_help": "", "emulator": "", "sandbox_example": ""}
+
+    def __init__(self, name: str, title: str, help: str, **facts: object) -> None:
+        self.name, self.title, self.help = name, title, help
+        for key, default in self.DEFAULTS.items():
+            setattr(self, key, facts.pop(key, default))
+        if facts:
+            raise TypeError(f"unknown product facts: {', '.join(facts)}")
 
     def secret(self, name: str) -> SecretSpec:
         for spec in self.secrets:
@@ -62,84 +61,55 @@ class ProductSpec:
 
 SG_REGIONS = ("us-south", "us-east", "eu-gb", "eu-de", "au-syd")
 
-PRODUCTS: dict[str, ProductSpec] = {
-    "opa": ProductSpec(
-        name="opa",
-        emulator="gwctl.sandbox.opa:OpaEmulator",
-        sandbox_example="gwctl -p sandbox-opa opa gateways list",
-        title="Okta Privileged Access",
-        help="Okta Privileged Access: gateways and gateway setup tokens.",
-        default_url=None,
+_SPECS = (
+    ProductSpec(
+        "opa", "Okta Privileged Access", "Okta Privileged Access: gateways and gateway setup tokens.",
         url_help="https://ORG.pam.okta.com",
         options=(OptionSpec("team", "--team", "OPA team name (every path is /v1/teams/TEAM/...).", required=True),),
-        secrets=(
-            SecretSpec("key_id", "GWCTL_OPA_KEY_ID", "Service user API key ID", hidden=False),
-            SecretSpec("key_secret", "GWCTL_OPA_KEY_SECRET", "Service user API key secret"),
-        ),
+        secrets=(SecretSpec("key_id", "GWCTL_OPA_KEY_ID", "Service user API key ID", hidden=False),
+                 SecretSpec("key_secret", "GWCTL_OPA_KEY_SECRET", "Service user API key secret")),
         secret_sets=(("key_id", "key_secret"),),
-    ),
-    "pomerium": ProductSpec(
-        name="pomerium",
-        emulator="gwctl.sandbox.pomerium:PomeriumEmulator",
-        sandbox_example="gwctl -p sandbox-pomerium pomerium routes list",
-        title="Pomerium Zero",
-        help="Pomerium Zero: organizations, clusters, namespaces, routes, policies, certificates, API users.",
-        default_url="https://console.pomerium.app/api/v0",
-        url_help="https://console.pomerium.app/api/v0",
-        options=(
-            OptionSpec("org", "--org", "Default organization ID.", required=True),
-            OptionSpec("cluster", "--cluster", "Default cluster ID."),
-        ),
+        emulator="gwctl.sandbox.opa:OpaEmulator", sandbox_example="gwctl -p sandbox-opa opa gateways list"),
+    ProductSpec(
+        "pomerium", "Pomerium Zero",
+        "Pomerium Zero: organizations, clusters, namespaces, routes, policies, certificates, API users.",
+        default_url="https://console.pomerium.app/api/v0", url_help="https://console.pomerium.app/api/v0",
+        options=(OptionSpec("org", "--org", "Default organization ID.", required=True),
+                 OptionSpec("cluster", "--cluster", "Default cluster ID.")),
         secrets=(SecretSpec("refresh_token", "GWCTL_POMERIUM_TOKEN", "API user token (refresh token)"),),
         secret_sets=(("refresh_token",),),
-    ),
-    "api7": ProductSpec(
-        name="api7",
-        emulator="gwctl.sandbox.api7:Api7Emulator",
-        sandbox_example="gwctl -p sandbox-api7 api7 services list",
-        title="API7 Enterprise",
-        help="API7 Enterprise Admin API: services, routes, consumers, SSL, gateway groups, tokens, users.",
-        default_url=None,
+        emulator="gwctl.sandbox.pomerium:PomeriumEmulator",
+        sandbox_example="gwctl -p sandbox-pomerium pomerium routes list"),
+    ProductSpec(
+        "api7", "API7 Enterprise",
+        "API7 Enterprise Admin API: services, routes, consumers, SSL, gateway groups, tokens, users.",
         url_help="https://DASHBOARD:7443",
         options=(OptionSpec("gateway_group", "--gateway-group", "Default gateway group (name or ID)."),),
-        secrets=(
-            SecretSpec("api_key", "GWCTL_API7_API_KEY", "API token (X-API-KEY)"),
-            SecretSpec("username", "GWCTL_API7_USERNAME", "Dashboard username", hidden=False),
-            SecretSpec("password", "GWCTL_API7_PASSWORD", "Dashboard password"),
-            SecretSpec("session", "GWCTL_API7_SESSION", "Dashboard session cookie (gwctl api7 login)"),
-        ),
+        secrets=(SecretSpec("api_key", "GWCTL_API7_API_KEY", "API token (X-API-KEY)"),
+                 SecretSpec("username", "GWCTL_API7_USERNAME", "Dashboard username", hidden=False),
+                 SecretSpec("password", "GWCTL_API7_PASSWORD", "Dashboard password"),
+                 SecretSpec("session", "GWCTL_API7_SESSION", "Dashboard session cookie (gwctl api7 login)")),
         secret_sets=(("api_key",), ("username", "password")),
-    ),
-    "sg": ProductSpec(
-        name="sg",
-        emulator="gwctl.sandbox.sg:SecureGatewayEmulator",
-        sandbox_example="gwctl -p sandbox-sg sg gateways list",
-        title="IBM Cloud Secure Gateway",
-        help="IBM Cloud Secure Gateway: gateways, destinations, clients, certificates.",
-        default_url=None,
+        emulator="gwctl.sandbox.api7:Api7Emulator", sandbox_example="gwctl -p sandbox-api7 api7 services list"),
+    ProductSpec(
+        "sg", "IBM Cloud Secure Gateway", "IBM Cloud Secure Gateway: gateways, destinations, clients, certificates.",
         url_help="derived from --region",
-        options=(
-            OptionSpec("region", "--region", "IBM Cloud region.", required=True, choices=SG_REGIONS),
-            OptionSpec("resource_group", "--resource-group", "Resource group ID sent on account calls.", required=True),
-            OptionSpec("iam_url", "--iam-url", "IAM endpoint (default https://iam.cloud.ibm.com)."),
-        ),
+        options=(OptionSpec("region", "--region", "IBM Cloud region.", required=True, choices=SG_REGIONS),
+                 OptionSpec("resource_group", "--resource-group", "Resource group ID sent on account calls.",
+                            required=True),
+                 OptionSpec("iam_url", "--iam-url", "IAM endpoint (default https://iam.cloud.ibm.com).")),
         secrets=(SecretSpec("api_key", "GWCTL_IBM_API_KEY", "IBM Cloud API key"),),
         secret_sets=(("api_key",),),
-    ),
-    "gatekeeper": ProductSpec(
-        name="gatekeeper",
-        emulator="gwctl.sandbox.gatekeeper:GatekeeperEmulator",
-        sandbox_example="gwctl -p sandbox-gatekeeper gatekeeper status",
-        title="Vault Gatekeeper",
-        help="Vault Gatekeeper: task tokens, status, seal/unseal, policy reload.",
-        default_url=None,
+        emulator="gwctl.sandbox.sg:SecureGatewayEmulator", sandbox_example="gwctl -p sandbox-sg sg gateways list"),
+    # Gatekeeper has no API credentials; the Vault token is used to unseal.
+    ProductSpec(
+        "gatekeeper", "Vault Gatekeeper", "Vault Gatekeeper: task tokens, status, seal/unseal, policy reload.",
         url_help="http://HOST:9201",
-        options=(),
-        # Gatekeeper has no API credentials; the Vault token is used to unseal.
         secrets=(SecretSpec("vault_token", "GWCTL_VAULT_TOKEN", "Vault token (for unseal)"),),
-        secret_sets=(),
-    ),
-}
+        emulator="gwctl.sandbox.gatekeeper:GatekeeperEmulator",
+        sandbox_example="gwctl -p sandbox-gatekeeper gatekeeper status"),
+)
+PRODUCTS: dict[str, ProductSpec] = {spec.name: spec for spec in _SPECS}
 
 PRODUCT_NAMES = tuple(PRODUCTS)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 import shlex
 
@@ -13,10 +12,9 @@ from gwctl.sandbox import registry
 
 
 def _catalogue(product):
-    try:
-        return importlib.import_module(f"gwctl.cli.{product}.catalog").OPERATIONS
-    except ModuleNotFoundError:
-        return None
+    from gwctl.cli.catalogue import catalogue
+
+    return catalogue(product)
 
 
 PRODUCTS = [p for p in PRODUCT_COMMANDS if _catalogue(p) is not None and p in registry.available()]

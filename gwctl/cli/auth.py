@@ -17,14 +17,8 @@ from gwctl.errors import AuthError, UsageError
 def group() -> None:
     """Log in, show credential status, print tokens, log out (secrets are never printed)."""
 
-STATUS_COLUMNS = (
-    Column("profile", "profile"),
-    Column("product", "product"),
-    Column("item", "item"),
-    Column("kind", "kind"),
-    Column("source", "source"),
-    Column("detail", "detail"),
-)
+STATUS_COLUMNS = (Column("profile", "profile"), Column("product", "product"), Column("item", "item"),
+                  Column("kind", "kind"), Column("source", "source"), Column("detail", "detail"))
 
 
 def _selected_profile():

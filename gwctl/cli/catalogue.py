@@ -33,10 +33,28 @@ OPERATION_COLUMNS = cols("method", "path", "command", "summary", Column("note", 
 
 
 def catalogue(product: str) -> Sequence[Operation]:
-    """A product's operation catalogue: `OPERATIONS` in gwctl.cli.<product>.catalog."""
-    import importlib
+    """A product's operation catalogue: the rows of its declared resources, then its own commands'
+    rows (gwctl/cli/<product>/operations.yaml). An own row for the very command a generic verb now
+    provides is dropped, so no command is listed twice."""
+    import re
+    from importlib.resources import files
 
-    return importlib.import_module(f"gwctl.cli.{product}.catalog").OPERATIONS
+    import yaml
+
+    def key(op: Operation) -> tuple[str, str]:
+        return op.method, re.sub(r"\{[^}]+\}", "{}", op.path)
+
+    declared = resource_operations(product) if _has_resources(product) else []
+    generic = {key(op): op.command for op in declared}
+    text = files(f"gwctl.cli.{product}").joinpath("operations.yaml").read_text()
+    own = [Operation(**row) for row in yaml.safe_load(text) or ()]
+    return (*declared, *(op for op in own if not op.command.startswith(generic.get(key(op), "\0"))))
+
+
+def _has_resources(product: str) -> bool:
+    from importlib.util import find_spec
+
+    return find_spec(f"gwctl.resources.{product}") is not None
 
 
 def operations_app(product: str) -> typer.Typer:

@@ -28,17 +28,16 @@ sleep = time.sleep
 class GlobalOptions:
     """The parsed global options (from the root or any leaf; the leaf wins)."""
 
-    def __init__(self, profile: str | None = None, output: str | None = None, query: str | None = None,
-                 columns: str | None = None, no_headers: bool = False, verbose: int = 0,
-                 timeout: float | None = None, no_color: bool = False) -> None:
-        self.profile = profile
-        self.output = output
-        self.query = query
-        self.columns = columns
-        self.no_headers = no_headers
-        self.verbose = verbose
-        self.timeout = timeout
-        self.no_color = no_color
+    DEFAULTS: dict[str, Any] = {"profile": None, "output": None, "query": None, "columns": None,
+                                "no_headers": False, "verbose": 0, "timeout": None, "no_color": False}
+    __slots__ = tuple(DEFAULTS)
+
+    def __init__(self, **values: Any) -> None:
+        unknown = set(values) - set(self.DEFAULTS)
+        if unknown:
+            raise TypeError(f"unknown global options: {', '.join(sorted(unknown))}")
+        for name, default in self.DEFAULTS.items():
+            setattr(self, name, values.get(name, default))
 
 
 class AppContext:

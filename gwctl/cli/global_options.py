@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Callable
 
 import click
 
@@ -56,17 +57,25 @@ def global_params(with_env: bool) -> list[click.Parameter]:
 GLOBAL_OPTION_NAMES = {opt for p in global_params(False) for opt in p.opts}
 
 
-def attach_global_options(command: click.Command) -> click.Command:
-    """Give every leaf command the global options so they work anywhere on the line."""
+def add_to_leaves(command: click.Command, params: Callable[[], list[click.Parameter]],
+                  wrap: Callable[[click.Command], None] | None = None) -> click.Command:
+    """Give every leaf below ``command`` the parameters it does not have yet (then ``wrap`` it)."""
     if isinstance(command, click.Group):
         for sub in command.commands.values():
-            attach_global_options(sub)
+            add_to_leaves(sub, params, wrap)
         return command
     existing = {opt for p in command.params for opt in getattr(p, "opts", [])}
-    for param in global_params(False):
+    for param in params():
         if not existing.intersection(param.opts):
             command.params.append(param)
+    if wrap is not None:
+        wrap(command)
     return command
+
+
+def attach_global_options(command: click.Command) -> click.Command:
+    """Give every leaf command the global options so they work anywhere on the line."""
+    return add_to_leaves(command, lambda: global_params(False))
 
 
 def force_tty() -> bool:

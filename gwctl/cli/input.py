@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any, Sequence
 
@@ -28,19 +27,9 @@ def read_body_file(path: str | None, flag: str = "--from-file") -> Any:
     """Parse a JSON or YAML request body from FILE or - (stdin)."""
     if path is None:
         return None
-    text = read_text(path, f"{flag} {path}")
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    import yaml
+    from gwctl.resources.values import load_json_or_yaml
 
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise UsageError(f"{flag} {path} is neither valid JSON nor YAML{where}") from None
+    return load_json_or_yaml(read_text(path, f"{flag} {path}"), f"{flag} {path} is neither valid JSON nor YAML")
 
 
 def validate_body(model: Any, body: Any, source: str = "--from-file", flag_names: dict[str, str] | None = None,

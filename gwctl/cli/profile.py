@@ -14,14 +14,10 @@ from gwctl.products import PRODUCT_NAMES
 def group() -> None:
     """Add, list, choose and remove connection profiles (stored in config.toml, never secrets)."""
 
-PROFILE_COLUMNS = (
-    Column("name", "name"),
-    Column("product", "product"),
-    Column("url", "url", header="URL"),
-    Column("default", "default"),
-    Column("options", lambda p: {k: v for k, v in p.items() if k not in ("name", "product", "url", "default", "storage")}),
-    Column("storage", "storage", default=False),
-)
+PROFILE_COLUMNS = (Column("name", "name"), Column("product", "product"), Column("url", "url", header="URL"),
+                   Column("default", "default"),
+                   Column("options", lambda p: {k: v for k, v in p.items() if k not in ("name", "product", "url", "default", "storage")}),
+                   Column("storage", "storage", default=False))
 
 
 @group.command("add")

@@ -111,6 +111,8 @@ class Resource:
         fields: tuple[Field, ...] = (),
         filters: tuple[Filter, ...] = (),
         examples: dict[str, str] | None = None,
+        example_ref: str | None = None,
+        example_args: str = "",
         summaries: dict[str, str] | None = None,
         hooks: str | None = None,
         extra: str | None = None,
@@ -143,7 +145,16 @@ class Resource:
         self.columns = columns
         self.fields = fields
         self.filters = filters
-        self.examples = examples or {}
+        # list/get/delete examples follow one pattern: given the sandbox placeholder of an item
+        # (example_ref) and any scope flags (example_args), they need not be written out.
+        self.examples = dict(examples or {})
+        if example_ref is not None:
+            base, args = f"{product} {noun}", example_args and " " + example_args
+            defaults = {"list": f"{base} list{args}", "get": f"{base} get {example_ref}{args}",
+                        "delete": f"{base} delete {example_ref}{args} --yes"}
+            for verb, example in defaults.items():
+                if verb in verbs:
+                    self.examples.setdefault(verb, example)
         self.summaries = summaries or {}
         self.hooks = hooks  # "module" with optional hook functions (see gwctl.cli.verbs.Hooks)
         self.extra = extra  # "module:app": product verbs added to this resource's group

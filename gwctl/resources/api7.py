@@ -56,11 +56,11 @@ ROUTES = Resource(
     filters=(Filter("service_id", "--service", "Only routes of this service (name or ID).", metavar="NAME|ID",
                     ref="services"),
              SEARCH, LABELS, order_by(*_CU), DIRECTION),
-    examples={"list": "api7 routes list --service {service_id}", "get": "api7 routes get {route_id}",
-              "create": "api7 routes create get-headers --service {service_id} --path /headers -m GET",
-              "update": "api7 routes update {route_id} --path /ip --path /ip/v2",
-              "patch": "api7 routes patch {route_id} --desc 'client IP'",
-              "delete": "api7 routes delete {route_id} --yes"},
+    example_ref='{route_id}',
+    examples={'list': 'api7 routes list --service {service_id}',
+              'create': 'api7 routes create get-headers --service {service_id} --path /headers -m GET',
+              'update': 'api7 routes update {route_id} --path /ip --path /ip/v2',
+              'patch': "api7 routes patch {route_id} --desc 'client IP'"},
     hooks=HOOKS,
 )
 
@@ -156,10 +156,10 @@ SSLS = Resource(
     filters=(SEARCH, LABELS, order_by(*_CU), DIRECTION),
     summaries={"create": "Add a certificate to a gateway group",
                "update": "Replace a certificate: the whole object, give --cert and --key"},
-    examples={"list": "api7 ssls list -g default", "get": "api7 ssls get {ssl_id}",
-              "create": "api7 ssls create --cert {cert_file} --key {key_file} --sni www.example.com",
-              "update": "api7 ssls update {ssl_id} --cert {cert_file} --key {key_file} --sni www.example.com",
-              "delete": "api7 ssls delete {ssl_id} --yes"},
+    example_ref='{ssl_id}',
+    examples={'list': 'api7 ssls list -g default',
+              'create': 'api7 ssls create --cert {cert_file} --key {key_file} --sni www.example.com',
+              'update': 'api7 ssls update {ssl_id} --cert {cert_file} --key {key_file} --sni www.example.com'},
     hooks=HOOKS,
 )
 
@@ -204,8 +204,8 @@ SECRETS = Resource(
     summaries={"list": "List the secret managers of a gateway group",
                "get": "Show a secret manager (vault/NAME, or NAME)",
                "delete": "Delete secret managers (vault/NAME); several, or - to read them from stdin"},
-    examples={"list": "api7 secrets list -g default", "get": "api7 secrets get vault/prod-vault",
-              "delete": "api7 secrets delete vault/prod-vault --yes"},
+    example_ref='vault/prod-vault',
+    examples={'list': 'api7 secrets list -g default'},
     hooks=HOOKS, extra="gwctl.cli.api7.secrets:app",
 )
 
@@ -228,10 +228,10 @@ SERVICE_REGISTRIES = Resource(
     filters=(SEARCH, order_by(*_CU, "last_connect_time"), DIRECTION),
     summaries={"create": "Connect a service registry", "delete": "Disconnect service registries; several IDs or "
                                                                  "names, or - to read them from stdin"},
-    examples={"list": "api7 service-registries list -g default", "get": "api7 service-registries get {registry_id}",
-              "create": "api7 service-registries create nacos-dev --type nacos --nacos-host http://nacos:8848",
-              "update": "api7 service-registries update {registry_id} --from-file {registry_file}",
-              "delete": "api7 service-registries delete {registry_id} --yes"},
+    example_ref='{registry_id}',
+    examples={'list': 'api7 service-registries list -g default',
+              'create': 'api7 service-registries create nacos-dev --type nacos --nacos-host http://nacos:8848',
+              'update': 'api7 service-registries update {registry_id} --from-file {registry_file}'},
     hooks=HOOKS, extra="gwctl.cli.api7.service_registries:app",
 )
 
@@ -273,9 +273,9 @@ PUBLISHED_SERVICES = Resource(
     summaries={"list": "List the services published in a gateway group",
                "delete": "Unpublish services from a gateway group (the design-time service stays); several IDs "
                          "or names, or - to read them from stdin"},
-    examples={"list": "api7 published-services list --gateway-group default",
-              "get": "api7 published-services get {service_id} -g default",
-              "delete": "api7 published-services delete {service_id} -g default --yes"},
+    example_ref='{service_id}',
+    example_args='-g default',
+    examples={'list': 'api7 published-services list --gateway-group default'},
     hooks=HOOKS, extra="gwctl.cli.api7.published_services:app",
 )
 

@@ -62,8 +62,8 @@ USERS = Resource(
     summaries={"list": "List dashboard users", "get": "Show a user and their roles",
                "delete": "Delete users; their tokens and sessions stop working at once; several IDs or usernames, "
                          "or - to read them from stdin"},
-    examples={"list": "api7 users list --role viewer_id --login-option built-in", "get": "api7 users get {user_id}",
-              "delete": "api7 users delete {user_id} --yes"},
+    example_ref='{user_id}',
+    examples={'list': 'api7 users list --role viewer_id --login-option built-in'},
     hooks=HOOKS, extra=P + "users:app",
 )
 
@@ -145,11 +145,11 @@ LOGIN_OPTIONS = Resource(
                         "is sent along)",
                "delete": "Delete login options (the built-in one cannot be deleted); several IDs or names, or - to "
                          "read them from stdin"},
-    examples={"list": "api7 login-options list", "get": "api7 login-options get corp-ldap",
-              "create": "api7 login-options create --from-file {login_option_file}",
-              "update": "api7 login-options update {login_option_id} --from-file {ldap_option_file}",
-              "patch": "api7 login-options patch {login_option_id} --disable",
-              "delete": "api7 login-options delete {login_option_id} --yes"},
+    example_ref='{login_option_id}',
+    examples={'get': 'api7 login-options get corp-ldap',
+              'create': 'api7 login-options create --from-file {login_option_file}',
+              'update': 'api7 login-options update {login_option_id} --from-file {ldap_option_file}',
+              'patch': 'api7 login-options patch {login_option_id} --disable'},
     hooks=HOOKS,
 )
 
@@ -185,11 +185,10 @@ ALERT_POLICIES = Resource(
     summaries={"get": "Show an alert policy with its triggers",
                "create": "Create an alert policy for gateway groups (set its triggers with `triggers`)",
                "update": "Replace an alert policy; fields not given keep their current value"},
-    examples={"list": "api7 alert-policies list", "get": "api7 alert-policies get {alert_policy_id}",
-              "create": "api7 alert-policies create --name latency -g default --severity low",
-              "update": "api7 alert-policies update {alert_policy_id} --check-interval 600 --title 5xx",
-              "patch": "api7 alert-policies patch {alert_policy_id} --disable",
-              "delete": "api7 alert-policies delete {alert_policy_id} --yes"},
+    example_ref='{alert_policy_id}',
+    examples={'create': 'api7 alert-policies create --name latency -g default --severity low',
+              'update': 'api7 alert-policies update {alert_policy_id} --check-interval 600 --title 5xx',
+              'patch': 'api7 alert-policies patch {alert_policy_id} --disable'},
     hooks=HOOKS, extra=P + "alerts:policies_app",
 )
 
@@ -214,11 +213,11 @@ WEBHOOK_TEMPLATES = Resource(
     summaries={"update": "Replace a webhook template; fields not given keep their current value",
                "delete": "Delete webhook templates (one still used by an alert policy is refused); several IDs or "
                          "names, or - to read them from stdin"},
-    examples={"list": "api7 webhook-templates list", "get": "api7 webhook-templates get {webhook_template_id}",
-              "create": "api7 webhook-templates create --name teams --url https://hooks.example.com/teams "
-                        "--template {template_file}",
-              "update": "api7 webhook-templates update {webhook_template_id} --url https://hooks.example.com/new",
-              "delete": "api7 webhook-templates delete {spare_template_id} --yes"},
+    example_ref='{spare_template_id}',
+    examples={'get': 'api7 webhook-templates get {webhook_template_id}',
+              'create': 'api7 webhook-templates create --name teams --url https://hooks.example.com/teams '
+                        '--template {template_file}',
+              'update': 'api7 webhook-templates update {webhook_template_id} --url https://hooks.example.com/new'},
     hooks=HOOKS, extra=P + "alerts:templates_app",
 )
 
@@ -247,11 +246,9 @@ CUSTOM_PLUGINS = Resource(
     summaries={"create": "Upload a custom plugin; its name comes from the source",
                "get": "Show a custom plugin, source included in JSON",
                "update": "Replace a custom plugin; fields not given keep their current value"},
-    examples={"list": "api7 custom-plugins list", "get": "api7 custom-plugins get {custom_plugin_id}",
-              "create": "api7 custom-plugins create --source {plugin_file} --catalog Traffic --description 'Echo' "
-                        "--doc-link https://docs.example.com/echo --author ops",
-              "update": "api7 custom-plugins update {custom_plugin_id} --description updated",
-              "delete": "api7 custom-plugins delete {custom_plugin_id} --yes"},
+    example_ref='{custom_plugin_id}',
+    examples={'create': "api7 custom-plugins create --source {plugin_file} --catalog Traffic --description 'Echo' --doc-link https://docs.example.com/echo --author ops",
+              'update': 'api7 custom-plugins update {custom_plugin_id} --description updated'},
     hooks=HOOKS, extra=P + "custom_plugins:app",
 )
 
@@ -272,11 +269,10 @@ API_PRODUCTS = Resource(
                "delete": "Delete API products (the path is unconfirmed for 3.2.11: --path corrects it); several "
                          "IDs or names, or - to read them from stdin",
                "update": "Replace an API product; fields not given keep their current value"},
-    examples={"list": "api7 api-products list", "get": "api7 api-products get {api_product_id}",
-              "create": "api7 api-products create --name Echo --openapi {openapi_file} "
-                        "--server-url https://echo.example.com",
-              "update": "api7 api-products update {api_product_id} --server-url https://api2.example.com/petstore",
-              "delete": "api7 api-products delete {api_product_id} --yes"},
+    example_ref='{api_product_id}',
+    examples={'create': 'api7 api-products create --name Echo --openapi {openapi_file} --server-url '
+                        'https://echo.example.com',
+              'update': 'api7 api-products update {api_product_id} --server-url https://api2.example.com/petstore'},
     hooks=HOOKS, extra=P + "api_products:app",
 )
 
@@ -302,10 +298,10 @@ TOKENS = Resource(
                "update": "Rename a token",
                "delete": "Delete tokens; they stop working at once; several IDs or names, or - to read them from "
                          "stdin"},
-    examples={"list": "api7 tokens list --order-by expires_at --direction asc", "get": "api7 tokens get {token_id}",
-              "create": "api7 tokens create --name demo --expires-in 90d",
-              "update": "api7 tokens update {token_id} --name ci-renamed",
-              "delete": "api7 tokens delete {token_id} --yes"},
+    example_ref='{token_id}',
+    examples={'list': 'api7 tokens list --order-by expires_at --direction asc',
+              'create': 'api7 tokens create --name demo --expires-in 90d',
+              'update': 'api7 tokens update {token_id} --name ci-renamed'},
     hooks=HOOKS, extra=P + "tokens:app",
 )
 

@@ -84,12 +84,11 @@ ROUTES = Resource(
                "create": "Create a route; without --namespace it goes to the cluster's namespace",
                "update": "Replace a route: --from-file is the full body; flags alone change those fields of the "
                          "current route"},
-    examples={"list": "pomerium routes list --order-by -updatedAt --limit 10",
-              "get": "pomerium routes get {route}",
-              "create": "pomerium routes create --name demo --from https://demo.happy-otter-1234.pomerium.app "
-                        "--to http://demo.internal:8080 --policy employees",
-              "update": "pomerium routes update {route} --to http://grafana-v2.internal:3000",
-              "delete": "pomerium routes delete {route} --yes"},
+    example_ref='{route}',
+    examples={'list': 'pomerium routes list --order-by -updatedAt --limit 10',
+              'create': 'pomerium routes create --name demo --from https://demo.happy-otter-1234.pomerium.app '
+                        '--to http://demo.internal:8080 --policy employees',
+              'update': 'pomerium routes update {route} --to http://grafana-v2.internal:3000'},
     hooks=HOOKS, extra="gwctl.cli.pomerium.routes:app",
 )
 
@@ -177,10 +176,10 @@ CLUSTERS = Resource(
                "update": "Update a cluster's name, IP override or flavor; fields not given keep their values",
                "delete": "Delete clusters with their routes, policies and settings; several IDs or names, or - to "
                          "read them from stdin"},
-    examples={"list": "pomerium clusters list", "get": "pomerium clusters get {cluster}",
-              "create": "pomerium clusters create --name edge --domain shiny-fox-4321",
-              "update": "pomerium clusters update {cluster} --name prod-eu",
-              "delete": "pomerium clusters delete {delete_cluster} --yes"},
+    example_ref='{delete_cluster}',
+    examples={'get': 'pomerium clusters get {cluster}',
+              'create': 'pomerium clusters create --name edge --domain shiny-fox-4321',
+              'update': 'pomerium clusters update {cluster} --name prod-eu'},
     hooks=HOOKS, extra="gwctl.cli.pomerium.clusters:app",
 )
 
@@ -201,9 +200,8 @@ ORGANIZATIONS = Resource(
                "update": "Update an organization's name, logo or owner; fields not given keep their values",
                "delete": "Delete organizations with everything in them; several IDs or names, or - to read them "
                          "from stdin"},
-    examples={"list": "pomerium organizations list", "get": "pomerium organizations get {org}",
-              "update": "pomerium organizations update {org} --name 'Acme Corporation'",
-              "delete": "pomerium organizations delete {org} --yes"},
+    example_ref='{org}',
+    examples={'update': "pomerium organizations update {org} --name 'Acme Corporation'"},
     hooks=HOOKS, extra="gwctl.cli.pomerium.organizations:app",
 )
 
@@ -220,9 +218,8 @@ SERVICE_ACCOUNTS = Resource(
             Field("expiresAt", "--expires-at", "Expiry, RFC 3339 (default: never).", metavar="TIME")),
     summaries={"list": "List the cluster's service accounts, paging with offset/limit",
                "create": "Create a service account and print its token once (--out FILE: to FILE, 0600)"},
-    examples={"list": "pomerium service-accounts list", "get": "pomerium service-accounts get {service_account}",
-              "create": "pomerium service-accounts create --user-id deploy-bot --description ci",
-              "delete": "pomerium service-accounts delete {service_account} --yes"},
+    example_ref='{service_account}',
+    examples={'create': 'pomerium service-accounts create --user-id deploy-bot --description ci'},
     hooks=HOOKS, extra="gwctl.cli.pomerium.service_accounts:app",
 )
 
@@ -233,8 +230,7 @@ CUSTOM_DOMAINS = Resource(
     columns=(Column("id", "id"), Column("domain", "domainName"), Column("cluster", "clusterId"),
              Column("key-pair", "keyPairId"), Column("expires", "expiresAt"), Column("last-error", "lastError")),
     summaries={"list": "List the cluster's custom domains (?clusterId= the profile's cluster, or --cluster)"},
-    examples={"list": "pomerium custom-domains list",
-              "delete": "pomerium custom-domains delete {custom_domain} --yes"},
+    example_ref='{custom_domain}',
     hooks=HOOKS, extra="gwctl.cli.pomerium.custom_domains:app",
 )
 
@@ -245,7 +241,7 @@ INVITATIONS = Resource(
     columns=cols("id", "email", "role", Column("created", "createdAt")),
     summaries={"list": "List the organization's pending invitations",
                "delete": "Delete pending invitations; several IDs or emails, or - to read them from stdin"},
-    examples={"list": "pomerium invitations list", "delete": "pomerium invitations delete {invitation} --yes"},
+    example_ref='{invitation}',
     hooks=HOOKS, extra="gwctl.cli.pomerium.invitations:app",
 )
 

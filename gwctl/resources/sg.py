@@ -118,19 +118,14 @@ def _token_expiry(gateway: dict) -> str:
     return epoch_ms(gateway.get("expiry")) or ("never" if gateway.get("expiry") == 0 else "")
 
 
-GATEWAY_COLUMNS = (
-    Column("id", "_id", header="ID"),
-    Column("desc", "desc", header="DESCRIPTION"),
-    Column("status", "status"),
-    Column("active", "active"),
-    Column("enf-tok-sec", "enf_tok_sec", header="TOKEN_ENFORCED"),
-    Column("clients", lambda g: len(g.get("connectedClientsArr") or []), header="CLIENTS"),
-    Column("token-expiry", _token_expiry, header="TOKEN_EXPIRY"),
-    Column("created", "created_at", default=False),
-    Column("hostname", "hostname", default=False),
-    Column("resource-group", "resource_group", default=False),
-    Column("last-change", "last_status_change", default=False),
-)
+GATEWAY_COLUMNS = (Column("id", "_id", header="ID"), Column("desc", "desc", header="DESCRIPTION"),
+                   Column("status", "status"), Column("active", "active"),
+                   Column("enf-tok-sec", "enf_tok_sec", header="TOKEN_ENFORCED"),
+                   Column("clients", lambda g: len(g.get("connectedClientsArr") or []), header="CLIENTS"),
+                   Column("token-expiry", _token_expiry, header="TOKEN_EXPIRY"),
+                   Column("created", "created_at", default=False), Column("hostname", "hostname", default=False),
+                   Column("resource-group", "resource_group", default=False),
+                   Column("last-change", "last_status_change", default=False))
 
 
 def _cloud(dest: dict) -> str:
@@ -145,25 +140,16 @@ def _endpoint(dest: dict) -> str:
     return f"{host}:{port_}" if host and port_ not in (None, "") else str(host or "")
 
 
-DEST_COLUMNS = (
-    Column("id", "_id", header="ID"),
-    Column("desc", "desc", header="NAME"),
-    Column("status", "status"),
-    Column("protocol", "protocol"),
-    Column("tls", "TLS", header="TLS"),
-    Column("endpoint", _endpoint),
-    Column("cloud-port", "port", header="CLOUD_PORT"),
-    Column("client-port", "connection_info.clientPort"),
-    Column("private", "private"),
-    Column("rules", lambda d: len(d.get("ip_table_rules") or []), header="RULES"),
-    Column("cloud", _cloud, header="CLOUD_HOST", default=False),
-    Column("gateway", "configuration", default=False),
-    Column("active", "active", default=False),
-    Column("client-tls", "client_tls", default=False),
-    Column("sni", "connection_info.sni", default=False),
-    Column("timeout", "timeout", default=False),
-    Column("created", "created_at", default=False),
-)
+DEST_COLUMNS = (Column("id", "_id", header="ID"), Column("desc", "desc", header="NAME"),
+                Column("status", "status"), Column("protocol", "protocol"), Column("tls", "TLS", header="TLS"),
+                Column("endpoint", _endpoint), Column("cloud-port", "port", header="CLOUD_PORT"),
+                Column("client-port", "connection_info.clientPort"), Column("private", "private"),
+                Column("rules", lambda d: len(d.get("ip_table_rules") or []), header="RULES"),
+                Column("cloud", _cloud, header="CLOUD_HOST", default=False),
+                Column("gateway", "configuration", default=False), Column("active", "active", default=False),
+                Column("client-tls", "client_tls", default=False),
+                Column("sni", "connection_info.sni", default=False), Column("timeout", "timeout", default=False),
+                Column("created", "created_at", default=False))
 
 ENABLED = Filter("type", "--enabled/--disabled", "Only ENABLED ones (--disabled: only DISABLED ones; type=...).",
                  kind="bool")
@@ -196,10 +182,10 @@ GATEWAYS = Resource(
                          "given are sent; `rotate-token` regenerates the token)",
                "delete": "Delete gateways and all their destinations; several IDs or names, or - to read them "
                          "from stdin"},
-    examples={"list": "sg gateways list", "get": "sg gateways get {gateway}",
-              "create": "sg gateways create --desc 'Branch office' --token-expiration 30",
-              "update": "sg gateways update {gateway} --desc 'Production (EU)'",
-              "delete": "sg gateways delete {gateway2} --yes"},
+    example_ref='{gateway2}',
+    examples={'get': 'sg gateways get {gateway}',
+              'create': "sg gateways create --desc 'Branch office' --token-expiration 30",
+              'update': "sg gateways update {gateway} --desc 'Production (EU)'"},
     hooks=HOOKS, extra="gwctl.cli.sg.gateways:app",
 )
 
@@ -244,11 +230,12 @@ DESTINATIONS = Resource(
                "update": "Update a destination: only the fields given are sent",
                "delete": "Delete destinations (--bulk: all in one request, all or nothing); several IDs or "
                          "names, or - to read them from stdin"},
-    examples={"list": "sg destinations list -g {gateway}", "get": "sg destinations get {dest} -g {gateway}",
-              "create": "sg destinations create -g {gateway} --name Inventory --host 10.0.0.8 --port 8443 "
-                        "--protocol HTTPS",
-              "update": "sg destinations update {dest} -g {gateway} --port 5433",
-              "delete": "sg destinations delete {dest2} -g {gateway} --yes"},
+    example_ref='{dest2}',
+    example_args='-g {gateway}',
+    examples={'get': 'sg destinations get {dest} -g {gateway}',
+              'create': 'sg destinations create -g {gateway} --name Inventory --host 10.0.0.8 --port 8443 '
+                        '--protocol HTTPS',
+              'update': 'sg destinations update {dest} -g {gateway} --port 5433'},
     hooks=HOOKS, extra="gwctl.cli.sg.destinations:app",
 )
 

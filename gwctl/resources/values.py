@@ -71,8 +71,8 @@ def expires_at(text: str | None, flag: str = "--expires-in") -> int | None:
     return 0 if seconds == 0 else int(time.time()) + seconds
 
 
-def parse_json_value(text: str, flag: str) -> Any:
-    """A flag's JSON (or YAML) value."""
+def load_json_or_yaml(text: str, problem: str) -> Any:
+    """JSON, else YAML; else a UsageError saying ``problem`` (with the YAML line)."""
     import json
 
     try:
@@ -83,8 +83,15 @@ def parse_json_value(text: str, flag: str) -> Any:
 
     try:
         return yaml.safe_load(text)
-    except yaml.YAMLError:
-        raise UsageError(f"invalid {flag}: neither JSON nor YAML") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise UsageError(f"{problem}{where}") from None
+
+
+def parse_json_value(text: str, flag: str) -> Any:
+    """A flag's JSON (or YAML) value."""
+    return load_json_or_yaml(text, f"invalid {flag}: neither JSON nor YAML")
 
 
 def parse_plugins(values: Iterable[str], flag: str = "--plugin") -> dict[str, Any]:

@@ -41,21 +41,20 @@ DOMAIN_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 STD = ("id", "createdAt", "updatedAt")
 
-ORDER_FIELDS = {
-    "routes": ("assigned", "from", "id", "inherited", "name", "path", "prefix", "regex", "to", "updatedAt"),
-    "policies": ("assigned", "cluster", "id", "name", "updatedAt"),
-    "keyPairs": ("cluster", "id", "issuer", "name", "notAfter", "status", "subject", "updatedAt"),
-    "changesets": ("cluster", "createdAt", "failureMessage", "id", "status", "updatedAt"),
-    "activityLogs": ("entity.data.name", "entity.id", "entity.type", "updatedAt", "user"),
-    "serviceAccounts": (),
-}
+# Sortable fields per list (the console API refuses any other).
+ORDER_FIELDS = {kind: tuple(fields.split()) for kind, fields in {
+    "routes": "assigned from id inherited name path prefix regex to updatedAt",
+    "policies": "assigned cluster id name updatedAt",
+    "keyPairs": "cluster id issuer name notAfter status subject updatedAt",
+    "changesets": "cluster createdAt failureMessage id status updatedAt",
+    "activityLogs": "entity.data.name entity.id entity.type updatedAt user",
+    "serviceAccounts": "",
+}.items()}
+# Filterable fields: the sortable ones, plus a few flags that cannot be sorted on.
 FILTER_FIELDS = {
-    "routes": ORDER_FIELDS["routes"],
-    "policies": ("assigned", "cluster", "enforced", "id", "name", "updatedAt"),
-    "keyPairs": ("cluster", "id", "isCertificateAuthority", "isClientCertificate", "issuer", "name", "notAfter",
-                 "status", "subject", "updatedAt"),
-    "changesets": ORDER_FIELDS["changesets"],
-    "activityLogs": ORDER_FIELDS["activityLogs"],
+    **{kind: ORDER_FIELDS[kind] for kind in ("routes", "changesets", "activityLogs")},
+    "policies": (*ORDER_FIELDS["policies"], "enforced"),
+    "keyPairs": (*ORDER_FIELDS["keyPairs"], "isCertificateAuthority", "isClientCertificate"),
 }
 FILTER_OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "after", "before", "contains", "doesNotContain",
                     "doesNotEqual", "endsWith", "equals", "is", "isAnyOf", "isEmpty", "isNotEmpty", "not",

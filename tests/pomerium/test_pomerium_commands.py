@@ -8,7 +8,9 @@ import shlex
 import pytest
 from pomerium_helpers import api_calls, calls
 
-from gwctl.cli.pomerium.catalog import OPERATIONS
+from gwctl.cli.catalogue import catalogue
+
+OPERATIONS = catalogue("pomerium")
 
 EXAMPLES = [op for op in OPERATIONS if op.example]
 # Commands that print nothing on stdout (the API answers without a body); they say what they did on stderr.

@@ -65,7 +65,7 @@ def test_a_get_output_round_trips_into_update(pom, tmp_path):
     (["routes", "create", "--name", "x" * 129, "--from", "https://a.example", "--to", "http://a"], "invalid --name: String should have at most 128 characters"),
     (["routes", "update", "routeGrafana", "--to", "nope"], "invalid --to: must be a URL like https://app.example.com"),
     (["routes", "update", "routeGrafana"], "nothing to update: give --from-file or at least one of --name, --from, --to, --policy, --namespace, --description"),
-    (["policies", "create", "--name", "x", "--ppl", "{allow: [}"], "invalid --ppl: neither JSON nor YAML"),
+    (["policies", "create", "--name", "x", "--ppl", "{allow: [}"], "invalid --ppl: neither JSON nor YAML (line 1)"),
     (["policies", "create", "--name", "x"], "missing --ppl"),
     (["routes", "list", "--order-by", "color"], "invalid --order-by 'color': choose from assigned, from, id, inherited, name, path, prefix, regex, to, updatedAt (prefix - for descending)"),
     (["routes", "list", "--filter", '{"items":[{"field":"name","operator":"like","value":"x"}]}'], "invalid --filter: field 'items.0.operator': Input should be '=', '!=', '<', '<=', '>', '>=', 'after', 'before', 'contains', 'doesNotContain', 'doesNotEqual', 'endsWith', 'equals', 'is', 'isAnyOf', 'isEmpty', 'isNotEmpty', 'not', 'onOrAfter', 'onOrBefore' or 'startsWith'"),

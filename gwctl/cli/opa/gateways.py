@@ -23,15 +23,12 @@ def _percent(report: dict[str, Any]) -> str:
     return f"{100 * used / total:.0f}%"
 
 
-STATUS_COLUMNS = (
-    Column("gateway-id", "gateway_id"),
-    Column("status", "status"),
-    Column("active-connections", "active_connections"),
-    Column("storage-used", "used_storage_bytes", fmt=human_bytes),
-    Column("storage-total", "total_storage_bytes", fmt=human_bytes),
-    Column("storage-used-pct", _percent, header="STORAGE_USED_%"),
-    Column("updated-at", "updated_at", fmt=lambda v: "never" if v in (None, "", GO_ZERO_TIME) else str(v)),
-)
+STATUS_COLUMNS = (Column("gateway-id", "gateway_id"), Column("status", "status"),
+                  Column("active-connections", "active_connections"),
+                  Column("storage-used", "used_storage_bytes", fmt=human_bytes),
+                  Column("storage-total", "total_storage_bytes", fmt=human_bytes),
+                  Column("storage-used-pct", _percent, header="STORAGE_USED_%"),
+                  Column("updated-at", "updated_at", fmt=lambda v: "never" if v in (None, "", GO_ZERO_TIME) else str(v)))
 
 
 @app.command("status")

@@ -19,16 +19,11 @@ from gwctl.errors import GwctlError, PartialFailure, UsageError
 app = product_app("setup-tokens", "Gateway setup tokens: reveal the secret, rotate.")
 
 REVEAL_COLUMNS = (Column("id", "id"), Column("description", "description"), Column("token", "token"))
-ROTATE_COLUMNS = (
-    Column("id", "created.id"),
-    Column("description", "created.description"),
-    Column("labels", "created.details.labels"),
-    Column("created-at", "created.created_at"),
-    Column("written-to", "written_to"),
-    Column("replaced", "replaced"),
-    Column("failed", lambda r: [f["id"] for f in r.get("failed") or ()]),
-    Column("token", "created.token"),
-)
+ROTATE_COLUMNS = (Column("id", "created.id"), Column("description", "created.description"),
+                  Column("labels", "created.details.labels"), Column("created-at", "created.created_at"),
+                  Column("written-to", "written_to"), Column("replaced", "replaced"),
+                  Column("failed", lambda r: [f["id"] for f in r.get("failed") or ()]),
+                  Column("token", "created.token"))
 NAME_HELP = "Token name (1-255 of letters, digits, '-', '_', '.')."
 
 

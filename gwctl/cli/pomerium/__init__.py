@@ -57,17 +57,13 @@ def _apply_scope(callback):
 
 def attach_scope(command: click.Command) -> click.Command:
     """Give every leaf `--org`/`--cluster` and make its callback apply them before it runs."""
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            attach_scope(sub)
-        return command
-    existing = {opt for p in command.params for opt in getattr(p, "opts", [])}
-    for param in scope_params():
-        if not existing.intersection(param.opts):
-            command.params.append(param)
-    if command.callback is not None and not getattr(command.callback, "_gwctl_scoped", False):
-        command.callback = _apply_scope(command.callback)
-    return command
+    from gwctl.cli.global_options import add_to_leaves
+
+    def wrap(leaf: click.Command) -> None:
+        if leaf.callback is not None and not getattr(leaf.callback, "_gwctl_scoped", False):
+            leaf.callback = _apply_scope(leaf.callback)
+
+    return add_to_leaves(command, scope_params, wrap)
 
 
 class PomeriumGroup(LazyGroup):

@@ -14,17 +14,11 @@ from gwctl.cli.input import limit_of
 
 app = product_app("activity-logs", "The organization's activity log.")
 
-LOG_COLUMNS = (
-    Column("id", "id", default=False),
-    Column("at", "createdAt"),
-    Column("activity", "activityType"),
-    Column("entity-type", "entity.type"),
-    Column("entity-id", "entity.id"),
-    Column("name", "entity.data.name"),
-    Column("namespace", "namespace.name"),
-    Column("user", lambda a: (a.get("user") or {}).get("email") or (a.get("user") or {}).get("id")),
-    Column("changeset", "applied.changesetId", default=False),
-)
+LOG_COLUMNS = (Column("id", "id", default=False), Column("at", "createdAt"), Column("activity", "activityType"),
+               Column("entity-type", "entity.type"), Column("entity-id", "entity.id"),
+               Column("name", "entity.data.name"), Column("namespace", "namespace.name"),
+               Column("user", lambda a: (a.get("user") or {}).get("email") or (a.get("user") or {}).get("id")),
+               Column("changeset", "applied.changesetId", default=False))
 
 
 @app.command("list")

@@ -14,23 +14,12 @@ from gwctl.cli.input import limit_of
 
 app = product_app("changesets", "Configuration changesets: list, compare, apply.")
 
-CHANGESET_COLUMNS = (
-    Column("id", "id"),
-    Column("status", "status"),
-    Column("namespace", "namespaceId"),
-    Column("created", "createdAt"),
-    Column("updated", "updatedAt", default=False),
-    Column("failure", "failureMessage"),
-)
-COMPARE_COLUMNS = (
-    Column("changeset", "changeset"),
-    Column("activity", "activityType"),
-    Column("entity-type", "entity.type"),
-    Column("entity-id", "entity.id"),
-    Column("name", "entity.data.name"),
-    Column("user", "user.email"),
-    Column("at", "createdAt"),
-)
+CHANGESET_COLUMNS = (Column("id", "id"), Column("status", "status"), Column("namespace", "namespaceId"),
+                     Column("created", "createdAt"), Column("updated", "updatedAt", default=False),
+                     Column("failure", "failureMessage"))
+COMPARE_COLUMNS = (Column("changeset", "changeset"), Column("activity", "activityType"),
+                   Column("entity-type", "entity.type"), Column("entity-id", "entity.id"),
+                   Column("name", "entity.data.name"), Column("user", "user.email"), Column("at", "createdAt"))
 
 
 @app.command("list")

@@ -16,14 +16,10 @@ from gwctl.resources.pomerium import INVITATIONS
 
 app = product_app("invitations", "Invitations: create, the ones you received.")
 
-MINE_COLUMNS = (
-    Column("id", "id"),
-    Column("organization", "organization.name"),
-    Column("organization-id", "organization.id", default=False),
-    Column("role", "organizationRole"),
-    Column("invited-by", lambda i: (i.get("invitedBy") or {}).get("email")),
-    Column("created", "createdAt"),
-)
+MINE_COLUMNS = (Column("id", "id"), Column("organization", "organization.name"),
+                Column("organization-id", "organization.id", default=False), Column("role", "organizationRole"),
+                Column("invited-by", lambda i: (i.get("invitedBy") or {}).get("email")),
+                Column("created", "createdAt"))
 
 
 @app.command("mine")

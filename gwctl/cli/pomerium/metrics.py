@@ -18,14 +18,10 @@ app = product_app("metrics", "Cluster metrics: time series and sums over a time 
 POINT_COLUMNS = (Column("timestamp", "timestamp"), Column("value", "value"), Column("unit", "unit"),
                  Column("labels", "labels"))
 SUM_COLUMNS = (Column("value", "value"), Column("unit", "unit"), Column("labels", "labels"))
-DIST_COLUMNS = (
-    Column("count", "distributionValue.count"),
-    Column("mean", "distributionValue.mean"),
-    Column("buckets", "distributionValue.explicitBucketBounds"),
-    Column("counts", "distributionValue.bucketCounts"),
-    Column("unit", "unit"),
-    Column("labels", "labels"),
-)
+DIST_COLUMNS = (Column("count", "distributionValue.count"), Column("mean", "distributionValue.mean"),
+                Column("buckets", "distributionValue.explicitBucketBounds"),
+                Column("counts", "distributionValue.bucketCounts"), Column("unit", "unit"),
+                Column("labels", "labels"))
 RouteOpt = Annotated[Optional[str], typer.Option("--route", metavar="ROUTE_ID", help="Only this route.")]
 ReplicaOpt = Annotated[Optional[str], typer.Option("--replica", metavar="REPLICA_ID", help="Only this replica.")]
 SeriesMetricArg = Annotated[str, typer.Argument(metavar="METRIC", help="mau, dau, upstream_requests, upstream_rx_bytes, upstream_tx_bytes, authz_ok, authz_err or authz_denied.")]

@@ -15,14 +15,9 @@ from gwctl.cli.render import Column
 
 app = product_app("organizations", "Organizations: create.")
 
-CREATED_COLUMNS = (
-    Column("id", "organization.id"),
-    Column("name", "organization.name"),
-    Column("cluster", "cluster.id"),
-    Column("fqdn", "cluster.fqdn"),
-    Column("namespace", "namespace.id"),
-    Column("cluster-token", "cluster.refreshToken"),
-)
+CREATED_COLUMNS = (Column("id", "organization.id"), Column("name", "organization.name"),
+                   Column("cluster", "cluster.id"), Column("fqdn", "cluster.fqdn"),
+                   Column("namespace", "namespace.id"), Column("cluster-token", "cluster.refreshToken"))
 
 
 @app.command("create")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, List, Optional
+from typing import Annotated, Callable, List, Optional
 
 import typer
 
@@ -23,17 +23,21 @@ INSTALLER_COLUMNS = cols("description", Column("url", "url", header="URL"))
 ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Client ID (e.g. qCTv6Onseiy_5pa).")]
 
 
-@app.command("list")
-def list_clients(
-    gateway: GatewayOpt, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False,
-    gateway_token_stdin: GatewayTokenOpt = False,
-) -> None:
-    """List the clients connected to a gateway (GET /v1/sgconfig/{gatewayID}/clients).
+def _gateway_listing(fetch: str, columns) -> Callable[..., None]:
+    """A list of something a gateway reports (its clients, the recently disconnected ones)."""
+    def command(gateway: GatewayOpt, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False,
+                gateway_token_stdin: GatewayTokenOpt = False) -> None:
+        api, gateway_id = gateway_of(gateway, gateway_token_stdin)
+        emit(take(getattr(api, fetch)(gateway_id), limit, all_), columns)
+    return command
 
-    Example: gwctl sg clients list -g qCTv6Onseiy_prod_us-south
-    """
-    api, gateway = gateway_of(gateway, gateway_token_stdin)
-    emit(take(api.list_clients(gateway), limit, all_), CLIENT_COLUMNS)
+
+app.command("list", help="List the clients connected to a gateway (GET /v1/sgconfig/{gatewayID}/clients).\n\n"
+            "Example: gwctl sg clients list -g qCTv6Onseiy_prod_us-south")(_gateway_listing("list_clients", CLIENT_COLUMNS))
+app.command("recent", help="List clients that disconnected recently, up to ten "
+            "(GET /v1/sgconfig/{gatewayID}/disconnectedClients).\n\n"
+            "Example: gwctl sg clients recent -g qCTv6Onseiy_prod_us-south")(
+    _gateway_listing("disconnected_clients", RECENT_COLUMNS))
 
 
 @app.command("get")
@@ -105,19 +109,6 @@ def logs(
                 rows.append({"client": cid, "level": name, "time": when, "message": message})
     rows.sort(key=lambda r: str(r["time"]))
     emit(take(rows, limit, all_), LOG_COLUMNS)
-
-
-@app.command("recent")
-def recent(
-    gateway: GatewayOpt, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False,
-    gateway_token_stdin: GatewayTokenOpt = False,
-) -> None:
-    """List clients that disconnected recently, up to ten (GET /v1/sgconfig/{gatewayID}/disconnectedClients).
-
-    Example: gwctl sg clients recent -g qCTv6Onseiy_prod_us-south
-    """
-    api, gateway = gateway_of(gateway, gateway_token_stdin)
-    emit(take(api.disconnected_clients(gateway), limit, all_), RECENT_COLUMNS)
 
 
 @app.command("installers")
