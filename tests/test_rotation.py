@@ -126,7 +126,7 @@ def test_rotates_and_the_stored_secret_works(case, tmp_path):
 
 @pytest.mark.parametrize("product", PRODUCTS)
 def test_a_failing_store_keeps_the_new_secret_in_a_recovery_file(product, sandbox, monkeypatch, tmp_path):
-    from gwctl.api.sg import SecureGatewayClient
+    from gwctl.api.sg.client import SecureGatewayClient
     from gwctl.cli import rotation
     from gwctl.errors import SecretStorageError
 
@@ -165,7 +165,7 @@ def test_a_failing_store_keeps_the_new_secret_in_a_recovery_file(product, sandbo
 
 
 def test_a_kill_while_storing_leaves_the_recovery_file(case, monkeypatch, tmp_path):
-    from gwctl.api.sg import SecureGatewayClient
+    from gwctl.api.sg.client import SecureGatewayClient
     from gwctl.cli import rotation
 
     def killed(*args, **kwargs):

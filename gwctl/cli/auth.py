@@ -129,7 +129,7 @@ def login(stdin, insecure_storage, no_verify) -> None:
             creds.overrides[name] = ""
     verified = False
     if not no_verify:
-        module = importlib.import_module(f"gwctl.api.{profile.product}")
+        module = importlib.import_module(f"gwctl.api.{profile.product}.client")
         verify = getattr(module, "verify", None)
         if verify is not None:
             TokenCache().drop_prefix(f"{profile.name}:")

@@ -153,7 +153,7 @@ class AppContext:
     def client(self, product: str) -> Any:
         """The product's API client for the selected profile (built once)."""
         if product not in self._clients:
-            module = importlib.import_module(f"gwctl.api.{product}")
+            module = importlib.import_module(f"gwctl.api.{product}.client")
             self._clients[product] = module.connect(self.connection(product))
         return self._clients[product]
 

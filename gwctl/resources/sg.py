@@ -1,7 +1,7 @@
 """IBM Cloud Secure Gateway resources (shared/api/ibm-secure-gateway.md): API facts and presentation.
 
 Gateways are account objects (IAM token, the profile's resource group); everything under
-/v1/sgconfig/{gateway} is called with that gateway's own security token (gwctl.api.sg).
+/v1/sgconfig/{gateway} is called with that gateway's own security token (gwctl.api.sg.client).
 Lists are whole JSON arrays (no paging); objects carry their ID in ``_id`` and their name
 in ``desc``. An update is a PUT of the fields to change.
 """

@@ -239,7 +239,7 @@ def test_export_10000_entries_streams_with_flat_memory(gw, export_server, tmp_pa
     import gc
     import tracemalloc
 
-    from gwctl.api.api7 import Api7Client
+    from gwctl.api.api7.client import Api7Client
 
     added = gw("profile", "add", "big", "--product", "api7", "--url", export_server["url"],
                "--gateway-group", export_server["options"]["gateway_group"])

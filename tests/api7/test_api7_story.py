@@ -70,7 +70,7 @@ def test_publish_stops_on_conflicts_unless_forced(sandbox):
 
 
 def test_paging_fetches_only_needed_pages(sandbox, monkeypatch):
-    import gwctl.api.api7 as api7
+    import gwctl.api.api7.client as api7
 
     monkeypatch.setattr(api7, "PAGE_SIZE", 3)
     box = sandbox("api7")

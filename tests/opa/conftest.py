@@ -50,4 +50,4 @@ def client_clock(monkeypatch, clock) -> FakeClock:
 def small_pages(monkeypatch):
     """gwctl asks for pages of 2 (the emulator's default), so the paging tests page for real;
     test_opa_resources.py checks the page size gwctl really sends."""
-    monkeypatch.setattr("gwctl.api.opa.PAGE_SIZE", 2)
+    monkeypatch.setattr("gwctl.api.opa.client.PAGE_SIZE", 2)

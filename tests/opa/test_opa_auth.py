@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gwctl.api.opa import parse_error, parse_time, refresh_time
+from gwctl.api.opa.client import parse_error, parse_time, refresh_time
 
 T = "/v1/teams/sandbox"
 EXCHANGE = f"{T}/service_token"

@@ -38,7 +38,7 @@ def test_service_token_exchange(http, emu, clock):
     assert response.status_code == 200
     assert set(body) == {"bearer_token", "expires_at", "team_name"}
     assert body["team_name"] == "sandbox"
-    from gwctl.api.opa import parse_time
+    from gwctl.api.opa.client import parse_time
 
     assert parse_time(body["expires_at"]) == pytest.approx(clock() + emu.token_ttl, abs=1e-3)
     assert emu.exchanges == 1

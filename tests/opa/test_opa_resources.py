@@ -22,7 +22,7 @@ def writes(opa):
 
 
 def test_lists_ask_for_a_page_size_so_the_server_default_does_not_decide(opa, monkeypatch):
-    monkeypatch.setattr("gwctl.api.opa.PAGE_SIZE", 100)
+    monkeypatch.setattr("gwctl.api.opa.client.PAGE_SIZE", 100)
     result = opa.run("opa", "gateways", "list", "--all")
     assert result.code == 0, result.err
     (call,) = opa.emulator.calls("GET", f"{T}/gateways")  # 5 gateways, one round trip (the default page is 2)

@@ -7,7 +7,7 @@ import json
 import pytest
 from pomerium_helpers import api_calls, calls
 
-import gwctl.api.pomerium as pomerium_api
+import gwctl.api.pomerium.client as pomerium_api
 
 
 def test_the_id_token_is_cached_across_invocations(pom):

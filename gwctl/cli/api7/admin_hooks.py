@@ -25,7 +25,7 @@ def options(res: Any, verb: str) -> list[click.Parameter]:
 
 
 def _product_path(extra: dict[str, Any], item_id: str) -> str:
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
     from gwctl.cli.api7.calls import override_path
 
     return override_path(paths.guessed["api_product_delete"], extra.get("path"), id=item_id)

@@ -29,7 +29,7 @@ def list_(developer: DeveloperOpt = False, path: PathOpt = None, limit: LimitOpt
 
     Example: gwctl api7 api-products list --developer
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
 
     default = paths.guessed["developer_api_products"] if developer else PRODUCTS.path
     show_list(override_path(default, path), PRODUCTS.columns, list_params(search, None, order_by, direction), limit,
@@ -43,7 +43,7 @@ def get(product: ProductArg, developer: DeveloperOpt = False, path: PathOpt = No
     An API product is named by its ID or its name.
     Example: gwctl api7 api-products get Petstore -o json
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
 
     default = paths.guessed["developer_api_product"] if developer else PRODUCTS.item_path
     override_path(default, path, id="x")  # a bad --path is refused before any request

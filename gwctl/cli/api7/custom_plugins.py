@@ -27,7 +27,7 @@ def parse(file: Annotated[str, typer.Argument(metavar="FILE|-", help="Lua source
     The 3.2.11 path is unconfirmed: correct it with --path if your dashboard differs.
     Example: gwctl api7 custom-plugins parse hello.lua
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
 
     body = build_body("CustomPluginParse", None, {"source_code": read_text(file, f"--source {file}")})
     show(client().create(override_path(paths.guessed["custom_plugin_parse"], path), body), PARSE_COLUMNS)

@@ -34,7 +34,7 @@ def count(resource_type: Annotated[str, typer.Argument(metavar="RESOURCE_TYPE", 
 
     Example: gwctl api7 gateway-groups count consumer
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
     from gwctl.errors import UsageError
 
     if resource_type not in ("ssl", "consumer", "gateway_instance"):
@@ -51,7 +51,7 @@ def instance_token(gateway_group: GgArg = None,
     Prints the token once; with --out it goes to FILE (0600) and only metadata is printed.
     Example: gwctl api7 gateway-groups instance-token default --only-token --out gw.token
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
 
     api = client()
     record = api.create(paths.gg(_gg(gateway_group), "instance_token"), params={"only_token": only_token or None}) or {}
@@ -67,7 +67,7 @@ def dp_cert(gateway_group: GgArg = None, out: OutFileOpt = None) -> None:
     The private key is printed once; with --out it goes to FILE (0600) and the certificate is printed.
     Example: gwctl api7 gateway-groups dp-cert default --out dp.key
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
 
     api = client()
     record = api.create(paths.gg(_gg(gateway_group), "dp_client_certificates")) or {}
@@ -83,7 +83,7 @@ def permitted_users(gateway_group: GgArg = None, limit: LimitOpt = DEFAULT_LIMIT
 
     Example: gwctl api7 gateway-groups permitted-users default
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
 
     show_list(paths.gg(_gg(gateway_group), "permitted_users"), USER_COLUMNS,
               list_params(None, None, order_by, direction, roles=role or None), limit, all_)

@@ -92,7 +92,7 @@ def version(refresh: Annotated[bool, typer.Option("--refresh", help="Ask the das
 
     Example: gwctl api7 version
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
 
     api = client()
     value = api.refresh_version() if refresh else api.version()

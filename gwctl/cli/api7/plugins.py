@@ -20,7 +20,7 @@ def list_(has_metadata: Annotated[bool, typer.Option("--has-metadata", help="Onl
 
     Example: gwctl api7 plugins list --has-metadata
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
 
     show_items(client().items(f"{paths.plugins}/list", {"has_metadata": has_metadata or None}), None, limit, all_)
 
@@ -41,7 +41,7 @@ def schema(plugin: Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin 
 
     Example: gwctl api7 plugins schema key-auth -o json
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
     from gwctl.api.base import seg
 
     show(client().get(f"{paths.plugins}/{seg(plugin)}", {"scope": "all" if all_scopes else None}))
@@ -56,7 +56,7 @@ def catalog(path: PathOpt = None, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt 
 
     Example: gwctl api7 plugins catalog
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
     from gwctl.cli.api7.calls import override_path
 
     show_items(client().items(override_path(paths.guessed["plugin_catalog"], path)),
@@ -69,7 +69,7 @@ def usage(plugin: Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin n
 
     Example: gwctl api7 plugins usage key-auth
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
     from gwctl.cli.api7.calls import override_path
     from gwctl.cli.context import get_app
     from gwctl.errors import UsageError

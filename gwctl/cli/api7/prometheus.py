@@ -22,7 +22,7 @@ def query(path: Annotated[str, typer.Argument(metavar="PATH", help="Prometheus A
 
     Example: gwctl api7 prometheus query api/v1/query --param 'query=sum(apisix_http_status)' -o json
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
     from gwctl.api.base import seg
 
     clean = path.strip().lstrip("/")

@@ -33,7 +33,7 @@ def label_impact(resource: Annotated[Optional[str], typer.Option("--resource", m
     unconfirmed (POST /api/rbac/label_impact): correct it with --path if your dashboard differs.
     Example: gwctl api7 roles label-impact --resource GATEWAY_GROUP_ID --label env=prod
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
     from gwctl.cli.input import read_body_file, validate_body
     from gwctl.api.api7 import models
 

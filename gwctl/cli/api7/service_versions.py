@@ -21,7 +21,7 @@ VersionArg = Annotated[str, typer.Argument(metavar="SERVICE_VERSION_ID", help="S
 
 
 def _path(*rest: str) -> str:
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
     from gwctl.api.base import seg
 
     return "/".join([paths.service_versions, *(seg(r) for r in rest)])

@@ -32,7 +32,7 @@ def login(username: Annotated[Optional[str], typer.Option("--username", "-u", he
     """
     import click
 
-    from gwctl.api.api7 import session_login
+    from gwctl.api.api7.client import session_login
     from gwctl.cli.api7.users import COLUMNS
 
     app = get_app()
@@ -58,7 +58,7 @@ def logout(ldap: Annotated[Optional[str], typer.Option("--ldap", metavar="LOGIN_
     Without a stored session the request goes with the profile's other credentials (harmless).
     Example: gwctl api7 logout
     """
-    from gwctl.api.api7 import session_logout
+    from gwctl.api.api7.client import session_logout
     from gwctl.api.base import seg
 
     app = get_app()

@@ -93,7 +93,7 @@ def system_info(path: PathOpt = None) -> None:
 
     Example: gwctl api7 system-info -o json
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
 
     value = client().get(override_path(paths.guessed["system_infos"], path))
     if isinstance(value, dict) and value and all(not isinstance(v, (dict, list)) for v in value.values()):

@@ -14,6 +14,6 @@ def list_(limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> None:
 
     Example: gwctl api7 variables list
     """
-    from gwctl.api.api7 import paths
+    from gwctl.api.api7.client import paths
 
     show_items(client().get(paths.variables), None, limit, all_)

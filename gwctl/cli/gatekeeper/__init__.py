@@ -129,7 +129,7 @@ def unseal(
     Secrets are never taken as flag values: use stdin, the environment or the prompt.
     Example: printf '%s\\n' "$VAULT_TOKEN" | gwctl gatekeeper unseal --method token --token-stdin
     """
-    from gwctl.api.gatekeeper import UNSEAL_METHODS
+    from gwctl.api.gatekeeper.client import UNSEAL_METHODS
 
     if method not in UNSEAL_METHODS:
         raise UsageError(f"invalid --method {method!r}: choose from {', '.join(UNSEAL_METHODS)}")

@@ -2,7 +2,7 @@
 
 Setup tokens never show their secret in list/get (``shown``); create prints it once or writes
 it to --out (``options``, ``prepare``, ``result``). A 403 names the missing role at the client
-(gwctl.api.opa), so every command, generic or not, gets the same hint.
+(gwctl.api.opa.client), so every command, generic or not, gets the same hint.
 """
 
 from __future__ import annotations

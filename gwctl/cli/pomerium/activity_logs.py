@@ -38,7 +38,7 @@ def list_activity_logs(
 
     Example: gwctl pomerium activity-logs list --entity-type route --order-by -updatedAt
     """
-    from gwctl.api.pomerium import ACTIVITY_TYPES, ENTITY_TYPES
+    from gwctl.api.pomerium.client import ACTIVITY_TYPES, ENTITY_TYPES
 
     check_choice(activity_type, ACTIVITY_TYPES, "--activity-type")
     check_choice(entity_type, ENTITY_TYPES, "--entity-type")

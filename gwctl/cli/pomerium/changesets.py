@@ -36,7 +36,7 @@ def list_changesets(
     Restricted to the cluster (--cluster or the profile's) when there is one.
     Example: gwctl pomerium changesets list --status pending
     """
-    from gwctl.api.pomerium import CHANGESET_STATUSES
+    from gwctl.api.pomerium.client import CHANGESET_STATUSES
 
     check_choice(status, CHANGESET_STATUSES, "--status")
     order = order_param(order_by, "changesets")

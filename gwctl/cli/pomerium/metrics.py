@@ -29,13 +29,13 @@ DistMetricArg = Annotated[str, typer.Argument(metavar="[METRIC]", help="Distribu
 
 
 def _series(metric: str) -> str:
-    from gwctl.api.pomerium import TIME_SERIES_METRICS
+    from gwctl.api.pomerium.client import TIME_SERIES_METRICS
 
     return check_choice(metric, TIME_SERIES_METRICS, "METRIC") or metric
 
 
 def _dist(metric: str) -> str:
-    from gwctl.api.pomerium import DISTRIBUTION_METRICS
+    from gwctl.api.pomerium.client import DISTRIBUTION_METRICS
 
     return check_choice(metric, DISTRIBUTION_METRICS, "METRIC") or metric
 
@@ -87,7 +87,7 @@ def distribution(
 
     Example: gwctl pomerium metrics distribution --percentile 95 --from 6h
     """
-    from gwctl.api.pomerium import PERCENTILES
+    from gwctl.api.pomerium.client import PERCENTILES
 
     metric = _dist(metric)
     if percentile is not None:

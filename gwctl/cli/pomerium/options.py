@@ -26,7 +26,7 @@ def filter_param(value: Optional[str], kind: str) -> Optional[dict]:
     """--filter JSON, validated (shape, operator and field) before any request."""
     if value is None:
         return None
-    from gwctl.api.pomerium import FILTER_FIELDS
+    from gwctl.api.pomerium.client import FILTER_FIELDS
     from gwctl.api.pomerium.models import Filter
     from gwctl.cli.pomerium.bodies import parse_json_option, validate
 
@@ -44,6 +44,6 @@ def filter_param(value: Optional[str], kind: str) -> Optional[dict]:
 
 
 def order_param(values: Optional[List[str]], kind: str) -> Optional[str]:
-    from gwctl.api.pomerium import order_by_param
+    from gwctl.api.pomerium.client import order_by_param
 
     return order_by_param(values, kind)

@@ -39,7 +39,7 @@ def options(res: Any, verb: str) -> list[click.Parameter]:
 def list_params(res: Any, params: dict[str, Any], extra: dict[str, Any], client: Any) -> dict[str, Any]:
     """Checked before any request, then the namespace is resolved (which may need one)."""
     if res.noun == "users" and params.get("userType") is not None:
-        from gwctl.api.pomerium import USER_TYPES
+        from gwctl.api.pomerium.client import USER_TYPES
         from gwctl.cli.pomerium.options import check_choice
 
         params["userType"] = USER_TYPES[check_choice(params["userType"], tuple(USER_TYPES), "--type")]

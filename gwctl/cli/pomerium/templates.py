@@ -28,7 +28,7 @@ def list_templates(
 
     Example: gwctl pomerium templates list route -o json
     """
-    from gwctl.api.pomerium import TEMPLATE_TYPES
+    from gwctl.api.pomerium.client import TEMPLATE_TYPES
 
     check_choice(record_type, TEMPLATE_TYPES, "RECORD_TYPE")
     emit(client().list_templates(record_type, limit_of(limit, all_)), TEMPLATE_COLUMNS)

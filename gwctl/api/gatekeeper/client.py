@@ -1,0 +1,87 @@
+"""Vault Gatekeeper v1 (nemosupremo/vault-gatekeeper): no API credentials, five operations.
+
+Success bodies are {"unsealed", "message"}, errors {"unsealed", "error"}; /status
+answers 503 with the full status body when sealed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from gwctl.api.base import Connection, ProductClient
+from gwctl.api.http import HttpClient
+
+UNSEAL_METHODS = ("token", "token-wrapped", "approle", "aws", "aws-ec2", "github")
+UNSEAL_FIELDS = ("token", "role_id", "secret_id", "aws_role", "aws_nonce", "personal_token")
+
+
+def parse_error(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict):
+        if isinstance(body.get("error"), str):
+            return body["error"]
+        errors = body.get("errors")  # Vault's own shape
+        if isinstance(errors, list) and errors:
+            return "; ".join(str(e) for e in errors)
+    return None
+
+
+def is_status_report(response: httpx.Response) -> bool:
+    """A sealed Gatekeeper answers 503 with its status body; a proxy's 503 is not that."""
+    if response.status_code != 503:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and "unsealed" in body and "id" in body
+
+
+class GatekeeperClient(ProductClient):
+    def __init__(self, conn: Connection) -> None:
+        conn.config.error_parser = parse_error
+        conn.config.secret_headers = (*conn.config.secret_headers, "X-Vault-Token")
+        self.http = HttpClient(conn.config)
+        self.secrets = conn.secrets
+
+    def status(self) -> dict[str, Any]:
+        response = self.http.request("GET", "/status", ok=is_status_report)
+        return self.http.decode(response)
+
+    def seal(self) -> dict[str, Any]:
+        return self.http.post("/seal")
+
+    def unseal(self, method: str, **fields: str | None) -> dict[str, Any]:
+        body = {"method": method, **{k: v for k, v in fields.items() if v}}
+        for key in ("token", "secret_id", "personal_token"):
+            if body.get(key):
+                self.http.redactor.add(body[key])
+        return self.http.post("/unseal", json=body)
+
+    def reload_policies(self) -> dict[str, Any]:
+        return self.http.post("/policies/reload")
+
+    def request_token(self, task_id: str, scheduler: str | None = None, role: str | None = None) -> dict[str, Any]:
+        body = {"task_id": task_id, **({"scheduler": scheduler} if scheduler else {}), **({"role": role} if role else {})}
+        result = self.http.post("/token", json=body)
+        if isinstance(result, dict) and result.get("token"):
+            self.http.redactor.add(result["token"])
+        return result
+
+    def unwrap(self, vault_addr: str, wrapping_token: str) -> dict[str, Any]:
+        """Vault's POST /v1/sys/wrapping/unwrap: trade a wrapping token for the real one."""
+        url = vault_addr.rstrip("/") + "/v1/sys/wrapping/unwrap"
+        result = self.http.post(url, headers={"X-Vault-Token": wrapping_token})
+        token = ((result or {}).get("auth") or {}).get("client_token")
+        if token:
+            self.http.redactor.add(token)
+        return result
+
+
+def connect(conn: Connection) -> GatekeeperClient:
+    return GatekeeperClient(conn)
