@@ -215,3 +215,11 @@ def sandbox(gw, serve, monkeypatch):
         return SandboxHandle(product, emulator, server, name, env, gw)
 
     return start
+
+
+@pytest.fixture
+def clock():
+    """The fake clock emulators run on (tests that need a fixed epoch set ``clock.now``)."""
+    from fake_clock import FakeClock
+
+    return FakeClock()

@@ -129,7 +129,7 @@ def test_one_missing_id_among_good_ones_exits_10_and_deletes_the_good_one(sandbo
     result = box.run(*argv)
     assert result.code == 10, result.err
     assert f"failed: {res.singular} {missing}: " in result.err
-    assert result.err.splitlines()[-1] == f"error: 1 of 2 {res.singular}s failed: {missing}"
+    assert result.err.splitlines()[-1] == f"error: 1 of 2 {res.noun.replace('-', ' ')} failed: {missing}"
     assert first not in {str(i[res.id_field]) for i in _items(box, res, values)}
 
 

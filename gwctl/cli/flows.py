@@ -56,6 +56,7 @@ def run_bulk(
     noun: str,
     concurrency: int = 4,
     labels: dict[str, str] | None = None,
+    plural: str | None = None,
 ) -> list[dict[str, Any]]:
     """Apply `action` to every ID with bounded parallelism and report per item.
 
@@ -95,5 +96,5 @@ def run_bulk(
         emit(results)
     failed = [r["id"] for r in results if not r["ok"]]
     if failed:
-        raise PartialFailure(f"{len(failed)} of {len(results)} {noun}s failed: {', '.join(failed)}")
+        raise PartialFailure(f"{len(failed)} of {len(results)} {plural or noun + 's'} failed: {', '.join(failed)}")
     return results

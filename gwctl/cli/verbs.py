@@ -276,7 +276,7 @@ def _delete(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
         _finish(res, hooks, "delete")
         return
     run_bulk(ids, lambda item_id: client.delete_item(res, item_id, **values), verb="deleted", noun=res.singular,
-             concurrency=args["concurrency"], labels=lookup.labels)
+             concurrency=args["concurrency"], labels=lookup.labels, plural=res.noun.replace("-", " "))
     _finish(res, hooks, "delete")
 
 

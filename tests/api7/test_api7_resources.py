@@ -161,7 +161,7 @@ def test_one_missing_id_exits_10_and_deletes_the_good_one(sandbox, tmp_path, nou
     singular = {"ssls": "ssl", "global-rules": "global rule", "service-registries": "service registry",
                 "gateway-groups": "gateway group"}.get(noun, noun[:-1])
     assert f"failed: {singular} {missing}: " in result.err
-    assert result.err.splitlines()[-1] == f"error: 1 of 2 {singular}s failed: {missing}"
+    assert result.err.splitlines()[-1] == f"error: 1 of 2 {noun.replace('-', ' ')} failed: {missing}"
     listed = box.run("api7", noun, "list", "--all", "-o", "json")
     assert first.split("/")[-1] not in {str(i["id"]).split("/")[-1] for i in listed.json()}
 

@@ -11,21 +11,9 @@ import pytest
 T0 = 1_763_800_000.0  # 2025-11-22T08:26:40Z
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
 @pytest.fixture
 def gk(sandbox, clock):
+    clock.now = T0
     return sandbox("gatekeeper", clock=clock)
 
 

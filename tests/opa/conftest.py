@@ -2,27 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-
-
-class FakeClock:
-    """Starts at the real time (so cached expiries look sane to the client) and moves only when told."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture
@@ -32,7 +12,7 @@ def opa(sandbox, clock):
 
 
 @pytest.fixture
-def client_clock(monkeypatch, clock) -> FakeClock:
+def client_clock(monkeypatch, clock):
     """Make gwctl's HTTP client (token refresh decisions) use the emulator's fake clock too."""
     from gwctl.cli.context import AppContext
 

@@ -5,17 +5,11 @@ import pytest
 T0 = 1_790_000_000.0  # 2026-09-21T14:13:20Z
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def pclock() -> Clock:
-    return Clock()
+def pclock(clock):
+    """The Pomerium emulator's clock, at a fixed epoch."""
+    clock.now = T0
+    return clock
 
 
 @pytest.fixture

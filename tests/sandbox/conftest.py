@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import pytest
-from sandbox_helpers import FakeClock, wsgi_client
+from sandbox_helpers import START, wsgi_client
 
 from gwctl.sandbox.gatekeeper import GatekeeperEmulator
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock(clock):
+    """The suite's fake clock at this folder's fixed epoch."""
+    clock.now = START
+    return clock
 
 
 @pytest.fixture

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
+from fake_clock import FakeClock  # noqa: F401 - the suite's one fake clock
+
 import httpx
 
 from gwctl.sandbox.base import Emulator, route
 
 START = 1_790_000_000.0  # 2026-09-21T14:13:20Z
-
-
-class FakeClock:
-    def __init__(self, now: float = START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def wsgi_client(app, base_url: str = "http://sandbox.test") -> httpx.Client:

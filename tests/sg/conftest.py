@@ -4,14 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from sg_helpers import Clock
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
 @pytest.fixture
 def sg(sandbox, clock):
     """The sandbox-sg profile (default) on a fresh emulator; returns the handle."""

@@ -1,4 +1,4 @@
-"""`gwctl api7 labels|schema|license|version`: small read-mostly endpoints."""
+"""`gwctl api7 labels|schema|license|version`: what the dashboard says about itself (labels in use, schemas, license, version)."""
 
 from __future__ import annotations
 

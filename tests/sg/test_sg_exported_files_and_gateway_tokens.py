@@ -1,4 +1,4 @@
-"""Files the server wrote are not refused locally (review against an independent server)."""
+"""Files the server wrote are accepted back; which token lists an enforced gateway; local address checks."""
 
 from __future__ import annotations
 

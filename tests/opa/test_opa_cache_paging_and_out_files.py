@@ -1,4 +1,4 @@
-"""Regressions found by checking `gwctl opa` against an independent OPA server (not the emulator)."""
+"""The token cache follows the profile and key, Link paging stays on the server, --out failures, strict bodies."""
 
 from __future__ import annotations
 
