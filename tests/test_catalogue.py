@@ -57,3 +57,18 @@ def test_catalogue_entry_reaches_emulator(sandbox, product, op):
     assert any(r.method == op.method and pattern.match(r.path) for r in box.emulator.requests), (
         f"{op.example} did not send {op.method} {op.path}; the emulator saw {seen}"
     )
+
+
+WRITE_VERBS = {"create", "update", "patch", "set", "add", "invite", "create-api-user", "set-runtime-config"}
+WRITES = [(p, op) for p, op in CASES if op.example and "--dry-run" not in op.example
+          and op.command.split()[3:4] and op.command.split()[3] in WRITE_VERBS]
+
+
+@pytest.mark.parametrize(("product", "op"), WRITES, ids=[f"{p}:{o.command.split(' [')[0]}" for p, o in WRITES])
+def test_every_create_and_update_says_what_it_did_in_one_line(sandbox, product, op):
+    box = sandbox(product)
+    values = box.emulator.example_values()
+    result = box.run(*shlex.split(op.example.format(**values)), stdin=values.get("_stdin", ""))
+    assert result.code == 0, result.err
+    said = [line for line in result.err.splitlines() if re.match(r"(created|updated|added) ", line)]
+    assert len(said) == 1, f"{op.example}: stderr was {result.err!r}"

@@ -40,7 +40,7 @@ def confirm_change(action: str, singular: str, plural: str, labels: Sequence[str
 
 def report_done(verb: str, singular: str, label: str) -> None:
     """The one success line of create/update/delete, on stderr: `created route r1 (grafana)`."""
-    get_app().err(f"{verb} {singular} {label}")
+    get_app().err(f"{verb} {singular} {label}" if label else f"{verb} {singular}")
 
 
 def ItemResult(item_id: str, ok: bool, error: str | None = None, exit_code: int | None = None) -> dict[str, Any]:

@@ -120,7 +120,7 @@ def _two_new(box, noun, tmp_path):
             result = box.run("api7", "secrets", "set", f"vault/{name}", "--uri", "https://vault:8200", "--prefix", "kv",
                              "--token-stdin", stdin="hvs.test-token\n")
             assert result.code == 0, result.err
-            assert result.err == f"set secret vault/{name}\n"
+            assert result.err == f"updated secret vault/{name}\n"
         return ["vault/one", "two"]  # NAME alone is vault/NAME
     else:
         argvs = {
@@ -236,7 +236,7 @@ def test_plugin_metadata_get_default_if_unset_and_set(sandbox, tmp_path):
     body = tmp_path / "m.json"
     body.write_text('{"log_format": {"host": "$host"}}')
     result = box.run("api7", "plugin-metadata", "set", "syslog", "--from-file", str(body), "-o", "json")
-    assert result.code == 0 and result.err == "set plugin metadata syslog\n"
+    assert result.code == 0 and result.err == "updated plugin metadata syslog\n"
     deleted = box.run("api7", "plugin-metadata", "delete", "syslog", "http-logger", "--yes")
     assert deleted.code == 0
     assert deleted.err == "deleted plugin metadata syslog\ndeleted plugin metadata http-logger\n"

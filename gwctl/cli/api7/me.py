@@ -10,6 +10,7 @@ from gwctl.cli.options import FromFileOpt, product_app
 from gwctl.cli.api7.options import PasswordStdinOpt
 from gwctl.cli.api7.calls import build_body, client, read_secret_input, show
 from gwctl.cli.context import get_app
+from gwctl.cli.flows import report_done
 from gwctl.resources import resource
 
 app = product_app("me", "The user gwctl acts as: details, name, password.")
@@ -34,7 +35,9 @@ def update(first_name: Annotated[Optional[str], typer.Option("--first-name", hel
     Example: gwctl api7 me update --first-name Ada --last-name Lovelace
     """
     body = build_body("MeUpdate", from_file, {"first_name": first_name, "last_name": last_name})
-    show(client().replace("/api/me", body), COLUMNS)
+    updated = client().replace("/api/me", body)
+    report_done("updated", "user", resource("api7", "users").label(updated) if isinstance(updated, dict) else "")
+    show(updated, COLUMNS)
 
 
 @app.command("change-password")

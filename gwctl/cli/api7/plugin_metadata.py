@@ -34,7 +34,7 @@ def set_(plugin: PluginArg, from_file: FromFileOpt = None, gateway_group: Gatewa
         raise UsageError(f"--from-file: expected an object, got {type(body).__name__}")
     gg_id(gateway_group)
     result = client().replace_item(PLUGIN_METADATA, plugin, body)
-    report_done("set", PLUGIN_METADATA.singular, plugin)
+    report_done("updated", PLUGIN_METADATA.singular, plugin)
     show(result)
 
 

@@ -14,6 +14,7 @@ from gwctl.cli.render import Column, cols
 from gwctl.cli.api7.calls import build_body, client, item_path, list_params, plugins_of, show, show_list
 from gwctl.resources.api7_fields import fmt_time
 from gwctl.cli.api7.services import USER_COLUMNS
+from gwctl.cli.flows import report_done
 from gwctl.resources.api7 import PUBLISHED_SERVICES
 from gwctl.resources.api7_fields import nodes_text as _nodes, parse_nodes
 
@@ -73,8 +74,11 @@ def set_runtime_config(
     body = build_body("RuntimeConfigPatch", from_file, {
         "hosts": host or None, "path_prefix": path_prefix, "strip_path_prefix": strip_path_prefix,
         "upstreams": upstreams or None, "status": status, "plugins": plugins_of(plugin)})
-    show(client().patch(_path(gateway_group, service_id, "runtime_configuration"), body,
-                        params={"dry-run": "all" if dry_run else None}), RUNTIME_COLUMNS)
+    result = client().patch(_path(gateway_group, service_id, "runtime_configuration"), body,
+                            params={"dry-run": "all" if dry_run else None})
+    if not dry_run:
+        report_done("updated", "runtime configuration of service", service_id)
+    show(result, RUNTIME_COLUMNS)
 
 
 @app.command("healthcheck")

@@ -38,5 +38,5 @@ def set_(secret: SecretArg, gateway_group: GatewayGroupOpt = None,
     api.learn(body.get("token"))
     gg_id(gateway_group)
     result = api.replace_item(SECRETS, secret, body)
-    report_done("set", SECRETS.singular, SECRETS.label(result if isinstance(result, dict) else {}, secret))
+    report_done("updated", SECRETS.singular, SECRETS.label(result if isinstance(result, dict) else {}, secret))
     show(result, SECRETS.columns)

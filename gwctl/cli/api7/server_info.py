@@ -13,6 +13,7 @@ from gwctl.cli.render import cols
 from gwctl.cli.options import product_app
 from gwctl.resources.api7_fields import ts
 from gwctl.cli.context import get_app
+from gwctl.cli.flows import report_done
 from gwctl.errors import UsageError
 
 labels_app = product_app("labels", "Labels in use per resource type.")
@@ -83,7 +84,10 @@ def license_set(file: Annotated[str, typer.Argument(metavar="FILE|-", help="Lice
     except OSError as exc:
         raise UsageError(f"cannot read {file}: {exc.strerror}") from None
     body = build_body("LicenseWrite", None, {"data": data or None} if data else {})
-    show(client().replace("/api/license", body, {"dry-run": "all" if dry_run else None}), LICENSE_COLUMNS)
+    result = client().replace("/api/license", body, {"dry-run": "all" if dry_run else None})
+    if not dry_run:
+        report_done("updated", "license", "")
+    show(result, LICENSE_COLUMNS)
 
 
 @version_app.command("version")

@@ -11,6 +11,7 @@ from gwctl.cli.api7.options import PathOpt
 from gwctl.cli.api7.calls import build_body, client, override_path, show
 from gwctl.cli.render import cols
 from gwctl.cli.render import Column
+from gwctl.cli.flows import report_done
 from gwctl.errors import UsageError
 
 settings_app = product_app("system-settings", "Control-plane addresses and data-plane mTLS.")
@@ -41,7 +42,9 @@ def settings_update(address: Annotated[Optional[List[str]], typer.Option("--cont
     """
     body = build_body("SystemSettingsWrite", from_file,
                       {"control_plane_address": list(address) if address else None, "enable_mtls": mtls})
-    show(client().replace("/api/system_settings", body), SETTINGS_COLUMNS)
+    result = client().replace("/api/system_settings", body)
+    report_done("updated", "system settings", "")
+    show(result, SETTINGS_COLUMNS)
 
 
 @scim_app.command("get")
@@ -63,7 +66,9 @@ def scim_update(enable: Annotated[Optional[bool], typer.Option("--enable/--disab
     if enable is None and from_file is None:
         raise UsageError("missing --enable or --disable")
     body = build_body("ScimWrite", from_file, {"enable_scim": enable})
-    show(client().replace("/api/system_settings/scim", body), SCIM_COLUMNS)
+    result = client().replace("/api/system_settings/scim", body)
+    report_done("updated", "SCIM settings", "")
+    show(result, SCIM_COLUMNS)
 
 
 @scim_app.command("generate-token")

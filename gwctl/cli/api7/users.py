@@ -14,6 +14,7 @@ import typer
 from gwctl.cli.options import FromFileOpt, product_app
 from gwctl.cli.api7.options import PasswordStdinOpt
 from gwctl.cli.api7.calls import build_body, client, read_secret_input, resolve, show
+from gwctl.cli.flows import report_done
 from gwctl.errors import UsageError
 from gwctl.resources import resource
 
@@ -44,7 +45,9 @@ def invite(username: Annotated[str, typer.Argument(metavar="USERNAME", help="Use
     body = validate_body(_models().InviteWrite, {"username": username, "password": password}, "--password-stdin")
     api = client()
     api.learn(password)
-    show(api.create("/api/invites", body), USERS.columns)
+    created = api.create("/api/invites", body)
+    report_done("created", "user", USERS.label(created if isinstance(created, dict) else {"name": username}))
+    show(created, USERS.columns)
 
 
 @app.command("reset-password")

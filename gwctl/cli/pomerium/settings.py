@@ -11,6 +11,7 @@ from gwctl.cli.pomerium import client
 from gwctl.cli.pomerium.bodies import merged_body, validate
 from gwctl.cli.render import emit
 from gwctl.cli.input import read_body_file
+from gwctl.cli.flows import report_done
 from gwctl.errors import UsageError
 
 app = product_app("settings", "Cluster settings: get, update, JSON Patch.")
@@ -55,7 +56,9 @@ def update_settings(
             raise UsageError("nothing to update: give --from-file, --log-level, --address or --auto-apply-changesets")
         current = {k: v for k, v in c.get_settings(cluster).items() if k not in SETTINGS_COMPUTED}
         body = validate(SettingsWrite, {**current, **given}, "options", FLAGS, set(given))
-    emit(c.update_settings(cluster, body))
+    result = c.update_settings(cluster, body)
+    report_done("updated", "settings of cluster", cluster)
+    emit(result)
 
 
 @app.command("patch")
@@ -74,4 +77,6 @@ def patch_settings(from_file: FromFileOpt = None) -> None:
         raise UsageError("invalid --from-file: a JSON Patch document is a list of operations")
     body = validate(JsonPatch, {"operations": document}, "--from-file", {})
     c = client()
-    emit(c.patch_settings(c.cluster_id(), body["operations"]))
+    result = c.patch_settings(c.cluster_id(), body["operations"])
+    report_done("updated", "settings of cluster", c.cluster_id())
+    emit(result)

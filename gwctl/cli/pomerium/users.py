@@ -13,6 +13,7 @@ from gwctl.cli.pomerium import PRODUCT, client
 from gwctl.cli.pomerium.secret_records import emit_secret_record
 from gwctl.cli.render import Column, emit
 from gwctl.cli.flows import confirm_change, run_bulk
+from gwctl.cli.flows import report_done
 from gwctl.errors import AuthError, UsageError
 from gwctl.resources.pomerium import USERS
 
@@ -54,6 +55,7 @@ def create_api_user(
     body = validate(ApiUserCreate, {"name": name, **({"role": role} if role is not None else {})}, "options",
                     {"name": "--name", "role": "--role"}, {"name", "role"})
     user = client().create_api_user(body["name"], body.get("role"))
+    report_done("created", "API user", USERS.label(user) if isinstance(user, dict) else body["name"])
     emit_secret_record(user, ("refreshToken",), out, API_USER_COLUMNS, "refresh token")
 
 

@@ -11,6 +11,7 @@ from gwctl.cli.context import get_app
 from gwctl.cli.render import cols, emit
 from gwctl.cli.sg.resource_hooks import DestArg, GatewayOpt, GatewayTokenOpt, gateway_of, resolve, take
 from gwctl.cli.input import parse_labels
+from gwctl.cli.flows import report_done
 from gwctl.errors import UsageError
 from gwctl.resources.sg import DEST_COLUMNS, check_port_spec, check_range, check_src
 
@@ -78,7 +79,7 @@ def add_rule(
     api, gateway = gateway_of(gateway, gateway_token_stdin)
     dest = resolve("destinations", dest, gateway=gateway)
     result = api.add_ip_rule(gateway, dest, rule)
-    get_app().err(f"added the rule to destination {dest}")
+    report_done("added", "ip table rule to destination", dest)
     emit(result, DEST_COLUMNS)
 
 
