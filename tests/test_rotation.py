@@ -319,3 +319,17 @@ def test_api7_store_of_a_token_the_profile_does_not_use_stores_nothing(api7, tmp
     assert recovery.read_text() == new + "\n"
     assert f"is not the one profile sandbox-api7 uses: not stored; it is saved in {recovery}" in result.err
     assert case.box.run("api7", "tokens", "list").code == 0  # the profile's own key is untouched
+
+
+def test_api7_regenerate_takes_the_token_name(api7, tmp_path):
+    result = api7.box.run("api7", "tokens", "regenerate", "ci-deploy", "--expires-in", "90d", "--yes", "-o", "json")
+    assert result.code == 0, result.err
+    assert result.json()["id"] == TOKEN_CI
+    assert [c.path.rsplit("/", 2)[-2] for c in api7.box.emulator.calls("PUT")] == [TOKEN_CI]
+
+
+def test_sg_rotate_token_takes_the_gateway_description(sandbox, tmp_path):
+    box = sandbox("sg")
+    result = box.run("sg", "gateways", "rotate-token", "Staging Gateway", "--out", str(tmp_path / "t"), "--yes")
+    assert result.code == 0, result.err
+    assert [c.path for c in box.emulator.calls("PUT")] == ["/v1/sgconfig/ZgNBtYKCG66_prod_us-south"]

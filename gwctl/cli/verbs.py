@@ -89,7 +89,18 @@ def _ref_argument(res: Resource, name: str = "ref", many: bool = False) -> click
         metavar = "ID|NAME"
     if many:
         return click.Argument([name], nargs=-1, required=True, metavar=f"{metavar}...")
+    if res.default_ref:
+        return click.Argument([name], required=False, metavar=f"[{metavar}]")
     return click.Argument([name], metavar=metavar)
+
+
+def _target(res: Resource, client: Any, values: dict[str, Any], ref: str | None) -> str:
+    """The ID the item verbs act on: the ref's, or the profile's default (e.g. its cluster)."""
+    from gwctl.cli.lookup import Lookup
+
+    if ref is None and res.default_ref:
+        return client.scope_value(res.default_ref)
+    return Lookup(client, res, **values).resolve(ref)
 
 
 def verb_summary(res: Resource, verb: str) -> str:
@@ -111,6 +122,8 @@ def _help(res: Resource, verb: str, method: str, path: str) -> str:
     text = f"{verb_summary(res, verb)} ({method} {path})."
     if verb in ("get", "update", "patch", "delete") and res.name_fields:
         text += f"\n\nA {res.singular} is named by its ID or its {' or '.join(res.name_fields)}."
+    if verb in ("get", "update", "patch") and res.default_ref:
+        text += f" Without one, the profile's {res.default_ref.replace('_', ' ')} (or --{res.default_ref})."
     example = res.examples.get(verb)
     if example:
         import re
@@ -251,11 +264,10 @@ def _list(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, An
 
 
 def _get(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
-    from gwctl.cli.lookup import Lookup
     from gwctl.cli.render import emit
 
     client, values = _start(res, hooks, "get", extra)
-    item_id = Lookup(client, res, **values).resolve(args["ref"])
+    item_id = _target(res, client, values, args["ref"])
     item = client.read(res, item_id, **values)
     _finish(res, hooks, "get")
     emit(_shown(res, hooks, item), res.columns)
@@ -422,7 +434,6 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
         _patch(res, hooks, args, extra, verb="update")
         return
     from gwctl.cli.flows import report_done
-    from gwctl.cli.lookup import Lookup
 
     given = _flags_of(res, "update", args)
     from_file = args.get("from_file")
@@ -431,7 +442,7 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
     file_body = _file_object(from_file)
     given = _checked(res, hooks, "update", given, file_body if from_file is not None else None)
     client, values = _start(res, hooks, "update", extra)
-    item_id = Lookup(client, res, **values).resolve(args["ref"])
+    item_id = _target(res, client, values, args["ref"])
     if from_file is not None and res.update == "put":
         body = file_body
     else:
@@ -460,7 +471,6 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
 
 def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any], verb: str = "patch") -> None:
     from gwctl.cli.flows import report_done
-    from gwctl.cli.lookup import Lookup
 
     given = _flags_of(res, verb, args)
     from_file = args.get("from_file")
@@ -473,7 +483,7 @@ def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, A
     model_verb = "update" if res.update == "put-partial" and verb == "update" else "patch"
     body = _validated(res, model_verb, body, "--from-file" if from_file else "options", given)
     client, values = _start(res, hooks, verb, extra)
-    item_id = Lookup(client, res, **values).resolve(args["ref"])
+    item_id = _target(res, client, values, args["ref"])
     body = _send_body(res, hooks, "patch", body, extra, client, values)
     result = client.patch_item(res, item_id, body, **values)
     if result is None:

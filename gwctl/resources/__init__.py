@@ -112,6 +112,7 @@ class Resource:
         filters: tuple[Filter, ...] = (),
         examples: dict[str, str] | None = None,
         example_ref: str | None = None,
+        default_ref: str | None = None,
         example_args: str = "",
         summaries: dict[str, str] | None = None,
         hooks: str | None = None,
@@ -139,6 +140,7 @@ class Resource:
         self.refs = refs or {}  # body field -> referenced noun (route.service_id -> services)
         self.parent = parent  # noun of the parent resource, if any
         self.scope = scope  # which profile scopes the path needs (documentation and config-as-code)
+        self.default_ref = default_ref  # profile scope whose value get/update/patch use when no ID is given
         self.create_status = create_status
         # --- presentation
         self.help = help

@@ -156,7 +156,7 @@ KEY_PAIRS = Resource(
 )
 
 CLUSTERS = Resource(
-    "pomerium", "clusters", "cluster", ORG + "/clusters", scope=("org",),
+    "pomerium", "clusters", "cluster", ORG + "/clusters", scope=("org",), default_ref="cluster",
     models={"create": f"{MODELS}:ClusterCreate", "update": f"{MODELS}:ClusterReplace"}, managed=STAMPS,
     secrets=("refreshToken",), verbs=("list", "get", "create", "update", "delete"),
     help="Clusters: CRUD, replicas, health checks, cluster token rotation.",
@@ -184,7 +184,7 @@ CLUSTERS = Resource(
 )
 
 ORGANIZATIONS = Resource(
-    "pomerium", "organizations", "organization", "/organizations",
+    "pomerium", "organizations", "organization", "/organizations", default_ref="org",
     models={"update": f"{MODELS}:OrganizationReplace"},
     managed=(*STAMPS, "ownerUserId", "organizationType", "role", "readOnly", "joinedAt"),
     verbs=("list", "get", "update", "delete"),

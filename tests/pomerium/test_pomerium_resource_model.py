@@ -113,3 +113,10 @@ def test_help_keeps_a_summary_the_fields_and_an_example(pom):
     for text in ("Create a route", "--policy NAME|ID", "--from URL", "--namespace", "Example: gwctl pomerium routes "
                  "create"):
         assert text in result.out
+
+
+@pytest.mark.parametrize(("noun", "expected"), [("clusters", "clProd"), ("organizations", "orgAcme")])
+def test_get_without_an_id_shows_the_profiles_own(pom, noun, expected):
+    result = pom.run("pomerium", noun, "get", "-o", "json")
+    assert result.code == 0, result.err
+    assert result.json()["id"] == expected

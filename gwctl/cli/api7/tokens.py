@@ -23,7 +23,7 @@ app = product_app("tokens", "API tokens (sent as X-API-KEY).")
 COLUMNS = cols("id", "name", "user_name", ts("expires-at"), ts("last-used-at"), ts("created-at"),
                Column("user_id", "user_id", default=False), ts("updated-at", default=False))
 SECRET_COLUMNS = (*COLUMNS, Column("token", "token"))
-TokenArg = Annotated[str, typer.Argument(metavar="TOKEN_ID", help="Token ID.")]
+TokenArg = Annotated[str, typer.Argument(metavar="ID|NAME", help="Token ID or name.")]
 ExpiresOpt = Annotated[Optional[str], typer.Option("--expires-in", metavar="DURATION", help="Lifetime: 90d, 12h, 30m, 3600s, or never.")]
 
 
@@ -76,7 +76,12 @@ def regenerate(token_id: TokenArg, expires_in: ExpiresOpt = None, from_file: Fro
     if store and env:
         raise UsageError(f"--store: this profile's API token comes from {env}, which gwctl cannot update",
                          hint=f"regenerate with --no-store --out FILE instead, then put the new token in {env}")
-    confirm_change("regenerate", "API token", "API tokens", [token_id], yes,
+    from gwctl.cli.lookup import Lookup
+    from gwctl.resources import resource
+
+    lookup = Lookup(api, resource("api7", "tokens"))
+    token_id = lookup.resolve(token_id)
+    confirm_change("regenerate", "API token", "API tokens", [lookup.label(token_id)], yes,
                    consequence="its old value stops working at once")
     if env:
         hint = f"put the new value in {env} from {{file}}, then delete the file"

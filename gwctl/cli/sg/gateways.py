@@ -104,11 +104,11 @@ def rotate_token(
 
     _check_token_exp(token_expiration)
     check_out(out)
-    confirm_change("regenerate", "security token of gateway", "security tokens of gateways", [gateway], yes,
-                   consequence="the old token stops working")
     app_ctx = get_app()
     profile = app_ctx.profile("sg")
-    api = client(gateway, gateway_token_stdin)
+    api, gateway = gateway_of(gateway, gateway_token_stdin)
+    confirm_change("regenerate", "security token of gateway", "security tokens of gateways", [gateway], yes,
+                   consequence="the old token stops working")
     hint = ("give it to the gateway's clients (gwctl takes it with --gateway-token-stdin < {file}), "
             "then delete the file")
     with rotation_lock("sg", profile.name), \
