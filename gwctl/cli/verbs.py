@@ -224,7 +224,7 @@ def _emit_result(res: Resource, hooks: Hooks, verb: str, item: Any, extra: dict[
     result = hooks.get("result")
     if result and result(res, verb, item, extra, client):
         return
-    emit(_shown(res, hooks, item), res.columns)
+    emit(_shown(res, hooks, item), res.item_columns)
 
 
 def _finish(res: Resource, hooks: Hooks, verb: str) -> None:
@@ -270,7 +270,7 @@ def _get(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any
     item_id = _target(res, client, values, args["ref"])
     item = client.read(res, item_id, **values)
     _finish(res, hooks, "get")
-    emit(_shown(res, hooks, item), res.columns)
+    emit(_shown(res, hooks, item), res.item_columns)
 
 
 def _delete(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:

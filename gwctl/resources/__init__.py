@@ -113,6 +113,7 @@ class Resource:
         examples: dict[str, str] | None = None,
         example_ref: str | None = None,
         default_ref: str | None = None,
+        detail_all: bool = False,
         example_args: str = "",
         summaries: dict[str, str] | None = None,
         hooks: str | None = None,
@@ -140,6 +141,7 @@ class Resource:
         self.refs = refs or {}  # body field -> referenced noun (route.service_id -> services)
         self.parent = parent  # noun of the parent resource, if any
         self.scope = scope  # which profile scopes the path needs (documentation and config-as-code)
+        self.detail_all = detail_all  # one item (get, create, update) shows every column, not only the list's
         self.default_ref = default_ref  # profile scope whose value get/update/patch use when no ID is given
         self.create_status = create_status
         # --- presentation
@@ -163,6 +165,15 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"Resource({self.product}:{self.noun})"
+
+    @property
+    def item_columns(self) -> tuple:
+        """The columns of one item's view."""
+        if not self.detail_all:
+            return self.columns
+        from gwctl.columns import Column
+
+        return tuple(Column(c.name, c.path, header=c.header, fmt=c.fmt) for c in self.columns)
 
     @property
     def title(self) -> str:

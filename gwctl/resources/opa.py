@@ -56,7 +56,7 @@ GATEWAYS = Resource(
     search_param="contains", paging="link", envelope="list", scope=("team",),
     verbs=("list", "get", "update", "delete"),
     update="put-merge", models={"update": f"{MODELS}:GatewayUpdate"},
-    managed=("id", "last_seen", "cloud_provider"),
+    managed=("id", "last_seen", "cloud_provider"), detail_all=True,
     help="OPA gateways: list, inspect, update, status reports, delete.",
     columns=(
         Column("name", "name"),

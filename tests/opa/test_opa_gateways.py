@@ -128,9 +128,10 @@ def test_delegated_admin_may_read_gateways(opa):
 def test_get_by_name_and_id(opa):
     expected = (
         f"NAME\tDev Gateway\nID\t{DEV}\nACCESS_ADDRESS\t192.168.190.145:7234\nDEFAULT_ADDRESS\t192.168.19.33\n"
-        "REFUSE_CONNECTIONS\tfalse\nLAST_SEEN\t2023-08-25T14:35:00.000000Z\n"
+        "REFUSE_CONNECTIONS\tfalse\nLAST_SEEN\t2023-08-25T14:35:00.000000Z\nDESCRIPTION\tGateway used for dev env\n"
+        "CLOUD_PROVIDER\t\nLABELS\tenv=dev,region=us-west-2\n"
     )
-    # `get` shows the list's columns, like every declared resource; --columns adds the others.
+    # One gateway shows every column (the list only the main ones); --columns picks.
     for ref in ("Dev Gateway", DEV):
         result = opa.run("opa", "gateways", "get", ref)
         assert (result.code, result.out, result.err) == (0, expected, "")
