@@ -34,6 +34,7 @@ import click
 from gwctl.resources import Field, Filter, Resource, resource
 
 DEFAULT_LIMIT = 50
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 MAX_CONCURRENCY = 32
 
 
@@ -129,7 +130,8 @@ def _help(res: Resource, verb: str, method: str, path: str) -> str:
         import re
 
         # Catalogue examples hold {placeholders} the tests fill in; help shows them as NAMES.
-        text += "\n\nExample: gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
+        # \b: click prints the example as is (a wrapped command would not run as printed).
+        text += "\n\n\b\nExample: gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
     return text
 
 
@@ -184,13 +186,14 @@ def build_verb(res: Resource, verb: str) -> click.Command:
         callback(res, hooks, kwargs, extra)
 
     return click.Command(verb, params=params, callback=run, help=_help(res, verb, method, path),
+                         context_settings=CONTEXT_SETTINGS,
                          short_help=verb_summary(res, verb).split(";")[0] + ".")
 
 
 def resource_group(product: str, noun: str) -> click.Group:
     """The command group of one declared resource: its generic verbs, then the product's own."""
     res = resource(product, noun)
-    group = click.Group(noun, help=res.help, no_args_is_help=True)
+    group = click.Group(noun, help=res.help, no_args_is_help=True, context_settings=CONTEXT_SETTINGS)
     for verb in res.verbs:
         group.add_command(build_verb(res, verb))
     if res.extra:
