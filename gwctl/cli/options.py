@@ -12,7 +12,7 @@ DEFAULT_LIMIT = 50
 LimitOpt = Annotated[int, typer.Option("--limit", min=1, help="Show at most N items (fetches only the pages needed).")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Fetch every item, ignoring --limit.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (required when not on a terminal).")]
-ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=16, help="Parallel requests for several IDs.")]
+ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=32, help="Parallel requests for several IDs.")]
 FromFileOpt = Annotated[
     Optional[str], typer.Option("--from-file", "-f", metavar="FILE|-", help="Full request body as JSON or YAML (- for stdin).")
 ]

@@ -65,7 +65,7 @@ def _field_option(field: Field, verb: str) -> click.Parameter:
         return click.Argument([field.param], required=False, type=type_,
                               metavar=field.metavar or field.param.upper())
     if verb == "create" and field.required:
-        help_ += " (required)"
+        help_ = help_.rstrip(".") + " (required)."
     if field.many:
         help_ = help_.rstrip(".") + " (repeatable)."
     return click.Option(decls + [field.param], type=type_, multiple=field.many, metavar=metavar, help=help_)
