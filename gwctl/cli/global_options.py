@@ -63,6 +63,8 @@ def add_to_leaves(command: click.Command, params: Callable[[], list[click.Parame
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             add_to_leaves(sub, params, wrap)
+        if hasattr(command, "on_load"):  # a group whose other commands load later (gwctl.cli.verbs)
+            command.on_load.append(lambda sub: add_to_leaves(sub, params, wrap))
         return command
     existing = {opt for p in command.params for opt in getattr(p, "opts", [])}
     for param in params():

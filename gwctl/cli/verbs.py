@@ -190,18 +190,45 @@ def build_verb(res: Resource, verb: str) -> click.Command:
                          short_help=verb_summary(res, verb).split(";")[0] + ".")
 
 
+class ResourceGroup(click.Group):
+    """A resource's verbs: the generic ones at once, the product's own (``Resource.extra``, a Typer
+    app) only when asked for, so a generic verb's help and completion never import Typer.
+
+    ``on_load`` callbacks (global and scope options) are applied to the product's verbs when they load."""
+
+    def __init__(self, res: Resource, **kwargs: Any) -> None:
+        super().__init__(res.noun, help=res.help, no_args_is_help=True, context_settings=CONTEXT_SETTINGS, **kwargs)
+        self.extra = res.extra
+        self.on_load: list[Callable[[click.Command], Any]] = []
+
+    def _load_extra(self) -> None:
+        if not self.extra:
+            return
+        from gwctl.cli.lazy import load_target
+
+        own = load_target(self.extra)
+        self.extra = None
+        for name, command in getattr(own, "commands", {}).items():
+            for apply in self.on_load:
+                apply(command)
+            self.add_command(command, name)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            self._load_extra()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_extra()
+        return super().list_commands(ctx)
+
+
 def resource_group(product: str, noun: str) -> click.Group:
     """The command group of one declared resource: its generic verbs, then the product's own."""
     res = resource(product, noun)
-    group = click.Group(noun, help=res.help, no_args_is_help=True, context_settings=CONTEXT_SETTINGS)
+    group = ResourceGroup(res)
     for verb in res.verbs:
         group.add_command(build_verb(res, verb))
-    if res.extra:
-        from gwctl.cli.lazy import load_target
-
-        own = load_target(res.extra)
-        for name, command in getattr(own, "commands", {}).items():
-            group.add_command(command, name)
     return group
 
 
