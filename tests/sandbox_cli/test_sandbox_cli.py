@@ -39,7 +39,9 @@ def test_start_status_stop(headless, gw, tmp_path):
     lines = started.out.splitlines()
     assert lines[0] == "PRODUCT\tURL\tPROFILE\tEXAMPLE"
     products = [line.split("\t")[0] for line in lines[1:]]
-    assert products == [p for p in ("opa", "pomerium", "api7", "sg", "gatekeeper") if p in registry.available()]
+    from gwctl.products import PRODUCTS
+
+    assert products == [p for p in PRODUCTS if p in registry.available()] == list(PRODUCTS)
     gk_row = dict(zip(lines[0].split("\t"), lines[-1].split("\t")))
     assert gk_row["URL"].startswith("http://127.0.0.1:")
     assert gk_row["EXAMPLE"] == "gwctl -p sandbox-gatekeeper gatekeeper status"
