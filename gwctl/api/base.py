@@ -82,6 +82,26 @@ class ProductClient:
         self.http.close()
 
 
+def shape_error(method: str, path: str, what: str, body: Any) -> Exception:
+    """A 2xx answer without the object or list it should carry (empty, or of another shape): exit 8."""
+    from gwctl.errors import ServerError
+
+    got = "an empty body" if body in (None, "", b"") else f"a JSON {type(body).__name__}"
+    return ServerError(f"{method} {path}: the server answered {got} instead of {what}")
+
+
+def listed_items(body: Any, key: str | None, method: str, path: str) -> list:
+    """The items of one list page: a bare array, or the array under ``key``; anything else is exit 8."""
+    items = body if key is None or isinstance(body, list) else (body.get(key) if isinstance(body, dict) else None)
+    if isinstance(body, dict) and key is not None and key not in body:
+        raise shape_error(method, path, f"a list (`{key}`)", body)
+    if items is None and isinstance(body, dict):
+        return []  # `"list": null`: an empty page
+    if not isinstance(items, list):
+        raise shape_error(method, path, "a list", body)
+    return items
+
+
 class ResourceCalls:
     """The generic calls behind list/get/create/update/patch/delete of a declared resource.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import os
 import random
+import re
 import ssl
 import time
 from collections.abc import Callable, Container
@@ -94,6 +95,22 @@ def generic_error_message(body: Any) -> str | None:
     if isinstance(body, list):
         return generic_error_message(body[0]) if body else None
     return body if isinstance(body, str) and body else None
+
+
+_MARKUP = re.compile(r"<\s*(!doctype|html|head|body|title|h1|p|div|center)\b", re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def readable(text: str) -> str | None:
+    """What of a response text may go into a one-line message: plain text as it is; for an HTML
+    page (a proxy's 502, a login page) only its <title>, never markup."""
+    if not _MARKUP.search(text):
+        return text
+    import html
+
+    match = _TITLE.search(text)
+    title = " ".join(html.unescape(match.group(1)).split()) if match else ""
+    return title or None
 
 
 def _one_line(text: str, limit: int = _MESSAGE_MAX) -> str:
@@ -204,8 +221,14 @@ class HttpClient:
                 return response.text
             request = response.request
             path = self.redactor.url(request.url.path)
+            page = readable(response.text)
+            if page != response.text:  # an HTML page where JSON belongs (a proxy or login page)
+                what = f"an HTML page ({_one_line(page, 80)})" if page else "an HTML page"
+                detail = f"answered {what} instead of JSON"
+            else:
+                detail = f"returned invalid JSON ({_one_line(str(exc), 80)})"
             raise errors.ServerError(
-                f"{request.method} {path}: {request.url.host} returned invalid JSON ({exc})",
+                f"{request.method} {path}: {response.status_code} {response.reason_phrase}: {request.url.host} {detail}",
                 http_status=response.status_code,
                 request_id=self._request_id(response),
             ) from exc
@@ -297,10 +320,13 @@ class HttpClient:
             except Exception:  # a broken parser must not hide the HTTP error itself
                 vendor = None
         vendor = vendor or generic_error_message(body)
+        if vendor is not None:
+            vendor = readable(str(vendor))
         path = self.redactor.url(request.url.path)
         message = f"{request.method} {path}: {response.status_code} {response.reason_phrase}"
-        if vendor:
-            message += f": {_one_line(str(vendor))}"
+        status_line = {str(response.reason_phrase).lower(), f"{response.status_code} {response.reason_phrase}".lower()}
+        if vendor and vendor.strip().lower() not in status_line:
+            message += f": {_one_line(vendor)}"
         location = response.headers.get("Location")
         return errors.error_class_for_status(response.status_code)(
             self.redactor.text(message),

@@ -101,7 +101,9 @@ def link_pages(
             response = client.request("GET", url, params=query)
             seen.add(str(response.url))
             body = client.decode(response)
-            page = list((body if items_key is None else (body or {}).get(items_key)) or [])
+            from gwctl.api.base import listed_items
+
+            page = list(listed_items(body, items_key, "GET", response.url.path))
             yield page
             next_link = response.links.get("next", {}).get("url")
             # The next URL carries its own query; resolve it against the page's URL, not base_url.

@@ -199,6 +199,7 @@ class ResourceGroup(click.Group):
     def __init__(self, res: Resource, **kwargs: Any) -> None:
         super().__init__(res.noun, help=res.help, no_args_is_help=True, context_settings=CONTEXT_SETTINGS, **kwargs)
         self.extra = res.extra
+        self.own_verbs = res.own_verbs
         self.on_load: list[Callable[[click.Command], Any]] = []
 
     def _load_extra(self) -> None:
@@ -214,7 +215,7 @@ class ResourceGroup(click.Group):
             self.add_command(command, name)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands:
+        if cmd_name not in self.commands or cmd_name in self.own_verbs:
             self._load_extra()
         return super().get_command(ctx, cmd_name)
 
@@ -299,6 +300,10 @@ def _get(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any
     client, values = _start(res, hooks, "get", extra)
     item_id = _target(res, client, values, args["ref"])
     item = client.read(res, item_id, **values)
+    if not isinstance(item, dict):
+        from gwctl.api.base import shape_error
+
+        raise shape_error("GET", client.resource_path(res, item_id, **values), f"the {res.singular}", item)
     _finish(res, hooks, "get")
     emit(_shown(res, hooks, item), res.item_columns)
 
@@ -453,6 +458,12 @@ def _create(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
     client, values = _start(res, hooks, "create", extra)
     body = _send_body(res, hooks, "create", body, extra, client, values)
     created = client.create_item(res, body, **values)
+    if not isinstance(created, dict):
+        from gwctl.api.base import shape_error
+
+        error = shape_error("POST", client.resource_path(res, **values), f"the new {res.singular}", created)
+        error.hint = f"it may have been created all the same: see `gwctl {res.product} {res.noun} list`"
+        raise error
     shown = created if isinstance(created, dict) else body
     report_done("created", res.singular, res.label(shown))
     _finish(res, hooks, "create")

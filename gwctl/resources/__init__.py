@@ -118,6 +118,7 @@ class Resource:
         summaries: dict[str, str] | None = None,
         hooks: str | None = None,
         extra: str | None = None,
+        own_verbs: tuple[str, ...] = (),
         create_status: tuple[int, ...] = (),
     ) -> None:
         # --- API facts
@@ -162,6 +163,7 @@ class Resource:
         self.summaries = summaries or {}
         self.hooks = hooks  # "module" with optional hook functions (see gwctl.cli.verbs.Hooks)
         self.extra = extra  # "module:app": product verbs added to this resource's group
+        self.own_verbs = own_verbs  # generic verbs the product's own commands (in extra) replace
 
     def __repr__(self) -> str:
         return f"Resource({self.product}:{self.noun})"

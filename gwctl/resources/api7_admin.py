@@ -254,7 +254,7 @@ CUSTOM_PLUGINS = Resource(
 
 API_PRODUCTS = Resource(
     "api7", "api-products", "API product", "/api/api_products", id_pattern=UUID, search_param="search",
-    paging="page", envelope="list", verbs=("list", "get", "create", "update", "delete"),
+    paging="page", envelope="list", verbs=("list", "get", "create", "update", "delete"), own_verbs=("list", "get"),
     update="put", models={"create": f"{MODELS}:ApiProductWrite", "update": f"{MODELS}:ApiProductWrite"},
     managed=(*TIME_FIELDS, "status"),
     help="API products of the developer portal (provider and developer side).",

@@ -50,10 +50,28 @@ def test_empty_and_204_bodies_are_none(make_client):
 
 
 def test_invalid_json_is_server_error(make_client):
-    client = make_client(scripted(httpx.Response(200, content=b"<html>oops", headers={"X-Request-Id": "r1"})))
+    client = make_client(scripted(httpx.Response(200, content=b"{oops", headers={"X-Request-Id": "r1"})))
     with pytest.raises(errors.ServerError, match="returned invalid JSON") as info:
         client.get("/x")
     assert info.value.request_id == "r1"
+
+
+def test_an_html_page_where_json_belongs_is_a_server_error_naming_only_its_title(make_client):
+    page = b"<!DOCTYPE html><html><head><title>Sign in &amp; wait</title></head><body><form>...</form></body></html>"
+    client = make_client(scripted(httpx.Response(200, content=page, headers={"Content-Type": "text/html"})))
+    with pytest.raises(errors.ServerError) as info:
+        client.get("/x")
+    assert info.value.message.endswith("200 OK: api.test answered an HTML page (Sign in & wait) instead of JSON")
+    assert "<" not in info.value.message
+
+
+def test_a_proxys_html_502_becomes_one_clean_line(make_client):
+    page = (b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n"
+            b"<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>")
+    client = make_client(scripted(*[httpx.Response(502, content=page, headers={"Content-Type": "text/html"})] * 4))
+    with pytest.raises(errors.ServerError) as info:
+        client.get("/x")
+    assert info.value.message == "GET /api/v0/x: 502 Bad Gateway"
 
 
 @pytest.mark.parametrize(

@@ -120,7 +120,7 @@ def test_rotate_when_deleting_an_old_token_fails(opa, tmp_path, sleeps):
     report = result.json()
     assert report["created"]["id"] == new["id"] and report["replaced"] == [TOK2]
     assert report["failed"] == [{"id": TOK1, "exit_code": 8, "error": (
-        f"DELETE {T}/gateway_setup_tokens/{TOK1}: 500 Internal Server Error: Internal Server Error")}]
+        f"DELETE {T}/gateway_setup_tokens/{TOK1}: 500 Internal Server Error")}]
     lines = result.err.splitlines()
     assert lines[-3] == (f"error: the new setup token {new['id']} is created and written to {out}, "
                          f"but 1 old setup token(s) are left: {TOK1}")

@@ -222,7 +222,7 @@ def test_5_forbidden(sandbox):
     box = sandbox("gatekeeper")
     box.emulator.fail_next(status=403, method="POST", path="/seal")
     result = box.run("gatekeeper", "seal", "--yes")
-    assert (result.code, result.err) == (5, "error: POST /seal: 403 FORBIDDEN: Forbidden\n")
+    assert (result.code, result.err) == (5, "error: POST /seal: 403 FORBIDDEN\n")
 
 
 def test_6_rejected_non_idempotent_is_sent_once(sandbox, sleeps):

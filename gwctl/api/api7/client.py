@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator
 import httpx
 
 from gwctl.api.auth import HeaderAuth
-from gwctl.api.base import Connection, ProductClient, ResourceCalls, seg
+from gwctl.api.base import Connection, ProductClient, ResourceCalls, listed_items, seg
 from gwctl.api.http import HttpClient
 from gwctl.api.paging import truncate
 from gwctl.errors import ApiError, NotFound, NotFoundError, UsageError
@@ -181,12 +181,9 @@ class Api7Client(ResourceCalls, ProductClient):
 
         def fetch(page: int, page_size: int) -> tuple[list, int | None]:
             body = self.http.get(path, params={**base, "page": page, "page_size": page_size})
-            if not isinstance(body, dict):
-                return (body if isinstance(body, list) else []), None
-            total = body.get("total")
-            items = body.get("list")
-            return (list(items) if isinstance(items, list) else []), (
-                total if isinstance(total, int) and not isinstance(total, bool) else None)
+            items = listed_items(body, "list", "GET", path)
+            total = body.get("total") if isinstance(body, dict) else None
+            return list(items), (total if isinstance(total, int) and not isinstance(total, bool) else None)
 
         def walk() -> Iterator[list]:
             page_number, page_size, fetched = 1, size, 0

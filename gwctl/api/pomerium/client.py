@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from gwctl.api.auth import ExchangedTokenAuth
-from gwctl.api.base import Connection, ProductClient, ResourceCalls, seg
+from gwctl.api.base import Connection, ProductClient, ResourceCalls, listed_items, seg
 from gwctl.api.http import HttpClient
 from gwctl.api.paging import truncate
 from gwctl.errors import ApiError, AuthError, ServerError, UsageError
@@ -327,7 +327,8 @@ class PomeriumClient(ResourceCalls, ProductClient):
         raise UsageError("the organization has no root namespace: pass --namespace ID")
 
     def cluster_namespace(self, cluster: str | None = None) -> str:
-        namespace = self.get_cluster(self.cluster_id(cluster)).get("namespaceId")
+        found = self.get_cluster(self.cluster_id(cluster))
+        namespace = found.get("namespaceId") if isinstance(found, dict) else None
         if not namespace:
             raise ServerError("the cluster has no namespaceId")
         return namespace
@@ -375,7 +376,8 @@ class PomeriumClient(ResourceCalls, ProductClient):
         return self.http.get(self.org_path("quotas"), params={"namespaceId": namespace} if namespace else None)
 
     def list_namespaces(self) -> list:
-        return self.http.get(self.org_path("namespaces"))
+        path = self.org_path("namespaces")
+        return [n for n in listed_items(self.http.get(path), None, "GET", path) if isinstance(n, dict)]
 
     # -- routes --------------------------------------------------------------------------
 
