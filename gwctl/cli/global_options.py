@@ -7,6 +7,24 @@ from typing import Callable
 
 import click
 
+class Seconds(click.ParamType):
+    """A finite, positive number of seconds, at most a day (inf, nan and 0 are usage errors)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or not 0 < number <= 86400:
+            self.fail(f"{value!r} must be more than 0 and at most 86400 seconds", param, ctx)
+        return number
+
+
+SECONDS = Seconds()
 OUTPUT_FORMATS = ("table", "tsv", "json", "jsonl", "yaml")
 META_KEY = "gwctl.globals"
 
@@ -47,7 +65,7 @@ def global_params(with_env: bool) -> list[click.Parameter]:
                      help="Omit the header row of table/TSV output."),
         click.Option(["-v", "--verbose"], count=True, expose_value=False, callback=store_option("verbose", accumulate=True),
                      help="Log HTTP to stderr: -v requests, -vv headers, -vvv bodies (secrets masked)."),
-        click.Option(["--timeout"], type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+        click.Option(["--timeout"], type=SECONDS, metavar="SECONDS",
                      expose_value=False, callback=store_option("timeout"), help="Per-request timeout in seconds."),
         click.Option(["--no-color"], is_flag=True, default=None, expose_value=False, callback=store_option("no_color"),
                      help="Disable colour (also NO_COLOR)."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from gwctl.cli.context import get_app
+from gwctl.cli.global_options import SECONDS
 from gwctl.cli.render import Column, emit
 from gwctl.errors import UsageError
 from gwctl.products import PRODUCT_NAMES
@@ -33,7 +34,7 @@ PROFILE_COLUMNS = (Column("name", "name"), Column("product", "product"), Column(
 @click.option("--iam-url", help="sg: IAM endpoint override.")
 @click.option("--ca-bundle", metavar="FILE", help="PEM bundle to verify TLS.")
 @click.option("--insecure", is_flag=True, help="Skip TLS verification (warns on every use).")
-@click.option("--timeout", type=float, help="Default request timeout in seconds.")
+@click.option("--timeout", type=SECONDS, metavar="SECONDS", help="Default request timeout in seconds.")
 @click.option("--default", "default", is_flag=True, help="Make it the default profile for its product.")
 @click.option("--force", is_flag=True, help="Replace an existing profile of that name.")
 def add_profile(name, product, url, team, org, cluster, gateway_group, region, resource_group, iam_url,

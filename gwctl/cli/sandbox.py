@@ -226,7 +226,10 @@ def start(port_base: int | None) -> None:
     argv = [sys.executable, "-m", "gwctl", "sandbox", "serve", "--detached"]
     if port_base:
         argv += ["--port-base", str(port_base)]
-    with open(log_file(), "ab") as log:
+    # The log may show request paths and profile names: 0600 like every file gwctl writes.
+    log_fd = os.open(log_file(), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.chmod(log_file(), 0o600)
+    with os.fdopen(log_fd, "ab") as log:
         child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
                                  close_fds=True)
     deadline = time.monotonic() + START_TIMEOUT

@@ -197,6 +197,13 @@ def validate_name(name: str, flag: str = "NAME") -> str:
 def validate_url(url: str, flag: str = "--url") -> str:
     from urllib.parse import urlsplit
 
+    try:
+        userinfo = "@" in (urlsplit(url).netloc or "")
+    except ValueError:
+        userinfo = False
+    if userinfo:  # never echo it: it may hold a password
+        raise UsageError(f"invalid {flag}: it holds credentials (USER:PASSWORD@); a URL must not",
+                         hint="give the URL without them and store the secret with `gwctl auth login`")
     if any(c.isspace() for c in url):
         raise UsageError(f"invalid {flag} {url!r}: no spaces allowed")
     parts = urlsplit(url)

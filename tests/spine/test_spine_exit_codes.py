@@ -112,7 +112,8 @@ def test_1_http_status_without_a_class(sandbox):
          "error: Invalid value for '-o' / '--output': 'xml' is not one of 'table', 'tsv', 'json', 'jsonl', 'yaml'.\n"
          "hint: see `gwctl --help`\n"),
         (("version", "--timeout", "0"),
-         "error: Invalid value for '--timeout': 0.0 is not in the range x>0.\nhint: see `gwctl version --help`\n"),
+         "error: Invalid value for '--timeout': '0' must be more than 0 and at most 86400 seconds\n"
+         "hint: see `gwctl version --help`\n"),
         (("completion", "tcsh"),
          "error: Invalid value for '{bash|zsh|fish}': 'tcsh' is not one of 'bash', 'zsh', 'fish'.\n"
          "hint: see `gwctl completion --help`\n"),

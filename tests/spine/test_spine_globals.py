@@ -117,3 +117,11 @@ def test_global_options_in_help(gw):
         for flag in ("-p, --profile NAME", "-o, --output", "--json", "--query JMESPATH", "-v, --verbose",
                      "--timeout SECONDS", "--no-color"):
             assert flag in out, (argv, flag)
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "0", "1e9"])
+def test_timeout_that_is_not_a_sane_number_of_seconds_is_a_usage_error(gw, value):
+    result = gw("--timeout", value, "profile", "list")
+    assert result.code == 2
+    assert result.err.startswith("error: Invalid value for '--timeout': ")
+    assert "Traceback" not in result.err

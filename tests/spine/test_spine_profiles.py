@@ -88,11 +88,11 @@ def test_add_json_output_prints_the_profile(gw):
         (("--product", "gatekeeper", "--url", "http://h:9201", "--team", "t"),
          "error: option --team does not apply to gatekeeper profiles\n"),
         (("--product", "gatekeeper", "--url", "http://h:9201", "--timeout", "0"),
-         "error: invalid --timeout 0.0: must be positive\n"),
+         "error: Invalid value for '--timeout': '0' must be more than 0 and at most 86400 seconds\nhint: see `gwctl profile add --help`\n"),
         (("--product", "gatekeeper", "--url", "http://h:9201", "--timeout", "-3"),
-         "error: invalid --timeout -3.0: must be positive\n"),
+         "error: Invalid value for '--timeout': '-3' must be more than 0 and at most 86400 seconds\nhint: see `gwctl profile add --help`\n"),
         (("--product", "gatekeeper", "--url", "http://h:9201", "--timeout", "soon"),
-         "error: Invalid value for '--timeout': 'soon' is not a valid float.\nhint: see `gwctl profile add --help`\n"),
+         "error: Invalid value for '--timeout': 'soon' is not a number of seconds\nhint: see `gwctl profile add --help`\n"),
         (("--product", "gatekeeper", "--url", "http://h:9201", "--ca-bundle", "/no/such/ca.pem"),
          "error: invalid --ca-bundle '/no/such/ca.pem': no such file\n"),
         (("--product", "gatekeeper", "--url", "http://h:9201", "--zzz"),
@@ -488,3 +488,12 @@ def test_rename_bad_input(gw, config_file, new, code, err):
     result = gw("profile", "rename", "gk", new)
     assert (result.code, result.err) == (code, err)
     assert open(config_file).read() == before
+
+
+def test_a_url_holding_credentials_is_refused_and_never_echoed(gw, tmp_path):
+    result = gw("profile", "add", "x", "--product", "opa", "--url", "http://user:s3cr3t-pw@127.0.0.1:1/", "--team", "t")
+    assert result.code == 2
+    assert result.err == ("error: invalid --url: it holds credentials (USER:PASSWORD@); a URL must not\n"
+                          "hint: give the URL without them and store the secret with `gwctl auth login`\n")
+    assert "s3cr3t-pw" not in result.out + result.err
+    assert gw("profile", "list", "-o", "json").out.strip() == "[]"

@@ -120,7 +120,7 @@ def rotate_token(
     replace_matching_labels: Annotated[bool, typer.Option(
         "--replace-matching-labels", help="Delete every existing token whose labels equal the new token's --label set.")] = False,
     out: OutFileOpt = None,
-    grace: Annotated[float, typer.Option("--grace", min=0, metavar="SECONDS",
+    grace: Annotated[float, typer.Option("--grace", min=0, max=86400, metavar="SECONDS",
                                          help="Wait this long after writing the new token before deleting the old ones.")] = 0.0,
     yes: YesOpt = False,
 ) -> None:
@@ -137,6 +137,8 @@ def rotate_token(
     from gwctl.cli.flows import confirm_change
     from gwctl.cli.rotation import Rotation, check_out, rotation_lock, write_out
 
+    if grace != grace:  # nan passes every range check
+        raise UsageError("invalid --grace nan: give a number of seconds")
     labels = parse_labels(label)
     if replace and replace_matching_labels:
         raise UsageError("--replace and --replace-matching-labels cannot be combined")
