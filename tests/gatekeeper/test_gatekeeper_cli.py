@@ -351,3 +351,9 @@ def test_unreachable_gatekeeper_is_exit_9(gw):
     result = gw("gatekeeper", "status")
     assert result.code == 9
     assert result.err.startswith("error: cannot reach 127.0.0.1")
+
+
+def test_token_request_with_an_unwritable_out_is_refused_before_asking(gk, tmp_path):
+    result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--out", str(tmp_path))
+    assert result.code == 2 and result.err == f"error: --out {tmp_path} is a directory\n"
+    assert [r for r in gk.emulator.requests if r.path == "/token"] == []

@@ -190,6 +190,9 @@ def request_token(
         raise UsageError("--task-id must not be empty")
     if vault_addr:
         vault_addr = validate_url(vault_addr, "--vault-addr")
+    from gwctl.cli.rotation import check_out
+
+    check_out(out)  # before the request: each one uses up one of the task's tokens
     client = _client()
     with explain(
         {401: f"task {task_id!r} is unknown to the scheduler (or the caller's host does not match it)",
