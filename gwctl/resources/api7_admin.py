@@ -266,7 +266,7 @@ API_PRODUCTS = Resource(
                   required=True)),
     filters=(SEARCH, order_by(*_CU), DIRECTION),
     summaries={"create": "Create an API product from an OpenAPI document",
-               "delete": "Delete API products (the path is unconfirmed for 3.2.11: --path corrects it); several "
+               "delete": "Delete API products (dashboards differ on the path: --path corrects it); several "
                          "IDs or names, or - to read them from stdin",
                "update": "Replace an API product; fields not given keep their current value"},
     example_ref='{api_product_id}',

@@ -14,7 +14,7 @@ from gwctl.resources import Field, Filter, Resource
 HOOKS = "gwctl.cli.opa.resource_hooks"
 MODELS = "gwctl.api.opa.models"
 TEAM = "/v1/teams/{team}"
-# OPA IDs are UUIDs; the loose shape (any letters) also takes the seed's typo'd IDs (napa5791-...).
+# OPA IDs are UUIDs; the loose shape (any letters) also takes IDs with other letters, as some documented examples have (napa5791-...).
 UUID = r"(?i)[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}"
 
 # Which role a 403 means is missing (the client adds it as the error's hint).

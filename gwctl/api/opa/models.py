@@ -57,7 +57,7 @@ class SetupTokenCreate(BaseModel):
 
 
 class GatewayUpdate(BaseModel):
-    """PUT /v1/teams/{team}/gateways/{id} (fields of the seed's sample body)."""
+    """PUT /v1/teams/{team}/gateways/{id} (the fields of the documented sample body)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -47,7 +47,7 @@ def _ip(value: Optional[str]) -> Optional[str]:
     return value
 
 
-# -- policies (§3.6) -----------------------------------------------------------------------
+# -- policies ------------------------------------------------------------------------------
 
 
 class PPLRuleBody(Strict):
@@ -87,7 +87,7 @@ class PolicyReplace(PolicyWrite):
     model_config = KEEP_UNKNOWN
 
 
-# -- routes (§3.7) -------------------------------------------------------------------------
+# -- routes --------------------------------------------------------------------------------
 
 
 class DirectResponse(Strict):
@@ -224,7 +224,7 @@ KEY_PAIR_COMPUTED = ("id", "createdAt", "updatedAt", "hasKey", "origin", "status
 SETTINGS_COMPUTED = ("id", "createdAt", "updatedAt")
 
 
-# -- key pairs (§3.8) --------------------------------------------------------------------------
+# -- key pairs ---------------------------------------------------------------------------------
 
 
 class KeyPairWrite(Strict):
@@ -244,7 +244,7 @@ class KeyPairReplace(KeyPairCreate):
     model_config = KEEP_UNKNOWN
 
 
-# -- settings (§3.9) ---------------------------------------------------------------------------
+# -- settings ----------------------------------------------------------------------------------
 
 
 class SettingsWrite(Open):
@@ -297,7 +297,7 @@ class JsonPatch(Strict):
     operations: list[JsonPatchOp] = Field(min_length=1)
 
 
-# -- clusters, organizations, service accounts (§3.3, §3.5, §3.11) --------------------------------
+# -- clusters, organizations, service accounts ----------------------------------------------------
 
 
 class ClusterCreate(Strict):
@@ -368,7 +368,7 @@ class CustomDomainCreate(Strict):
     domainName: Annotated[str, Field(pattern=r"^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$")]
 
 
-# -- filters (§3.14) ---------------------------------------------------------------------------
+# -- filters -----------------------------------------------------------------------------------
 
 FilterOperator = Literal["=", "!=", "<", "<=", ">", ">=", "after", "before", "contains", "doesNotContain",
                          "doesNotEqual", "endsWith", "equals", "is", "isAnyOf", "isEmpty", "isNotEmpty", "not",
@@ -388,7 +388,7 @@ class Filter(Strict):
     quickFilterValues: Optional[list[str]] = None
 
 
-# -- billing, onboarding, identity provider (§2.1 #39-#41, #51-#53) --------------------------------
+# -- billing, onboarding, identity provider --------------------------------------------------------
 
 
 class BillingPortal(Strict):

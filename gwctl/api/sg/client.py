@@ -162,7 +162,7 @@ class SecureGatewayClient(ResourceCalls, ProductClient):
                 token = gateway.get("jwt")
                 if not token and gateway.get("enf_tok_sec") is False:
                     # Token not enforced and none listed: the IAM token is the only credential left
-                    # (the api notes, §5: gateway calls may accept it). Never cached as a gateway token.
+                    # (gateway calls may accept it). Never cached as a gateway token.
                     return self.current_token(), True
                 if not token:
                     raise errors.AuthError(f"the listing shows no security token for gateway {gateway_id}")

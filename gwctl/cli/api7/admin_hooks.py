@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 
-PATH_HELP = "Override the API path (unconfirmed for 3.2.11; {id} is filled in)."
+PATH_HELP = "Use this API path instead (dashboards differ here; {id} is filled in)."
 
 
 def options(res: Any, verb: str) -> list[click.Parameter]:
@@ -70,7 +70,7 @@ def result(res: Any, verb: str, item: Any, extra: dict[str, Any], client: Any) -
 
 
 def delete_all(res: Any, ids: list[str], extra: dict[str, Any], client: Any, values: dict[str, Any]) -> bool:
-    """api-products delete --path: the operator's path (the 3.2.11 one is unconfirmed)."""
+    """api-products delete --path: the operator's path (dashboards differ here)."""
     if not extra.get("path"):
         return False
     from gwctl.cli.flows import run_bulk

@@ -1,5 +1,5 @@
 """`gwctl api7 api-products` list and get, which also read the developer side (what portal
-developers see) with `--developer`, and take `--path` for paths unconfirmed for 3.2.11.
+developers see) with `--developer`, and take `--path` where dashboards differ.
 
 create/update/delete come from the declaration (gwctl.resources.api7_admin); delete's `--path`
 is a hook (gwctl.cli.api7.admin_hooks). Paths come from later API7 versions (/api/api_products).
@@ -25,7 +25,7 @@ DeveloperOpt = Annotated[bool, typer.Option("--developer", help="Read through th
 @app.command("list")
 def list_(developer: DeveloperOpt = False, path: PathOpt = None, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False,
           search: SearchOpt = None, order_by: OrderByOpt = None, direction: DirectionOpt = None) -> None:
-    """List API products (GET /api/api_products; --developer: GET /api/developer/api_products, unconfirmed).
+    """List API products (GET /api/api_products; --developer: GET /api/developer/api_products; dashboards differ, see --path).
 
     Example: gwctl api7 api-products list --developer
     """
@@ -38,7 +38,7 @@ def list_(developer: DeveloperOpt = False, path: PathOpt = None, limit: LimitOpt
 
 @app.command("get")
 def get(product: ProductArg, developer: DeveloperOpt = False, path: PathOpt = None) -> None:
-    """Show an API product (GET /api/api_products/{id}; --developer: /api/developer/api_products/{id}, unconfirmed).
+    """Show an API product (GET /api/api_products/{id}; --developer: /api/developer/api_products/{id}; see --path).
 
     An API product is named by its ID or its name.
     Example: gwctl api7 api-products get Petstore -o json

@@ -1,5 +1,5 @@
 """What `gwctl api7` commands share: the client and its gateway-group scope, list queries,
-server warnings, request bodies validated by the write models, unconfirmed paths, passwords."""
+server warnings, request bodies validated by the write models, overridable paths, passwords."""
 
 from __future__ import annotations
 
@@ -160,7 +160,7 @@ def show_items(items: Any, columns: Sequence[Column] | None, limit: int, all_: b
 
 
 def override_path(default: str, path: Optional[str], **values: str) -> str:
-    """The path of an operation whose 3.2.11 path is unconfirmed: --path wins; placeholders filled in."""
+    """The path of an operation where dashboards differ: --path wins; placeholders filled in."""
     from gwctl.api.base import seg
 
     template = path or default

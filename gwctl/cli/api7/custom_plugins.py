@@ -24,7 +24,7 @@ PARSE_COLUMNS = cols("name", "version", "priority")
 def parse(file: Annotated[str, typer.Argument(metavar="FILE|-", help="Lua source file (- for stdin).")], path: PathOpt = None) -> None:
     """Check a plugin's source and show its name, version and priority (POST /api/custom_plugins/parse).
 
-    The 3.2.11 path is unconfirmed: correct it with --path if your dashboard differs.
+    Dashboards differ on this path: correct it with --path if yours does.
     Example: gwctl api7 custom-plugins parse hello.lua
     """
     from gwctl.api.api7.client import paths

@@ -24,6 +24,6 @@ DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Ask the server to va
 
 PathOpt = Annotated[
     Optional[str],
-    typer.Option("--path", metavar="PATH", help="Override the API path (unconfirmed for 3.2.11; {id}/{name} are filled in)."),
+    typer.Option("--path", metavar="PATH", help="Use this API path instead (dashboards differ here; {id}/{name} are filled in)."),
 ]
 PasswordStdinOpt = Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")]

@@ -47,12 +47,12 @@ def schema(plugin: Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin 
     show(client().get(f"{paths.plugins}/{seg(plugin)}", {"scope": "all" if all_scopes else None}))
 
 
-PathOpt = Annotated[Optional[str], typer.Option("--path", metavar="PATH", help="Override the API path (unconfirmed for 3.2.11; {name} is filled in).")]
+PathOpt = Annotated[Optional[str], typer.Option("--path", metavar="PATH", help="Use this API path instead (dashboards differ here; {name} is filled in).")]
 
 
 @app.command("catalog")
 def catalog(path: PathOpt = None, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> None:
-    """List the plugin catalogue, built-in and custom (GET /api/plugins/catalog; path unconfirmed, see --path).
+    """List the plugin catalogue, built-in and custom (GET /api/plugins/catalog; dashboards differ here, see --path).
 
     Example: gwctl api7 plugins catalog
     """
@@ -65,7 +65,7 @@ def catalog(path: PathOpt = None, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt 
 
 @app.command("usage")
 def usage(plugin: Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin name (1..64 chars).")], path: PathOpt = None) -> None:
-    """Show where a plugin is used (GET /api/plugins/{name}/usage; path unconfirmed, see --path).
+    """Show where a plugin is used (GET /api/plugins/{name}/usage; dashboards differ here, see --path).
 
     Example: gwctl api7 plugins usage key-auth
     """

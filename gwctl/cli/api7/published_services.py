@@ -101,7 +101,7 @@ def permitted_users(service_id: ServiceArg, gateway_group: GatewayGroupOpt = Non
                     order_by: OrderByOpt = None, direction: DirectionOpt = None) -> None:
     """List the users allowed to operate on a published service (GET .../services/{service_id}/permitted_users).
 
-    The path is inferred (the seed lost it). Example: gwctl api7 published-services permitted-users SERVICE_ID
+    Example: gwctl api7 published-services permitted-users SERVICE_ID
     """
     show_list(_path(gateway_group, service_id, "permitted_users"), USER_COLUMNS,
               list_params(None, None, order_by, direction, roles=role or None), limit, all_)

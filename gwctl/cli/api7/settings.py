@@ -94,7 +94,7 @@ def scim_generate_token(out: OutFileOpt = None) -> None:
 
 @info_app.command("system-info")
 def system_info(path: PathOpt = None) -> None:
-    """Show the dashboard's system information (GET /api/system_infos; path unconfirmed for 3.2.11, see --path).
+    """Show the dashboard's system information (GET /api/system_infos; dashboards differ here, see --path).
 
     Example: gwctl api7 system-info -o json
     """

@@ -1,7 +1,7 @@
 """Pydantic write models for `gwctl sg` bodies (imported inside commands only).
 
 Field names follow shared/api/ibm-secure-gateway.md. Unknown fields are kept
-(``extra="allow"``): the seed leaves several inputs unnamed (create-gateway's
+(``extra="allow"``): some inputs have no documented name (create-gateway's
 overage acknowledgement, update-destination's two cert regeneration flags), so a
 ``--from-file`` body can carry whatever the server expects.
 """
@@ -118,7 +118,7 @@ class _Destination(_Open):
     @classmethod
     def _lower_tls(cls, data):
         data = _prune_empty(data)
-        # The seed's curl spells the field `tls`; the API object and SDK use `TLS`.
+        # Accept `tls` as well as the API object's `TLS`: both spellings are in use.
         if isinstance(data, dict) and "tls" in data and "TLS" not in data:
             data = {**data, "TLS": data["tls"]}
             data.pop("tls")
