@@ -11,14 +11,12 @@ import typer
 from gwctl.cli.options import AllOpt, LimitOpt, OutFileOpt, DEFAULT_LIMIT, product_app
 from gwctl.cli.api7.options import DirectionOpt, OrderByOpt
 from gwctl.cli.render import Column, cols
+from gwctl.cli.api7.services import USER_COLUMNS
 from gwctl.cli.api7.calls import client, list_params, show, show_list
-from gwctl.resources.api7_fields import ts
 from gwctl.cli.secret_output import emit_secret
 
 app = product_app("gateway-groups", "Gateway groups: sets of gateways sharing one configuration.")
 
-USER_COLUMNS = cols("id", "username", Column("roles", lambda u: ",".join(r.get("name", "") for r in u.get("roles") or [])),
-                    ts("updated-at", default=False))
 GgArg = Annotated[Optional[str], typer.Argument(metavar="[GATEWAY_GROUP]",
                                                 help="Gateway group name or ID (default: the profile's).")]
 

@@ -15,13 +15,15 @@ from gwctl.cli.api7.calls import client, gg_id, list_params, resolve, show, show
 from gwctl.cli.context import get_app
 from gwctl.errors import RejectedError, UsageError
 from gwctl.resources.api7 import SERVICES
-from gwctl.resources.api7_fields import nodes_text
+from gwctl.resources.api7_fields import nodes_text, ts
 
 app = product_app("services", "Services (design-time templates): create, edit, publish to gateway groups.")
 
 PUBLISHED_COLUMNS = cols("gateway_group_name", "gateway_group_id", "service_id", "version", "service_version_id",
                          "status", Column("upstream", lambda s: nodes_text(s.get("upstream"))))
-USER_COLUMNS = cols("id", "username", Column("roles", lambda u: ",".join(r.get("name", "") for r in u.get("roles") or [])))
+# Users permitted on a service or gateway group.
+USER_COLUMNS = cols("id", "username", Column("roles", lambda u: ",".join(r.get("name", "") for r in u.get("roles") or [])),
+                    ts("updated-at", default=False))
 VERSION_COLUMNS = cols("id", "service_id", "version", "name", "hosts", "path_prefix", "publish_time")
 ServiceArg = Annotated[str, typer.Argument(metavar="ID|NAME", help="Service ID or name.")]
 PUBLISH_FIELDS = ("name", "labels", "desc", "hosts", "path_prefix", "strip_path_prefix", "plugins", "upstream")

@@ -11,32 +11,20 @@ from typing import Annotated, Optional
 import typer
 
 from gwctl.cli.options import FromFileOpt, OutFileOpt, YesOpt, product_app
-from gwctl.cli.render import Column, cols
+from gwctl.cli.render import Column
 from gwctl.cli.api7.calls import build_body, client
 from gwctl.resources.values import expires_at
-from gwctl.resources.api7_fields import ts
+from gwctl.resources import resource
 from gwctl.cli.secret_output import emit_secret
 from gwctl.errors import UsageError
 
 app = product_app("tokens", "API tokens (sent as X-API-KEY).")
 
-COLUMNS = cols("id", "name", "user_name", ts("expires-at"), ts("last-used-at"), ts("created-at"),
-               Column("user_id", "user_id", default=False), ts("updated-at", default=False))
+TOKENS = resource("api7", "tokens")
+COLUMNS = TOKENS.columns
 SECRET_COLUMNS = (*COLUMNS, Column("token", "token"))
 TokenArg = Annotated[str, typer.Argument(metavar="ID|NAME", help="Token ID or name.")]
 ExpiresOpt = Annotated[Optional[str], typer.Option("--expires-in", metavar="DURATION", help="Lifetime: 90d, 12h, 30m, 3600s, or never.")]
-
-
-def _path(token_id: str | None = None) -> str:
-    from gwctl.api.base import seg
-
-    base = client().tokens_path
-    return base if token_id is None else f"{base}/{seg(token_id)}"
-
-
-def _emit_new(record: dict, out) -> None:
-    client().learn(record.get("token"))
-    emit_secret(record, "token", out, SECRET_COLUMNS, label="token")
 
 
 StoreOpt = Annotated[Optional[bool], typer.Option(
@@ -77,9 +65,8 @@ def regenerate(token_id: TokenArg, expires_in: ExpiresOpt = None, from_file: Fro
         raise UsageError(f"--store: this profile's API token comes from {env}, which gwctl cannot update",
                          hint=f"regenerate with --no-store --out FILE instead, then put the new token in {env}")
     from gwctl.cli.lookup import Lookup
-    from gwctl.resources import resource
 
-    lookup = Lookup(api, resource("api7", "tokens"))
+    lookup = Lookup(api, TOKENS)
     token_id = lookup.resolve(token_id)
     confirm_change("regenerate", "API token", "API tokens", [lookup.label(token_id)], yes,
                    consequence="its old value stops working at once")
@@ -134,7 +121,7 @@ def _old_key_refused(api, token_id: str, rotation) -> bool:
 
     with rotation.step("check the profile's use of"):
         try:
-            api.get(_path(token_id))
+            api.read(TOKENS, token_id)
         except AuthError:
             return True
     return False
