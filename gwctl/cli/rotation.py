@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Tuple, TypeVar
 
 from gwctl.cli.context import get_app
+from gwctl.cli.secret_output import check_out  # noqa: F401 - rotations check --out first
 from gwctl.errors import (
     Cancelled,
     GwctlError,
@@ -93,23 +94,6 @@ def _busy(profile: str, path: str) -> UsageError:
 
 
 # -- checks before anything is minted ---------------------------------------------------------------
-
-
-def check_out(out: Optional[Path]) -> None:
-    """Fail before any request when --out cannot be written."""
-    if out is None:
-        return
-    target = out.expanduser()
-    if target.is_dir():
-        raise UsageError(f"--out {out} is a directory")
-    parent = target.parent if str(target.parent) else Path(".")
-    existing = parent
-    while not existing.exists() and existing != existing.parent:  # missing directories get created
-        existing = existing.parent
-    if existing.exists() and not existing.is_dir():
-        raise UsageError(f"--out {out}: {existing} is not a directory")
-    if existing.exists() and not os.access(existing, os.W_OK):
-        raise UsageError(f"--out {out}: the directory {existing} is not writable")
 
 
 def recovery_dir() -> str:

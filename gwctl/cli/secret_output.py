@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from typing import TYPE_CHECKING, Any, Sequence
 
 from gwctl.cli.context import get_app
@@ -40,3 +42,20 @@ def emit_secret(record: dict[str, Any], secret_key: str, out: Path | None, colum
     app.err(f"wrote the {label} to {out} (mode 0600)")
     kept = [c for c in columns or () if c.value(record) != secret]
     emit(meta, [*kept, Column("written-to", "written_to")] if columns else None)
+
+
+def check_out(out: Path | None) -> None:
+    """Fail before any request when --out cannot be written."""
+    if out is None:
+        return
+    target = out.expanduser()
+    if target.is_dir():
+        raise UsageError(f"--out {out} is a directory")
+    parent = target.parent if str(target.parent) else Path(".")
+    existing = parent
+    while not existing.exists() and existing != existing.parent:  # missing directories get created
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise UsageError(f"--out {out}: {existing} is not a directory")
+    if existing.exists() and not os.access(existing, os.W_OK):
+        raise UsageError(f"--out {out}: the directory {existing} is not writable")

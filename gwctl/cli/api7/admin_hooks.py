@@ -34,11 +34,9 @@ def _product_path(extra: dict[str, Any], item_id: str) -> str:
 def prepare(res: Any, verb: str, extra: dict[str, Any]) -> dict[str, Any]:
     if extra.get("path"):
         _product_path(extra, "x")  # a bad --path is refused before any request
-    out = extra.get("out")
-    if out is not None and out.is_dir():  # refused before the token is minted
-        from gwctl.errors import UsageError
+    from gwctl.cli.secret_output import check_out
 
-        raise UsageError(f"--out {out} is a directory")
+    check_out(extra.get("out"))  # before the token is minted
     return {}
 
 

@@ -84,8 +84,9 @@ def export(format_: Annotated[str, typer.Option("--format", metavar="json|csv", 
 
     if format_ not in ("json", "csv"):
         raise UsageError(f"invalid --format {format_!r}: choose json or csv")
-    if out is not None and out.is_dir():
-        raise UsageError(f"--out {out} is a directory")
+    from gwctl.cli.secret_output import check_out
+
+    check_out(out)
     params = {"format": format_, **_filters(event_type, operator, resource, from_, to)}
     app = get_app()
     progress = None

@@ -80,8 +80,9 @@ def scim_generate_token(out: OutFileOpt = None) -> None:
     """
     from gwctl.cli.secret_output import emit_secret
 
-    if out is not None and out.is_dir():
-        raise UsageError(f"--out {out} is a directory")
+    from gwctl.cli.secret_output import check_out
+
+    check_out(out)
     api = client()
     token = api.fetch_secret("PUT", "/api/system_settings/scim/token")
     if not isinstance(token, str) or not token:

@@ -190,7 +190,7 @@ def request_token(
         raise UsageError("--task-id must not be empty")
     if vault_addr:
         vault_addr = validate_url(vault_addr, "--vault-addr")
-    from gwctl.cli.rotation import check_out
+    from gwctl.cli.secret_output import check_out
 
     check_out(out)  # before the request: each one uses up one of the task's tokens
     client = _client()

@@ -81,7 +81,7 @@ def options(res: Any, verb: str) -> list[click.Parameter]:
 def prepare(res: Any, verb: str, extra: dict[str, Any]) -> dict[str, Any]:
     _check_query(get_app().opts.query)
     if extra.get("out") is not None:
-        from gwctl.cli.rotation import check_out
+        from gwctl.cli.secret_output import check_out
 
         check_out(extra["out"])  # before any request
     return {}

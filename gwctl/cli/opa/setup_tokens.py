@@ -3,7 +3,6 @@ rotation). list/get/create/delete come from the declaration (gwctl.resources.opa
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any, List, Optional
 
 import typer
@@ -12,7 +11,7 @@ from gwctl.cli.options import LabelOpt, OutFileOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.opa.resource_hooks import RESOURCE_ADMIN_HINT, client, lookup, role_hint, without_token
 from gwctl.cli.render import Column, emit
-from gwctl.cli.secret_output import emit_secret
+from gwctl.cli.secret_output import check_out, emit_secret
 from gwctl.cli.input import parse_labels
 from gwctl.errors import GwctlError, PartialFailure, UsageError
 
@@ -75,13 +74,6 @@ def _create_body(description: Optional[str], name: Optional[str], labels: dict[s
     return validate_body(SetupTokenCreate, body, "--from-file" if from_file else "input")
 
 
-def _check_out(out: Optional[Path]) -> None:
-    """Fail before any request when --out cannot be written."""
-    from gwctl.cli.rotation import check_out
-
-    check_out(out)
-
-
 @app.command("reveal")
 def reveal_token(
     token: Annotated[str, typer.Argument(metavar="ID|DESCRIPTION", help="Setup token ID, or its unique description or name.")],
@@ -92,7 +84,7 @@ def reveal_token(
     On a terminal or pipe only the token is printed; -o json gives the whole record.
     Example: gwctl opa setup-tokens reveal "Gateway Token 1" --out /var/lib/sft-gatewayd/setup.token
     """
-    _check_out(out)
+    check_out(out)
     token_id = resolve_token(token)
     record = client().setup_token_value(token_id)
     if not isinstance(record, dict) or not record.get("token"):
