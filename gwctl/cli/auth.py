@@ -23,13 +23,17 @@ STATUS_COLUMNS = (Column("profile", "profile"), Column("product", "product"), Co
 
 def _selected_profile():
     """The profile named by -p, or the only one; later client() calls then use it too."""
+    from gwctl.cli import context
+
     app_ctx = get_app()
     config = app_ctx.config
     if app_ctx.opts.profile:
-        return config.get(app_ctx.opts.profile)
+        profile = config.get(app_ctx.opts.profile)
+        context.active_profile = profile.name
+        return profile
     if len(config.profiles) == 1:
         profile = next(iter(config.profiles.values()))
-        app_ctx.opts.profile = profile.name
+        app_ctx.opts.profile = context.active_profile = profile.name
         return profile
     if not config.profiles:
         raise UsageError("no profiles configured", hint="create one with `gwctl profile add` or run `gwctl sandbox start`")
@@ -154,8 +158,16 @@ def login(stdin, insecure_storage, no_verify) -> None:
 
 
 @group.command("status")
-def status() -> None:
-    """Show, per profile, which secrets are present and where they come from (never their values)."""
+@click.option("--check", is_flag=True,
+              help="Exit 4 when a selected profile has no usable credentials (for scripts and monitoring).")
+def status(check: bool) -> None:
+    """Show, per profile, which secrets are present and where they come from (never their values).
+
+    \b
+    Examples:
+      gwctl auth status
+      gwctl auth status -p sandbox-opa --check
+    """
     from gwctl.config.credentials import KeyringUnavailable, TokenCache, keyring_usable
     from gwctl.products import PRODUCTS
 
@@ -164,6 +176,7 @@ def status() -> None:
     profiles = [config.get(app_ctx.opts.profile)] if app_ctx.opts.profile else list(config.profiles.values())
     cache = TokenCache()
     rows = []
+    unusable: list[str] = []
     now = time.time()
     for profile in profiles:
         creds = app_ctx.credentials(profile)
@@ -188,6 +201,9 @@ def status() -> None:
                                 "kind": "secret", "source": source, "detail": detail})
         # A product with alternative credentials (API7: API key, or username+password) needs one set only.
         complete = next((names for names in spec.secret_sets if all(n in present for n in names)), None)
+        needed = spec.secret_sets or ((tuple(s.name for s in spec.secrets),) if spec.secrets else ())
+        if needed and not any(all(n in present for n in names) for names in needed):
+            unusable.append(profile.name)
         if complete is not None:
             for row in secret_rows:
                 if row["source"] == "missing" and row["item"] not in complete:
@@ -201,6 +217,9 @@ def status() -> None:
                          "detail": f"fresh for {left}s" if left > 0 else "stale: renewed on next use",
                          "expires_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires_at))})
     emit(rows, STATUS_COLUMNS)
+    if check and unusable:
+        raise AuthError(f"no usable credentials for profile(s): {', '.join(unusable)}",
+                        hint=f"store them with `gwctl auth login -p {unusable[0]}`, or set the product's variable")
 
 
 @group.command("logout")

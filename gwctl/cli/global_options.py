@@ -38,6 +38,8 @@ def store_option(name: str, accumulate: bool = False):
         elif value is not None and value is not False:
             # Leaf flags are parsed after root ones, so the leaf value wins.
             opts[name] = value
+            source = ctx.get_parameter_source(param.name) if param.name else None
+            opts[f"{name}_from_env"] = source is not None and source.name == "ENVIRONMENT"
         return value
 
     return callback
@@ -79,6 +81,7 @@ def add_to_leaves(command: click.Command, params: Callable[[], list[click.Parame
                   wrap: Callable[[click.Command], None] | None = None) -> click.Command:
     """Give every leaf below ``command`` the parameters it does not have yet (then ``wrap`` it)."""
     if isinstance(command, click.Group):
+        _accept_aliases(command)
         for sub in command.commands.values():
             add_to_leaves(sub, params, wrap)
         if hasattr(command, "on_load"):  # a group whose other commands load later (gwctl.cli.verbs)
@@ -91,6 +94,25 @@ def add_to_leaves(command: click.Command, params: Callable[[], list[click.Parame
     if wrap is not None:
         wrap(command)
     return command
+
+
+COMMAND_ALIASES = {"ls": "list", "rm": "delete"}
+
+
+def _accept_aliases(group: click.Group) -> None:
+    """`ls` and `rm` wherever a group has list or delete (not listed in help)."""
+    if getattr(group, "_gwctl_aliases", False):
+        return
+    plain = group.get_command
+
+    def get_command(ctx: click.Context, name: str) -> click.Command | None:
+        command = plain(ctx, name)
+        if command is None and name in COMMAND_ALIASES:
+            command = plain(ctx, COMMAND_ALIASES[name])
+        return command
+
+    group.get_command = get_command  # type: ignore[method-assign]
+    group._gwctl_aliases = True  # type: ignore[attr-defined]
 
 
 def attach_global_options(command: click.Command) -> click.Command:

@@ -37,7 +37,8 @@ def api_app(product: str) -> typer.Typer:
     ) -> None:
         """Send a raw request with the profile's auth, TLS and retries (the escape hatch).
 
-        The HTTP status maps to the documented exit codes.
+        The response body is printed as JSON (a list of every item with --paginate) unless
+        -o asks for another format. The HTTP status maps to the documented exit codes.
         """
         raw_api(product, method, path, data=data, form=form, header=header, param=param, paginate=paginate, include=include)
 
@@ -67,6 +68,8 @@ def raw_api(product: str, method: str, path: str, *, data, form, header, param, 
     elif form:
         kwargs["data"] = parse_labels(form, "--form")
     app = get_app()
+    if not app.opts.output:  # the response body as JSON, whether on a terminal or piped (like `gh api`)
+        app.opts.output = "json"
     _check_same_origin(path, app.profile(product).url)
     client = app.client(product)
     if paginate:

@@ -7,7 +7,7 @@ objects and field names. Rich is imported only to draw a table on a terminal.
 from __future__ import annotations
 
 import sys
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from gwctl.columns import Column, cols, compact, dig, format_cell  # noqa: F401 - re-exported
 from gwctl.errors import UsageError
@@ -86,7 +86,16 @@ class Renderer:
     def emit(self, data: Any, columns: Sequence[Column] | None = None) -> None:
         """Render one object or a list (or an iterator of pages, streamed for jsonl/tsv)."""
         if isinstance(data, Iterator) or _is_page_stream(data):
-            data = _Pages(data)
+            data = _Pages(data, self._progress_line())
+        try:
+            self._emit(data, columns)
+        finally:
+            if isinstance(data, _Pages) and data._progress:
+                data._progress(-1)
+        if isinstance(data, _Pages):
+            self._notice_more(data)
+
+    def _emit(self, data: Any, columns: Sequence[Column] | None) -> None:
         if self.opts.query:
             data = self.apply_query(data.all() if isinstance(data, _Pages) else data)
             columns = None
@@ -108,6 +117,41 @@ class Renderer:
             self._single(data, columns)
         else:
             self._rows(data, columns)
+
+    def _progress_line(self) -> Callable[[int], None] | None:
+        """`fetched N items…` on stderr after about a second, for output that waits for the whole list.
+
+        Only when both stdout and stderr are a terminal: never when piped, never between streamed rows.
+        """
+        if not (self.app.stdout_tty and self.app.stderr_tty) or self.format in ("tsv", "jsonl"):
+            return None
+        import time
+
+        started = time.monotonic()
+        shown = [False]
+
+        def progress(count: int) -> None:
+            if count < 0:  # done: clear the line
+                if shown[0]:
+                    sys.stderr.write("\r\x1b[K")
+                    sys.stderr.flush()
+                return
+            if time.monotonic() - started >= PROGRESS_AFTER:
+                shown[0] = True
+                sys.stderr.write(f"\rfetched {count} items…")
+                sys.stderr.flush()
+
+        return progress
+
+    def _notice_more(self, pages: _Pages) -> None:
+        """A list cut by the default --limit says so (an explicit --limit is what the user asked for)."""
+        more = getattr(pages.source, "more", False)
+        if more is False or not _limit_is_default():
+            return
+        if more:
+            self.app.err(f"showing {pages.count}; more exist: --all or --limit N")
+        else:
+            self.app.err(f"showing {pages.count}; there may be more: --all or --limit N")
 
     def apply_query(self, data: Any) -> Any:
         import jmespath
@@ -209,23 +253,43 @@ def _column_caps(headers: list[str], rows: list[list[str]], width: int) -> list[
 
 
 class _Pages:
-    """A lazily consumed stream of pages."""
+    """A lazily consumed stream of pages; counts the items and, on a terminal, shows progress."""
 
-    def __init__(self, pages: Iterable[Any]) -> None:
+    def __init__(self, pages: Iterable[Any], progress: Callable[[int], None] | None = None) -> None:
+        self.source = pages
         self._pages = iter(pages)
         self._items: list | None = None
+        self.count = 0
+        self._progress = progress
 
     def __iter__(self) -> Iterator[Any]:
         for page in self._pages:
             if isinstance(page, (list, tuple)):
+                self.count += len(page)
                 yield from page
             else:  # an iterator of items rather than pages: never iterate an object's keys
+                self.count += 1
                 yield page
+            if self._progress:
+                self._progress(self.count)
 
     def all(self) -> list:
         if self._items is None:
             self._items = list(self)
         return self._items
+
+
+PROGRESS_AFTER = 1.0  # seconds before a progress line appears
+
+
+def _limit_is_default() -> bool:
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or not any(p.name == "limit" for p in ctx.command.params):
+        return False
+    source = ctx.get_parameter_source("limit")
+    return source is not None and source.name == "DEFAULT"
 
 
 def _is_page_stream(data: Any) -> bool:

@@ -105,6 +105,10 @@ def _summary(state: dict, verb: str) -> None:
         return
     app.err(f"sandbox {verb} (pid {state['pid']}); credentials stored in the {state['storage']}")
     emit(_rows(state), STATUS_COLUMNS)
+    app.err("to try:")
+    for product, info in state["products"].items():
+        for line in info.get("fixtures") or ():
+            app.err(f"  {product}: {line}")
     app.err("stop it with `gwctl sandbox stop`")
 
 
@@ -162,6 +166,7 @@ def serve(port_base: int | None, detached: bool) -> None:
     products = registry.available()
     servers = []
     endpoints: dict[str, tuple[str, dict, dict]] = {}
+    fixtures: dict[str, list[str]] = {}
     try:
         for offset, product in enumerate(products):
             emulator = registry.load(product)()
@@ -174,12 +179,14 @@ def serve(port_base: int | None, detached: bool) -> None:
             servers.append(server)
             endpoints[product] = (emulator.profile_url(server.url), emulator.profile_options(server.url),
                                   emulator.credentials())
+            fixtures[product] = emulator.fixtures()
         storage = register_profiles(endpoints)
         state = {
             "pid": os.getpid(),
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "storage": storage,
-            "products": {p: {"url": e[0], "profile": PROFILE_PREFIX + p} for p, e in endpoints.items()},
+            "products": {p: {"url": e[0], "profile": PROFILE_PREFIX + p, "fixtures": fixtures[p]}
+                         for p, e in endpoints.items()},
         }
         write_private(state_file(), json.dumps(state, indent=2))
         if not detached:

@@ -289,8 +289,10 @@ def _list(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, An
     list_params = hooks.get("list_params")
     if list_params:
         params = list_params(res, params, extra, client)
+    from gwctl.api.paging import MappedPages
+
     pages = client.list_pages(res, params or None, limit, **values)
-    emit(([_shown(res, hooks, i) for i in page] for page in pages), res.columns)
+    emit(MappedPages(pages, lambda item: _shown(res, hooks, item)), res.columns)
     _finish(res, hooks, "list")
 
 
@@ -309,21 +311,28 @@ def _get(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any
 
 
 def _delete(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
+    delete_items(res, hooks, args["refs"], yes=args["yes"], concurrency=args["concurrency"], extra=extra)
+
+
+def delete_items(res: Resource, hooks: Hooks, refs: Any, *, yes: bool, concurrency: int,
+                 extra: dict[str, Any]) -> None:
+    """The delete verb (names or IDs, `-` for stdin, one confirmation, bulk report); also for product verbs
+    that are another resource's delete (`api7 services unpublish`)."""
     from gwctl.cli.flows import confirm_change, run_bulk
     from gwctl.cli.input import read_ids
     from gwctl.cli.lookup import Lookup
 
-    refs = read_ids(args["refs"])
+    refs = read_ids(refs)
     client, values = _start(res, hooks, "delete", extra)
     lookup = Lookup(client, res, **values)
     ids = lookup.resolve_many(refs)
-    confirm_change("delete", res.singular, res.noun.replace("-", " "), [lookup.label(i) for i in ids], args["yes"])
+    confirm_change("delete", res.singular, res.noun.replace("-", " "), [lookup.label(i) for i in ids], yes)
     delete_all = hooks.get("delete_all")
     if delete_all and delete_all(res, ids, extra, client, values):
         _finish(res, hooks, "delete")
         return
     run_bulk(ids, lambda item_id: client.delete_item(res, item_id, **values), verb="deleted", noun=res.singular,
-             concurrency=args["concurrency"], labels=lookup.labels, plural=res.noun.replace("-", " "))
+             concurrency=concurrency, labels=lookup.labels, plural=res.noun.replace("-", " "))
     _finish(res, hooks, "delete")
 
 

@@ -94,8 +94,14 @@ class Config:
     def is_default(self, profile: Profile) -> bool:
         return self.defaults.get(profile.product) == profile.name
 
-    def resolve(self, product: str, name: str | None) -> Profile:
-        """The profile a `gwctl <product> ...` command uses."""
+    def resolve(self, product: str, name: str | None, from_env: bool = False) -> Profile:
+        """The profile a `gwctl <product> ...` command uses.
+
+        A GWCTL_PROFILE (``from_env``) of another product is ignored: one exported profile
+        must not break the other products' commands. An explicit --profile of another product is an error.
+        """
+        if name and from_env and name in self.profiles and self.profiles[name].product != product:
+            name = None
         if name:
             profile = self.get(name)
             if profile.product != product:

@@ -92,7 +92,7 @@ SERVICES = Resource(
                     "(name or ID).", metavar="NAME|ID")),
     summaries={"update": "Replace a service; with --from-file the file is the whole new service, with flags "
                          "only the current service changes by them",
-               "delete": "Delete services and their routes (unpublish them first); several IDs or names, "
+               "delete": "Delete services and their routes (unpublish them first: services unpublish); several IDs or names, "
                          "or - to read them from stdin",
                "patch": "Change fields of a service (--dry-run: the server only validates)"},
     examples={"list": "api7 services list --search httpbin --order-by created_at",

@@ -204,6 +204,12 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
     def profile_options(self, server_url: str = "") -> dict[str, Any]:
         return {"gateway_group": "default"}
 
+    def fixtures(self) -> list[str]:
+        users = ", ".join(sorted(u["username"] for u in self.users.values()))
+        return ["gateway groups: default, staging; services: httpbin (published in default), petstore",
+                f"dashboard users: {users}",
+                "publish a service: gwctl -p sandbox-api7 api7 services publish petstore --gateway-group default"]
+
     def example_values(self) -> dict[str, str]:
         import tempfile
         from pathlib import Path

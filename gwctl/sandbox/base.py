@@ -175,6 +175,10 @@ class Emulator:
     def profile_url(self, server_url: str) -> str:
         return server_url.rstrip("/") + self.base_path
 
+    def fixtures(self) -> list[str]:
+        """What a newcomer needs to try this emulator (task IDs, users, names), one line each."""
+        return []
+
     def example_values(self) -> dict[str, str]:
         """Values for the {placeholders} of the catalogue's examples (IDs of seeded objects)."""
         return {}

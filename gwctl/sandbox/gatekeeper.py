@@ -143,6 +143,11 @@ class GatekeeperEmulator(Emulator):
         self.tasks[(scheduler, task_id)] = task = Task(task_id, name, group, started)
         return task
 
+    def fixtures(self) -> list[str]:
+        tasks = ", ".join(f"{task_id} ({scheduler})" for scheduler, task_id in self.tasks)
+        return [f"task IDs: {tasks}",
+                "a token for a task: gwctl -p sandbox-gatekeeper gatekeeper token request --task-id web-task --out web.token"]
+
     def credentials(self) -> dict[str, str]:
         return {"vault_token": self.vault_token}
 

@@ -173,6 +173,10 @@ class OpaEmulator(Emulator):
     def profile_options(self, server_url: str = "") -> dict[str, Any]:
         return {"team": self.team}
 
+    def fixtures(self) -> list[str]:
+        return [f"team: {self.team}; gateways: Production gateway, Dev Gateway",
+                "a new setup token: gwctl -p sandbox-opa opa setup-tokens create --description demo --out demo.token"]
+
     def example_values(self) -> dict[str, str]:
         return {
             "team": self.team,

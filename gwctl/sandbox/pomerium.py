@@ -434,6 +434,10 @@ class PomeriumEmulator(Emulator):
     def profile_options(self, server_url: str = "") -> dict[str, Any]:
         return {"org": self.org_id, "cluster": self.cluster_id}
 
+    def fixtures(self) -> list[str]:
+        return [f"organization {self.org_id}, cluster {self.cluster_id}; users: {self.admin_user_id} (you), usrBob",
+                "routes and policies: gwctl -p sandbox-pomerium pomerium policies list"]
+
     def example_values(self) -> dict[str, str]:
         return {
             "org": self.org_id, "other_org": "orgInitech", "cluster": self.cluster_id, "namespace": self.namespace_id,

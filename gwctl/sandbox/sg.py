@@ -153,6 +153,12 @@ class SecureGatewayEmulator(Emulator):
     def profile_options(self, server_url: str = "") -> dict[str, Any]:
         return {"region": REGION, "resource_group": RESOURCE_GROUP, "iam_url": server_url.rstrip("/")}
 
+    def fixtures(self) -> list[str]:
+        mine = [g for g in self.gateways.values() if g.get("resource_group") == RESOURCE_GROUP]
+        gateways = ", ".join(f"{g.get('desc')} ({g['_id']})" for g in mine)
+        return [f"gateways: {gateways}",
+                f"a gateway's destinations: gwctl -p sandbox-sg sg destinations list -g {mine[0]['_id']}"]
+
     def example_values(self) -> dict[str, str]:
         files = _example_files()
         return {

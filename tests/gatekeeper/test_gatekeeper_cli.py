@@ -70,7 +70,7 @@ def test_sealed_status_exits_0_but_says_so(gk, clock):
     assert result.out == STATUS_TSV.format(state="SEALED")
     assert result.err == (
         "warning: Gatekeeper is SEALED: it will refuse token requests; "
-        "unseal it with `gwctl gatekeeper unseal --method ...`\n"
+        "unseal it with a Vault token on stdin: `printf '%s\\n' \"$VAULT_TOKEN\" | gwctl -p sandbox-gatekeeper gatekeeper unseal --method token --token-stdin`\n"
     )
 
 
@@ -79,7 +79,7 @@ def test_sealed_status_check_exits_8(gk):
     result = gk.run("gatekeeper", "status", "--check", "--query", "unsealed")
     assert result.code == 8
     assert result.out == "false\n"
-    assert result.err == "error: Gatekeeper is SEALED\nhint: unseal it with `gwctl gatekeeper unseal --method ...`\n"
+    assert result.err == "error: Gatekeeper is SEALED\nhint: unseal it with a Vault token on stdin: `printf '%s\\n' \"$VAULT_TOKEN\" | gwctl -p sandbox-gatekeeper gatekeeper unseal --method token --token-stdin`\n"
 
 
 def test_status_retries_an_injected_503_but_not_the_sealed_answer(gk, sleeps):
@@ -213,7 +213,7 @@ def test_policies_reload(gk):
     assert result.code == 8
     assert result.err == (
         "error: Gatekeeper is sealed: it cannot reload policies (server said: Failed to reload policies: gatekeeper is sealed.)\n"
-        "hint: unseal it with `gwctl gatekeeper unseal --method ...`\n"
+        "hint: unseal it with a Vault token on stdin: `printf '%s\\n' \"$VAULT_TOKEN\" | gwctl -p sandbox-gatekeeper gatekeeper unseal --method token --token-stdin`\n"
     )
     gk.emulator.token = gk.emulator.vault_token
     gk.emulator.vault_up = False
@@ -269,7 +269,7 @@ def test_token_request_when_sealed_is_503_and_not_retried(gk, sleeps):
     gk.emulator.token = None
     result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task")
     assert result.code == 8
-    assert result.err.endswith("hint: unseal it with `gwctl gatekeeper unseal --method ...`\n")
+    assert result.err.endswith("hint: unseal it with a Vault token on stdin: `printf '%s\\n' \"$VAULT_TOKEN\" | gwctl -p sandbox-gatekeeper gatekeeper unseal --method token --token-stdin`\n")
     assert len(gk.emulator.calls("POST", "/token")) == 1
     assert sleeps == []
 
@@ -338,7 +338,7 @@ def test_empty_task_id_is_rejected(gk):
 
 def test_raw_api_escape_hatch(gk):
     result = gk.run("gatekeeper", "api", "GET", "/status", "--query", "version")
-    assert (result.code, result.out) == (0, "1.1.3\n")
+    assert (result.code, result.out) == (0, '"1.1.3"\n')  # the body as JSON, like `gh api`
     result = gk.run("gatekeeper", "api", "POST", "/token", "--data", json.dumps({"task_id": "nope"}))
     assert result.code == 4
     assert result.err.startswith("error: POST /token: 401")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import os
 import stat
 
@@ -121,10 +123,11 @@ def test_rotate_when_deleting_an_old_token_fails(opa, tmp_path, sleeps):
     assert report["created"]["id"] == new["id"] and report["replaced"] == [TOK2]
     assert report["failed"] == [{"id": TOK1, "exit_code": 8, "error": (
         f"DELETE {T}/gateway_setup_tokens/{TOK1}: 500 Internal Server Error")}]
-    lines = result.err.splitlines()
-    assert lines[-3] == (f"error: the new setup token {new['id']} is created and written to {out}, "
-                         f"but 1 old setup token(s) are left: {TOK1}")
-    assert lines[-2] == f"hint: delete them later with `gwctl opa setup-tokens delete {TOK1} --yes`"
+    error = json.loads(result.err.splitlines()[-1])  # with -o json the error is only the JSON object
+    assert error["error"] == (f"the new setup token {new['id']} is created and written to {out}, "
+                              f"but 1 old setup token(s) are left: {TOK1}")
+    assert error["hint"] == f"delete them later with `gwctl -p sandbox-opa opa setup-tokens delete {TOK1} --yes`"
+    assert "error:" not in result.err
     assert len(sleeps) == 3
 
 

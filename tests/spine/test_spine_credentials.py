@@ -404,7 +404,7 @@ def test_keyring_timeout_in_login_and_commands_exits_4(gw, blocking_keyring):
     result = gw("auth", "login", "--stdin", stdin="tok\n")
     assert result.code == 4
     assert result.err == ("error: the OS keyring did not answer within 0.2s (write)\n"
-                          f"hint: {credentials.NO_KEYRING_HINT}\n")
+                          f"hint: {credentials.NO_KEYRING_HINT.replace('--insecure-storage`', '--insecure-storage -p gk`')}\n")
     result = gw("gatekeeper", "unseal", "--method", "token")
     assert result.code == 4
     assert result.err.startswith("error: the OS keyring did not answer within 0.2s (read)\n")
@@ -441,7 +441,7 @@ def test_no_backend_login_says_how_to_proceed(gw, no_keyring):
     assert result.err == (
         "error: cannot store credentials: no usable OS keyring\n"
         "hint: no usable OS keyring here (headless box or cron?): set the secret in its environment variable, "
-        "or store it with `gwctl auth login --insecure-storage` (a 0600 file)\n"
+        "or store it with `gwctl auth login --insecure-storage -p gk` (a 0600 file)\n"
     )
     result = gw("auth", "login", "--stdin", "-o", "json", stdin="tok\n")
     error = last_json_line(result.err)

@@ -66,4 +66,6 @@ def change_password(password_stdin: PasswordStdinOpt = False) -> None:
     app_ctx = get_app()
     app_ctx.err("changed the password")
     if getattr(api, "auth_kind", "") == "basic":
-        app_ctx.err("hint: update the stored password with `gwctl auth login` (the old one no longer works)")
+        from gwctl.cli.context import runnable_hint
+
+        app_ctx.err(runnable_hint("hint: update the stored password with `gwctl auth login` (the old one no longer works)"))

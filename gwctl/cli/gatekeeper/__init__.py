@@ -41,7 +41,8 @@ TOKEN_COLUMNS = cols("token", "ttl", "vault_addr")
 CLIENT_TOKEN_COLUMNS = (Column("client_token", "client_token"), Column("accessor", "accessor"),
                         Column("policies", "policies"), Column("lease_duration", "lease_duration"),
                         Column("renewable", "renewable"))
-SEALED_HINT = "unseal it with `gwctl gatekeeper unseal --method ...`"
+SEALED_HINT = ("unseal it with a Vault token on stdin: "
+               "`printf '%s\\n' \"$VAULT_TOKEN\" | gwctl gatekeeper unseal --method token --token-stdin`")
 
 
 def _client():
@@ -84,7 +85,7 @@ def status(
     if not body.get("unsealed"):
         if check:
             raise ServerError("Gatekeeper is SEALED", hint=SEALED_HINT, http_status=503)
-        app_ctx.err(f"warning: Gatekeeper is SEALED: it will refuse token requests; {SEALED_HINT}")
+        app_ctx.warn(f"Gatekeeper is SEALED: it will refuse token requests; {SEALED_HINT}")
 
 
 @app.command("seal")
