@@ -295,5 +295,5 @@ CONFIG = ConfigSpec("api7", (
          secrets={"plugins.key-auth.key": None, "plugins.basic-auth.password": None}),
     Kind("ssls", "snis", labels="labels", secrets={"key": True}, defaults={"type": "server"}),
     Kind("global-rules", "plugins"),
-    Kind("plugin-metadata", "plugin"),
+    Kind("plugin-metadata", "plugin", update="put"),
 ), scope={"gateway_group": "gateway_group"}, hooks="gwctl.cli.api7.config_hooks")

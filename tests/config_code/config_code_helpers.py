@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
+LOGINS = ("/service_token", "/token", "/identity/token")  # credential exchanges, not configuration writes
 
 
 def writes(emulator: Any) -> list[str]:
-    """The write requests an emulator received (method and path)."""
-    return [f"{r.method} {r.path}" for r in emulator.requests if r.method in WRITES]
+    """The configuration writes an emulator received (method and path)."""
+    return [f"{r.method} {r.path}" for r in emulator.requests
+            if r.method in WRITES and not any(r.path.endswith(p) for p in LOGINS)]
 
 
 def placeholders(err: str) -> dict[str, str]:

@@ -193,4 +193,4 @@ def test_a_partial_failure_exits_10_and_says_what_was_done(sandbox, tmp_path):
     result = box.run("api7", "config", "apply", "-f", str(doc), "--yes", "--concurrency", "1")
     assert result.code == 10
     assert "failed: create consumer carol: " in result.err and "created consumer dave\n" in result.err
-    assert result.err.endswith("error: 1 of 2 changes failed (1 done): create consumers carol\n")
+    assert result.err.endswith("error: 1 of 2 changes failed (1 done): create consumer carol\n")

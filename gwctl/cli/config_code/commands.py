@@ -383,7 +383,9 @@ def _apply(spec: Any, files: tuple[str, ...], prune: bool, kinds: str | None, la
         if len(results) == 1:
             raise failed[0]["exception"]
         done = len(results) - len(failed)
-        names = ", ".join(f"{r['action']} {r['kind']} {r['key']}" for r in failed)
+        from gwctl.resources import resource
+
+        names = ", ".join(f"{r['action']} {resource(spec.product, r['kind']).singular} {r['key']}" for r in failed)
         raise PartialFailure(f"{len(failed)} of {len(results)} changes failed ({done} done): {names}")
 
 

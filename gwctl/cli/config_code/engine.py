@@ -102,7 +102,8 @@ class State:
 
     def read(self, nouns: tuple[str, ...]) -> None:
         scope = self.hooks.get("scope")
-        self.scope = scope(self.client) if scope else {}
+        self.scope = (scope(self.client) if scope
+                      else {field: self.client.scope_value(name) for field, name in self.spec.scope.items()})
         needed = set(nouns)
         for kind in self.spec.kinds:  # referenced kinds are read too: references need their keys
             if kind.noun in needed:
@@ -294,6 +295,11 @@ def mask(kind: Kind, fields: list[tuple[str, Any, Any]]) -> list[tuple[str, Any,
     return out
 
 
+def updatable(kind: Kind) -> bool:
+    verbs = resource(kind.product, kind.noun).verbs
+    return bool(kind.update) or "update" in verbs or "patch" in verbs
+
+
 def owned(kind: Kind, current: Current, selector: dict[str, str], named: tuple[str, ...]) -> bool:
     """Whether --prune may delete an object absent from the documents."""
     if not kind.labels:
@@ -327,7 +333,10 @@ def plan(docs: Documents, state: State, nouns: tuple[str, ...], prune: bool = Fa
                 continue
             fields = differences(comparable(kind, have.doc), comparable(kind, want))
             fields = [f for f in fields if f[0] not in kind.read_only]
-            if fields:
+            if fields and not updatable(kind):
+                result.changes.append(Change("skip", kind, ident, item, have, mask(kind, fields),
+                                             note="cannot be changed; delete it to have apply create it anew"))
+            elif fields:
                 result.changes.append(Change("update", kind, ident, item, have, mask(kind, fields)))
             else:
                 result.unchanged += 1
@@ -413,6 +422,11 @@ class Applier:
             return
         assert change.item is not None
         body, values = self.body(kind, res, change)
+        model = write_model(kind, res, change.action)
+        if model is not None:
+            from gwctl.cli.input import validate_body
+
+            body = validate_body(model, body, f"{kind.noun} {change.label}")
         write = self.hooks.get("write")
         item_id = change.current.item_id if change.current else None
         result = write(kind, change.action, item_id, body, values, self.client) if write else NotImplemented
@@ -490,13 +504,24 @@ def request_body(spec: ConfigSpec, kind: Kind, res: Resource, doc: dict, state: 
     style = kind.update or res.update
     if action == "update" and current is not None:
         if style == "put-merge":
-            base = {k: v for k, v in current.raw.items() if k not in res.managed and v is not None}
+            base = {k: v for k, v in current.raw.items() if k not in res.managed and v is not None
+                    and (kind.fields is None or k in kind.fields)}
             body = {**base, **body}
         elif style in ("patch", "put-partial"):
             old = comparable(kind, current.doc)
             body = {k: v for k, v in body.items()
                     if k not in old or old.get(k) != v or (kind.labels and k == kind.labels.split(".")[0])}
     return body, values
+
+
+def write_model(kind: Kind, res: Resource, action: str) -> Any:
+    """The write model a request body passes before it is sent (it may add the API's required constants)."""
+    if action == "create":
+        return res.model("create")
+    style = kind.update or res.update
+    if style in ("patch", "json-patch"):
+        return res.model("patch")
+    return res.model("update") or (res.model("create") if style != "put-partial" else None)
 
 
 def validate_models(docs: Documents, hooks: Hooks) -> None:
