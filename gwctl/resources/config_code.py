@@ -41,7 +41,7 @@ class Kind:
                  defaults: dict[str, Any] | None = None, secrets: dict[str, Any] | None = None,
                  labels: str | None = None, create: bool | str = True, delete: bool = True,
                  mints: str | None = None, singleton: bool = False, update: str | None = None,
-                 read_only: tuple[str, ...] = ()) -> None:
+                 read_only: tuple[str, ...] = (), res: Any = None) -> None:
         self.product = ""  # set by the ConfigSpec that lists it
         self.noun = noun
         self.key = key
@@ -59,6 +59,7 @@ class Kind:
         self.singleton = singleton
         self.update = update  # overrides the resource's update style for apply
         self.read_only = read_only  # dumped, compared, never sent (e.g. a namespace's parent)
+        self.res = res  # the Resource, when it is not one of the product's CLI nouns (a singleton's)
 
     def __repr__(self) -> str:
         return f"Kind({self.noun})"

@@ -269,7 +269,7 @@ def plan_text(the_plan: Any) -> list[str]:
     lines = []
     signs = {"create": "+", "update": "~", "delete": "-", "skip": "!"}
     for change in the_plan.changes:
-        head = f"{signs[change.action]} {change.action} {_singular(change.kind)} {change.label}"
+        head = f"{signs[change.action]} {change.action} {_singular(change.kind)} {change.label}".rstrip()
         if change.action == "skip":
             head = f"! {_singular(change.kind)} {change.label}: {change.note}"
         lines.append(head)
@@ -383,7 +383,7 @@ def _apply(spec: Any, files: tuple[str, ...], prune: bool, kinds: str | None, la
         if len(results) == 1:
             raise failed[0]["exception"]
         done = len(results) - len(failed)
-        from gwctl.resources import resource
+        from gwctl.cli.config_code.engine import resource
 
         names = ", ".join(f"{r['action']} {resource(spec.product, r['kind']).singular} {r['key']}" for r in failed)
         raise PartialFailure(f"{len(failed)} of {len(results)} changes failed ({done} done): {names}")

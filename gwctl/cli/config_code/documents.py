@@ -55,10 +55,14 @@ def key_text(value: Any) -> str:
 
 
 def identity(kind: Kind, body: dict[str, Any]) -> tuple[str, ...]:
+    if kind.singleton:
+        return (kind.noun,)
     return tuple(key_text(body.get(f)) for f in (*kind.identity, kind.key))
 
 
 def label_of(kind: Kind, ident: tuple[str, ...]) -> str:
+    if kind.singleton:
+        return ""
     return "/".join(ident) if kind.identity else ident[-1]
 
 

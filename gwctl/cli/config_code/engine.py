@@ -23,7 +23,8 @@ from typing import Any, Callable
 
 from gwctl.cli.config_code.documents import Documents, Item, identity, key_text, label_of
 from gwctl.errors import UsageError
-from gwctl.resources import Resource, resource
+from gwctl.resources import Resource
+from gwctl.resources import resource as declared
 from gwctl.resources.config_code import OWNER_LABEL, ConfigSpec, Kind
 
 MASK = "***"
@@ -39,6 +40,14 @@ class Hooks:
 
 
 # --- dotted paths ---------------------------------------------------------------------------
+
+def resource(product: str, noun: str) -> Resource:
+    """A kind's resource: the product's declaration of the noun, or the kind's own."""
+    from gwctl.resources.config_code import config_spec
+
+    kind = config_spec(product).kind(noun)
+    return kind.res if kind is not None and kind.res is not None else declared(product, noun)
+
 
 def get_path(obj: Any, dotted: str) -> Any:
     for part in dotted.split("."):
@@ -322,7 +331,7 @@ def plan(docs: Documents, state: State, nouns: tuple[str, ...], prune: bool = Fa
         wanted = set()
         for item in docs.items[kind.noun]:
             want = desired(kind, item)
-            ident = tuple(current) [0] if kind.singleton and current else identity(kind, want)
+            ident = identity(kind, want)
             wanted.add(ident)
             have = current.get(ident)
             if have is None:
@@ -403,10 +412,11 @@ class Applier:
             for result in pool.map(attempt, changes):
                 verb = {"create": "created", "update": "updated", "delete": "deleted"}[result["action"]]
                 noun = _singular(next(c.kind for c in changes if c.kind.noun == result["kind"]))
+                what = f"{noun} {result['key']}".rstrip()
                 if result["ok"]:
-                    self.report(f"{verb} {noun} {result['key']}")
+                    self.report(f"{verb} {what}")
                 else:
-                    self.report(f"failed: {result['action']} {noun} {result['key']}: {result['error']}")
+                    self.report(f"failed: {result['action']} {what}: {result['error']}")
                 self.results.append(result)
 
     def _one(self, change: Change) -> None:
