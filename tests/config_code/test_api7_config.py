@@ -142,7 +142,7 @@ def test_invalid_documents_exit_2_before_any_request(sandbox, tmp_path):
     cases = {
         "schema": (head + "routes:\n  - name: r\n    service: s\n    paths: [ip]\nservices:\n  - name: s\n",
                    "error: invalid {f}: routes[0] (s/r): field 'paths.0': String should match pattern '^/'\n"),
-        "dangling": (head + "routes:\n  - name: r\n    service: nope\n    paths: [/ip]\n",
+        "dangling": (head + "services:\n  - name: s\nroutes:\n  - name: r\n    service: nope\n    paths: [/ip]\n",
                      "error: {f}: routes[0]: field 'service': 'nope' is not a services key in the documents\n"),
         "missing-var": (head + "consumers:\n  - username: x\n    plugins: {key-auth: {key: '${NOT_SET_ANYWHERE}'}}\n",
                         "error: {f} (consumers[0]): environment variable NOT_SET_ANYWHERE is not set\n"),
