@@ -71,6 +71,10 @@ class PartialFailure(GwctlError):
     """Some items of a bulk operation failed."""
 
 
+class DriftDetected(GwctlError):
+    """`config diff --exit-code`: the server differs from the documents."""
+
+
 class Cancelled(GwctlError):
     """The user answered no at a confirmation prompt: nothing was changed."""
 
@@ -163,6 +167,7 @@ def error_class_for_status(status: int) -> type[ApiError]:
 # lazily: `gwctl --version` must not pay for importing anything.
 EXIT_CODES: tuple[tuple[str, int], ...] = (
     ("PartialFailure", 10),
+    ("DriftDetected", 11),
     ("Cancelled", 13),
     ("UsageError", 2),
     ("NotFoundError", 3),
@@ -188,6 +193,7 @@ EXIT_TABLE = (
     (8, "server error after retries (5xx)"),
     (9, "network or TLS failure (DNS, refused, certificate)"),
     (10, "partial failure of a bulk operation"),
+    (11, "drift: config diff --exit-code found changes"),
     (13, "declined at a confirmation prompt: nothing was changed"),
     (130, "interrupted (Ctrl-C)"),
     (141, "standard output closed early (`gwctl ... | head`): no message"),

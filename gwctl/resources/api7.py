@@ -281,3 +281,19 @@ PUBLISHED_SERVICES = Resource(
 
 RESOURCES = (ROUTES, SERVICES, CONSUMERS, SSLS, GLOBAL_RULES, PLUGIN_METADATA, SECRETS, SERVICE_REGISTRIES,
              GATEWAY_GROUPS, PUBLISHED_SERVICES) + ADMIN_RESOURCES
+
+# --- configuration as code (gwctl api7 config): the gateway group's configuration, dependencies first
+from gwctl.resources.config_code import ConfigSpec, Kind  # noqa: E402
+
+CONFIG = ConfigSpec("api7", (
+    Kind("services", "name", labels="labels",
+         defaults={"strip_path_prefix": True, "upstream.type": "roundrobin", "upstream.pass_host": "pass",
+                   "upstream.scheme": "http"}),
+    Kind("routes", "name", identity=("service",), refs={"service": ("service_id", "services")}, labels="labels",
+         defaults={"enable_websocket": False}),
+    Kind("consumers", "username", labels="labels",
+         secrets={"plugins.key-auth.key": None, "plugins.basic-auth.password": None}),
+    Kind("ssls", "snis", labels="labels", secrets={"key": True}, defaults={"type": "server"}),
+    Kind("global-rules", "plugins"),
+    Kind("plugin-metadata", "plugin", update="put"),
+), scope={"gateway_group": "gateway_group"}, hooks="gwctl.cli.api7.config_hooks")

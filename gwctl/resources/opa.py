@@ -119,3 +119,16 @@ SETUP_TOKENS = Resource(
 )
 
 RESOURCES = (GATEWAYS, SETUP_TOKENS)
+
+# --- configuration as code (gwctl opa config): the team's setup tokens and gateways
+from gwctl.resources.config_code import ConfigSpec, Kind  # noqa: E402
+
+CONFIG = ConfigSpec("opa", (
+    # A setup token's secret is returned once, by its creation (apply writes it under --secrets-out).
+    Kind("setup-tokens", "description", ignore=("registration_type",), defaults={"details.labels": {}},
+         mints="token"),
+    # Gateways enrol themselves with a setup token: apply updates them, never creates them.
+    Kind("gateways", "name", fields=("name", "description", "labels", "access_address", "default_address",
+                                     "refuse_connections"),
+         defaults={"refuse_connections": False}, create="enrolls itself; cannot be created", delete=False),
+), scope={"team": "team"})

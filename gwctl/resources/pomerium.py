@@ -271,3 +271,32 @@ USERS = Resource(
 
 RESOURCES = (ORGANIZATIONS, USERS, INVITATIONS, CLUSTERS, NAMESPACES, ROUTES, POLICIES, KEY_PAIRS, SERVICE_ACCOUNTS,
              CUSTOM_DOMAINS)
+
+# --- configuration as code (gwctl pomerium config): the organization's namespaced objects and the
+# cluster's settings and service accounts, dependencies first
+from gwctl.resources.config_code import ConfigSpec, Kind  # noqa: E402
+
+ROUTE_FLAGS = ("allowWebsockets", "allowSpdy", "tlsSkipVerify", "tlsUpstreamAllowRenegotiation", "preserveHostHeader",
+               "enableGoogleCloudServerlessAuthentication", "showErrorDetails")
+# The console's defaults of a new cluster's settings (a PUT must carry all of them).
+SETTINGS_DEFAULTS = {
+    "logLevel": "info", "address": ":443", "dnsLookupFamily": "V4_PREFERRED", "timeoutRead": "30s",
+    "timeoutWrite": "0s", "timeoutIdle": "5m", "codecType": "auto", "cookieName": "_pomerium", "cookieHttpOnly": True,
+    "cookieExpire": "14h", "defaultUpstreamTimeout": "30s", "skipXffAppend": False, "passIdentityHeaders": False,
+    "autoApplyChangesets": True}
+SETTINGS = Resource(
+    "pomerium", "settings", "cluster settings", CLUSTER + "/settings", item_path=CLUSTER + "/settings",
+    scope=("org", "cluster"), name_fields=(), verbs=("get", "update"), managed=STAMPS,
+    models={"update": f"{MODELS}:SettingsWrite"})
+NS = ("namespaceId", "namespaces")
+
+CONFIG = ConfigSpec("pomerium", (
+    Kind("namespaces", "name", fields=("name",), create="cannot be created through the API", delete=False),
+    Kind("policies", "name", refs={"namespace": NS}, defaults={"enforced": False}),
+    Kind("key-pairs", "name", refs={"namespace": NS}, secrets={"key": "hasKey"}),
+    Kind("routes", "name", refs={"namespace": NS, "policies": ("policyIds", "policies")},
+         defaults=dict.fromkeys(ROUTE_FLAGS, False)),
+    Kind("settings", "settings", singleton=True, defaults=SETTINGS_DEFAULTS, res=SETTINGS),
+    # Metadata only: creating one returns its token once (apply writes it under --secrets-out).
+    Kind("service-accounts", "description", fields=("description", "userId", "expiresAt"), mints="token"),
+), scope={"organization": "org", "cluster": "cluster"}, hooks="gwctl.cli.pomerium.config_hooks")

@@ -132,6 +132,8 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
         for gg_id, name, desc, labels in ((GG_DEFAULT, "default", "Default gateway group", {"env": "prod"}),
                                           (GG_STAGING, "staging", "Staging gateways", {"env": "staging"})):
             self.gateway_groups[gg_id] = self._new_gg(gg_id, name, desc, labels, t)
+        if self.empty:
+            return
         self.services[SVC_HTTPBIN] = {
             "id": SVC_HTTPBIN, "name": "httpbin", "desc": "httpbin demo service", "labels": {"team": "demo"},
             "hosts": ["httpbin.example.com"], "path_prefix": "/httpbin", "strip_path_prefix": True, "plugins": {},

@@ -134,12 +134,16 @@ class Emulator:
         self,
         *,
         seed: bool = True,
+        empty: bool = False,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.clock = clock
         self.sleep = sleep
         self.seeded = seed
+        # empty: only what a profile needs (credentials, the organization, team or gateway group it
+        # is scoped to); no demo configuration. A fresh server to apply documents to.
+        self.empty = empty
         self.requests: list[RecordedRequest] = []
         self._faults: list[Fault] = []
         self._lock = threading.RLock()

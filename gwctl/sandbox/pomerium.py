@@ -375,6 +375,8 @@ class PomeriumEmulator(Emulator):
         self.add_cluster(self.other_org_id, "clGlobex", "globex", "calm-heron-9012", "nsGlobex")
         self.namespaces["nsTeamA"] = self._std("nsTeamA", name="team-a", parentId=self.namespace_id,
                                                type="regular", _org=self.org_id)
+        if self.empty:
+            return
 
         self.add_policy("polEmployees", "employees", self.namespace_id,
                         ppl={"allow": {"and": [{"domain": {"is": "acme.example"}}]}})

@@ -103,6 +103,8 @@ class SecureGatewayEmulator(Emulator):
 
     def seed(self) -> None:
         now = self.clock()
+        if self.empty:
+            return
         prod = self.add_gateway("qCTv6Onseiy", "Production Gateway", created=now - 86400 * 30)
         staging = self.add_gateway("ZgNBtYKCG66", "Staging Gateway", enf_tok_sec=False, created=now - 86400 * 10)
         self.add_gateway("Xk3pLm9QrT2", "Finance Gateway", resource_group=OTHER_RESOURCE_GROUP, created=now - 86400)

@@ -31,7 +31,7 @@ def raising(add_command):
 
 
 def test_every_documented_code_has_a_test():
-    assert [code for code, _ in EXIT_TABLE] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 130, 141]
+    assert [code for code, _ in EXIT_TABLE] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 130, 141]
 
 
 # --- 0 -----------------------------------------------------------------------------------
@@ -315,6 +315,20 @@ def test_10_partial_bulk_failure(gw, add_command):
         {"id": "b", "ok": True, "error": None, "exit_code": None},
     ]
     assert last_json_line(result.err)["exit_code"] == 10
+
+
+# --- 11 ----------------------------------------------------------------------------------
+
+
+def test_11_drift_found_by_config_diff(sandbox, tmp_path):
+    box = sandbox("api7")
+    path = tmp_path / "drift.yaml"
+    path.write_text("gwctl: config/v1\nproduct: api7\nconsumers:\n  - username: carol\n")
+    result = box.run("api7", "config", "diff", "-f", str(path), "--exit-code", "-o", "json")
+    assert result.code == 11
+    assert result.json()["summary"]["create"] == 1
+    assert last_json_line(result.err) == {"error": "1 object differs from the documents", "exit_code": 11,
+                                          "http_status": None, "request_id": None}
 
 
 # --- 13 ----------------------------------------------------------------------------------

@@ -101,6 +101,8 @@ ENTRIES = {
     "billing": _entry("billing", "Subscription and billing sessions."),
     "onboarding": _entry("onboarding", "Start and configure onboarding of a new organization."),
     "idp": _entry("idp", "Check identity provider settings."),
+    "config": ("gwctl.cli.config_code.commands:config_group", "Configuration as code: dump, validate, diff, "
+               "apply.", "pomerium"),
     "api": ("gwctl.cli.raw_api:api_app", "Send a raw request with the profile's auth (the escape hatch).", "pomerium"),
     "operations": ("gwctl.cli.catalogue:operations_app", "List every API operation and the command that performs it.",
                    "pomerium"),
