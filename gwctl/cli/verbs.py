@@ -230,6 +230,10 @@ def resource_group(product: str, noun: str) -> click.Group:
     group = ResourceGroup(res)
     for verb in res.verbs:
         group.add_command(build_verb(res, verb))
+    from gwctl.cli.waiting import has_wait, wait_verb
+
+    if has_wait(res) and "wait" not in res.own_verbs:
+        group.add_command(wait_verb(res))
     return group
 
 
