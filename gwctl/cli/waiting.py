@@ -208,16 +208,20 @@ WAIT_EXITS = ("Exit 0 when the condition is met, 7 on timeout, 3 if the object d
 
 # --- the wait verb of a declared resource ----------------------------------------------------------
 
-def conditions_for(res: Any) -> dict[str, Condition]:
-    """The conditions of a resource: its product's (gwctl.cli.<product>.waits), then delete."""
+def _declared(res: Any, table: str) -> Any:
+    """A resource's entry in its product's gwctl.cli.<product>.waits table (CONDITIONS, EXAMPLES)."""
     import importlib
     from importlib.util import find_spec
 
-    declared: tuple[Condition, ...] = ()
     module = f"gwctl.cli.{res.product}.waits"
-    if find_spec(module) is not None:
-        declared = tuple(getattr(importlib.import_module(module), "CONDITIONS", {}).get(res.noun, ()))
-    return {c.name: c for c in (*declared, DELETE)}
+    if find_spec(module) is None:
+        return None
+    return getattr(importlib.import_module(module), table, {}).get(res.noun)
+
+
+def conditions_for(res: Any) -> dict[str, Condition]:
+    """The conditions of a resource: its product's, then delete."""
+    return {c.name: c for c in (*(_declared(res, "CONDITIONS") or ()), DELETE)}
 
 
 def has_wait(res: Any) -> bool:
@@ -266,7 +270,7 @@ def wait_verb(res: Any) -> click.Command:
     text = (f"Wait until a {res.singular} reaches a condition, polling with back-off.\n\n"
             + (f"A {res.singular} is named by its ID or its {names}. " if res.name_fields else "")
             + WAIT_EXITS)
-    example = res.examples.get("wait")
+    example = res.examples.get("wait") or _declared(res, "EXAMPLES")
     if example:
         text += "\n\n\b\nExample: gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
     return click.Command("wait", params=params, callback=run, help=text, context_settings=CONTEXT_SETTINGS,
@@ -310,3 +314,26 @@ def _wait_resource(res: Any, hooks: Any, condition: Condition, value: str | None
     app = get_app()
     if observed is not None and (app.machine_output or app.opts.query):
         emit(observed)
+
+
+# --- hand-written wait verbs (a collection, a cluster's health, Gatekeeper's peers) ----------------
+
+def run_wait(what: str, conditions: dict[str, Condition], spec: str, timeout: str, interval: str,
+             target: Any) -> Any:
+    """Parse ``--for/--timeout/--interval`` (exit 2 before any request) and wait on ``target``:
+    the condition's probe reads ``target``, else ``target.read()``. JSON output gets what was seen."""
+    from gwctl.cli.context import get_app
+    from gwctl.cli.render import emit
+
+    condition, value = choose(conditions, spec)
+    seconds = parse_duration(timeout)
+    first = parse_duration(interval, "--interval")
+
+    def probe() -> Any:
+        return condition.probe(target) if condition.probe else target.read()
+
+    observed = wait_for(what, condition, probe, value=value, timeout=seconds, interval=first)
+    app = get_app()
+    if observed is not None and (app.machine_output or app.opts.query):
+        emit(observed)
+    return observed
