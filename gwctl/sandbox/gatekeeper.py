@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from werkzeug.wrappers import Request, Response
 
@@ -481,6 +482,23 @@ def link_peers(members: list[tuple[GatekeeperEmulator, str]]) -> None:
     for emulator, _ in members:
         emulator.links = [(other, address.rstrip("/") + "/") for other, address in members if other is not emulator]
         emulator.kv = shared
+
+
+PEER_IDS = ("1xGkS6rTq8Wm3Yb5Zc7Ld9Nf2Hj", "1xGkS8uVn1Xp4Ac6Bd8Me0Qg3Kl")
+
+
+def start_peers(primary: GatekeeperEmulator, primary_url: str, serve: Callable[[Any], Any],
+                count: int = len(PEER_IDS)) -> list[tuple[GatekeeperEmulator, Any]]:
+    """Run ``count`` more Gatekeepers (``serve(app)`` -> a server with ``.url``) as HA peers of
+    ``primary``: all unsealed, sharing its Vault. Returns the peers and their servers."""
+    started = []
+    for peer_id in PEER_IDS[:count]:
+        peer = GatekeeperEmulator(peer_id=peer_id, clock=primary.clock, sleep=primary.sleep)
+        started.append((peer, serve(peer)))
+    link_peers([(primary, primary_url)] + [(peer, server.url) for peer, server in started])
+    for peer, _ in started:
+        peer.policies = peer.load_policies()
+    return started
 
 
 def _go_decode(text: str, fields: tuple[str, ...]) -> dict[str, str]:

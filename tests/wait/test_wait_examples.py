@@ -37,8 +37,12 @@ CASES = _examples()
 
 
 @pytest.mark.parametrize(("product", "example"), CASES, ids=[e for _, e in CASES])
-def test_wait_example_runs_against_the_sandbox(sandbox, clock, fake_time, product, example):
+def test_wait_example_runs_against_the_sandbox(sandbox, serve, clock, fake_time, product, example):
     box = sandbox(product, clock=clock)
+    if product == "gatekeeper":  # the sandbox runs Gatekeeper with HA peers
+        from gwctl.sandbox.gatekeeper import start_peers
+
+        start_peers(box.emulator, box.server.url, serve)
     values = {k: v for k, v in box.emulator.example_values().items() if not k.startswith("_")}
     argv = shlex.split(example.format(**values))
     if "delete" in argv:  # waiting for a deletion: delete it first, as the operator would
