@@ -160,6 +160,9 @@ class GatekeeperEmulator(Emulator):
     def credentials(self) -> dict[str, str]:
         return {"vault_token": self.vault_token}
 
+    def example_values(self) -> dict[str, str]:
+        return {"_stdin": json.dumps(self.kv[POLICY_MOUNT][POLICY_PATH]["data"])}
+
     def profile_options(self, server_url: str = "") -> dict:
         # This server is also the Vault that holds the policy.
         return {"vault_addr": server_url.rstrip("/"), "kv_mount": POLICY_MOUNT, "policy_path": POLICY_PATH} \
