@@ -111,7 +111,7 @@ _SPECS = (
                  OptionSpec("kv_version", "--kv-version", "KV engine version, 1 or 2 (default 2).", choices=("1", "2")),
                  OptionSpec("peers", "--peers", "HA peers to check, comma-separated URLs (default: the peers "
                             "the instance reports).")),
-        secrets=(SecretSpec("vault_token", "GWCTL_VAULT_TOKEN", "Vault token (for unseal and the policy in Vault)"),),
+        secrets=(SecretSpec("vault_token", "GWCTL_VAULT_TOKEN", "Vault token (for unseal)"),),
         emulator="gwctl.sandbox.gatekeeper:GatekeeperEmulator",
         sandbox_example="gwctl -p sandbox-gatekeeper gatekeeper status"),
 )
