@@ -32,13 +32,19 @@ PROFILE_COLUMNS = (Column("name", "name"), Column("product", "product"), Column(
 @click.option("--region", help="sg: us-south, us-east, eu-gb, eu-de or au-syd.")
 @click.option("--resource-group", help="sg: resource group ID.")
 @click.option("--iam-url", help="sg: IAM endpoint override.")
+@click.option("--vault-addr", metavar="URL", help="gatekeeper: Vault that holds the policy.")
+@click.option("--kv-mount", metavar="MOUNT", help="gatekeeper: KV engine of the policy (default secret).")
+@click.option("--policy-path", metavar="PATH", help="gatekeeper: policy path in that engine (default gatekeeper).")
+@click.option("--kv-version", type=click.Choice(("1", "2")), help="gatekeeper: KV engine version (default 2).")
+@click.option("--peers", metavar="URL,...", help="gatekeeper: HA peers to check (default: as the instance reports).")
 @click.option("--ca-bundle", metavar="FILE", help="PEM bundle to verify TLS.")
 @click.option("--insecure", is_flag=True, help="Skip TLS verification (warns on every use).")
 @click.option("--timeout", type=SECONDS, metavar="SECONDS", help="Default request timeout in seconds.")
 @click.option("--default", "default", is_flag=True, help="Make it the default profile for its product.")
 @click.option("--force", is_flag=True, help="Replace an existing profile of that name.")
 def add_profile(name, product, url, team, org, cluster, gateway_group, region, resource_group, iam_url,
-                ca_bundle, insecure, timeout, default, force) -> None:
+                vault_addr, kv_mount, policy_path, kv_version, peers, ca_bundle, insecure, timeout, default,
+                force) -> None:
     """Add a profile: one product endpoint.
 
     Example: gwctl profile add prod --product opa --url https://acme.pam.okta.com --team ops
@@ -46,7 +52,8 @@ def add_profile(name, product, url, team, org, cluster, gateway_group, region, r
     from gwctl.config.profiles import Edit, build_profile
 
     options = {"team": team, "org": org, "cluster": cluster, "gateway_group": gateway_group, "region": region,
-               "resource_group": resource_group, "iam_url": iam_url}
+               "resource_group": resource_group, "iam_url": iam_url, "vault_addr": vault_addr, "kv_mount": kv_mount,
+               "policy_path": policy_path, "kv_version": kv_version, "peers": peers}
     profile = build_profile(name, product, url, options, ca_bundle=ca_bundle, insecure=insecure, timeout=timeout)
     replaced = None
     with Edit() as config:

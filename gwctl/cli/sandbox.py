@@ -180,6 +180,10 @@ def serve(port_base: int | None, detached: bool) -> None:
             endpoints[product] = (emulator.profile_url(server.url), emulator.profile_options(server.url),
                                   emulator.credentials())
             fixtures[product] = emulator.fixtures()
+            if product == "gatekeeper":  # HA peers on free ports, so `status --peers` has peers to ask
+                from gwctl.sandbox.gatekeeper import start_peers
+
+                servers += [peer_server for _, peer_server in start_peers(emulator, server.url, serve_app)]
         storage = register_profiles(endpoints)
         state = {
             "pid": os.getpid(),

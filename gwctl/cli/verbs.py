@@ -230,7 +230,105 @@ def resource_group(product: str, noun: str) -> click.Group:
     group = ResourceGroup(res)
     for verb in res.verbs:
         group.add_command(build_verb(res, verb))
+    from gwctl.cli.waiting import has_wait
+
+    if has_wait(res) and "wait" not in res.own_verbs:
+        group.add_command(wait_verb(res))
     return group
+
+
+# --- wait: the one wait flow (gwctl.cli.waiting) on a declared resource -------------------------
+
+class Target:
+    """What a probe of a resource's condition sees: the client, the resolved ID and scope values."""
+
+    def __init__(self, res: Any, client: Any, values: dict[str, Any], item_id: str) -> None:
+        self.res, self.client, self.values, self.id = res, client, values, item_id
+
+    def read(self) -> Any:
+        """The object: GET of the item, or found in the listing when the API has no item GET."""
+        from gwctl.errors import NotFoundError
+
+        res = self.res
+        if "get" in res.verbs:
+            return self.client.read(res, self.id, **self.values)
+        for page in self.client.list_pages(res, None, None, **self.values):
+            for item in page:
+                if isinstance(item, dict) and str(item.get(res.id_field)) == self.id:
+                    return item
+        raise NotFoundError(f"{res.singular} {self.id} not found")
+
+
+def wait_verb(res: Resource) -> click.Command:
+    """`gwctl PRODUCT NOUN wait REF --for CONDITION [--timeout D]` for a declared resource."""
+    from gwctl.cli.waiting import (WAIT_EXITS, _declared, choose, conditions_for, for_option, interval_option,
+                                   parse_duration, timeout_option)
+
+    conditions = conditions_for(res)
+    hooks = Hooks(res)
+    extra_options = hooks.get("options")
+    extra_params = list(extra_options(res, "get")) if extra_options else []
+    params = [_ref_argument(res), for_option(conditions), timeout_option(), interval_option(), *extra_params]
+    extra_names = [p.name for p in extra_params]
+
+    def run(ref: str | None, for_: str, wait_timeout: str, interval: str, **kwargs: Any) -> None:
+        extra = {name: kwargs.pop(name) for name in extra_names}
+        condition, value = choose(conditions, for_)
+        timeout = parse_duration(wait_timeout)
+        first = parse_duration(interval, "--interval")
+        _wait_resource(res, hooks, condition, value, ref, extra, timeout, first)
+
+    names = " or ".join(res.name_fields)
+    text = (f"Wait until a {res.singular} reaches a condition, polling with back-off.\n\n"
+            + (f"A {res.singular} is named by its ID or its {names}. " if res.name_fields else "")
+            + WAIT_EXITS)
+    example = res.examples.get("wait") or _declared(res, "EXAMPLES")
+    if example:
+        import re
+
+        text += "\n\n\b\nExample: gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
+    return click.Command("wait", params=params, callback=run, help=text, context_settings=CONTEXT_SETTINGS,
+                         short_help=f"Wait until a {res.singular} reaches a condition (or is deleted).")
+
+
+def _wait_resource(res: Any, hooks: Any, condition: Condition, value: str | None, ref: str | None,
+                   extra: dict[str, Any], timeout: float, interval: float) -> None:
+    from gwctl.cli.context import get_app
+    from gwctl.cli.lookup import Lookup
+    from gwctl.cli.render import emit
+    from gwctl.cli.waiting import PENDING, wait_for
+
+    client, values = _start(res, hooks, "get", extra)
+    state: dict[str, Any] = {}
+
+    def target() -> Target:
+        # Resolve again until found: the name may not exist yet, or may come back after a delete.
+        if "id" not in state:
+            if ref is None and res.default_ref:
+                item_id = client.scope_value(res.default_ref)
+            else:
+                item_id = Lookup(client, res, **values).resolve(ref)
+            state["id"] = item_id
+        return Target(res, client, values, state["id"])
+
+    def probe() -> Any:
+        from gwctl.errors import NotFoundError
+
+        current = target()
+        try:
+            observed = condition.probe(current) if condition.probe else current.read()
+        except NotFoundError:
+            if condition.absent == PENDING:
+                state.pop("id", None)
+            raise
+        return observed
+
+    what = f"{res.singular} {ref}" if ref is not None else f"the profile's {res.singular}"
+    observed = wait_for(what, condition, probe, value=value, timeout=timeout, interval=interval)
+    app = get_app()
+    if observed is not None and (app.machine_output or app.opts.query):
+        emit(observed)
+
 
 
 # --- what the verbs do -------------------------------------------------------------------------

@@ -88,7 +88,8 @@ GATEWAYS = Resource(
                "delete": "Delete gateways from the team; several IDs or names, or - to read them from stdin"},
     examples={"list": "opa gateways list --all", "get": "opa gateways get {gateway_id}",
               "update": "opa gateways update {gateway_id} --description 'updated from the catalogue'",
-              "delete": "opa gateways delete {delete_gateway_id} --yes"},
+              "delete": "opa gateways delete {delete_gateway_id} --yes",
+              "wait": "opa gateways wait 'Dev Gateway' --for online --timeout 2m"},
     hooks=HOOKS, extra="gwctl.cli.opa.gateways:app",
 )
 
@@ -114,7 +115,8 @@ SETUP_TOKENS = Resource(
                          "descriptions, or - to read them from stdin"},
     examples={"list": "opa setup-tokens list --all", "get": "opa setup-tokens get {setup_token_id}",
               "create": "opa setup-tokens create --description 'catalogue token' --label env=dev",
-              "delete": "opa setup-tokens delete {delete_setup_token_id} --yes"},
+              "delete": "opa setup-tokens delete {delete_setup_token_id} --yes",
+              "wait": "opa setup-tokens wait {delete_setup_token_id} --for delete --timeout 30s"},
     hooks=HOOKS, extra="gwctl.cli.opa.setup_tokens:app",
 )
 

@@ -410,6 +410,7 @@ class PomeriumEmulator(Emulator):
         self.sa_tokens["saDeploy"] = random_id(64, "eyJ")
         self.custom_domains["cdApps"] = self._std("cdApps", clusterId=self.cluster_id,
                                                   domainName="apps.acme.example", keyPairId="kpWildcard",
+                                                  expiresAt="2027-03-01T00:00:00Z",  # verified: it has a certificate
                                                   _org=self.org_id)
 
         for cs_id, status in (("csInitial", "applied"), ("csCurrent", "current"), ("csPending", "pending"),

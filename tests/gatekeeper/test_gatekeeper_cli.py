@@ -282,21 +282,34 @@ def test_injected_503_on_token_is_not_retried(gk, sleeps):
     assert sleeps == []
 
 
-def test_unwrap_prints_the_client_token(gk):
+def test_unwrap_shows_the_accessor_and_ttl_never_the_token(gk):
     result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap", "-o", "json")
     assert result.code == 0, result.err
     auth = result.json()
-    assert auth["client_token"].startswith("s.")
+    assert "client_token" not in auth
+    assert len(auth["accessor"]) == 24
+    assert (auth["ttl"], auth["lease_duration"]) == ("768h", 32 * 24 * 3600)
+    assert auth["expires"].endswith("Z")
     assert auth["policies"] == ["default", "web"]
+    assert result.err == "the client token is not shown: pass --show-token to print it or --out FILE to keep it\n"
     unwrap = gk.emulator.calls("POST", "/v1/sys/wrapping/unwrap")
     assert len(unwrap) == 1 and unwrap[0].headers.get("X-Vault-Token", "").startswith("s.")
 
 
-def test_unwrap_at_an_explicit_vault_addr(gk):
-    result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap",
-                    "--vault-addr", gk.server.url + "/")
+def test_unwrap_table_names_accessor_and_ttl(gk):
+    result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap")
     assert result.code == 0, result.err
-    assert result.out.splitlines()[0].startswith("CLIENT_TOKEN\ts.")
+    lines = result.out.splitlines()
+    assert lines[0].startswith("ACCESSOR\t") and lines[1] == "TTL\t768h"
+    assert "s." not in result.out
+
+
+def test_unwrap_show_token_prints_it_with_its_accessor(gk):
+    result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap", "--show-token",
+                    "--vault-addr", gk.server.url + "/", "-o", "json")
+    assert result.code == 0, result.err
+    auth = result.json()
+    assert auth["client_token"].startswith("s.") and auth["accessor"] and auth["ttl"] == "768h"
 
 
 def test_bad_vault_addr_is_rejected_before_any_request(gk):
@@ -321,7 +334,8 @@ def test_out_writes_the_secret_0600_and_prints_only_metadata(gk, tmp_path, unwra
 
 
 def test_verbose_logging_never_shows_the_tokens(gk):
-    result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap", "-o", "json", "-vvv")
+    result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap", "--show-token", "-o", "json",
+                    "-vvv")
     assert result.code == 0
     client_token = result.json()["client_token"]
     assert client_token not in result.err
