@@ -92,12 +92,20 @@ def _prompt_secrets(spec) -> dict[str, str]:
 
 @group.command("login")
 @click.option("--stdin", is_flag=True, help="Read secrets from stdin: NAME=VALUE lines, or the values in order.")
-@click.option("--insecure-storage", is_flag=True, help="Store in a 0600 file instead of the OS keyring.")
+@click.option("--insecure-storage", is_flag=True,
+              help="Store in a 0600 file instead of the OS keyring (a profile that already uses the file keeps it).")
+@click.option("--keyring", "use_keyring", is_flag=True, help="Store in the OS keyring, also for a profile that uses the file.")
 @click.option("--no-verify", is_flag=True, help="Store without checking against the API first.")
-def login(stdin, insecure_storage, no_verify) -> None:
+def login(stdin, insecure_storage, use_keyring, no_verify) -> None:
     """Verify a profile's credentials against its API, then store them.
 
-    Example: printf 'key_id=...\\nkey_secret=...\\n' | gwctl auth login -p prod --stdin
+    The secrets go where the profile keeps them: the OS keyring, or the 0600 file for a
+    profile stored with --insecure-storage before.
+
+    \b
+    Examples:
+      printf 'key_id=...\\nkey_secret=...\\n' | gwctl auth login -p prod --stdin
+      gwctl auth login -p sandbox-gatekeeper
     """
     from gwctl.config.credentials import TokenCache, keyring_usable, NO_KEYRING_HINT
     from gwctl.config.profiles import Edit
@@ -112,7 +120,9 @@ def login(stdin, insecure_storage, no_verify) -> None:
     else:
         sets = spec.secret_sets
     all_names = list(dict.fromkeys(n for names in sets for n in names))
-    storage = "file" if insecure_storage else "keyring"
+    if insecure_storage and use_keyring:
+        raise UsageError("--insecure-storage and --keyring cannot be combined")
+    storage = "file" if insecure_storage or (profile.storage == "file" and not use_keyring) else "keyring"
     if storage == "keyring" and not keyring_usable():
         raise AuthError("cannot store credentials: no usable OS keyring", hint=NO_KEYRING_HINT)
     if stdin:

@@ -167,7 +167,10 @@ def test_login_moving_storage_removes_the_other_copy(gw, keyring_store):
     """Going back from --insecure-storage to the keyring must not leave the plaintext copy behind."""
     assert gw("profile", "add", "gk", *GK).code == 0
     assert gw("auth", "login", "--stdin", "--insecure-storage", stdin="old\n").code == 0
-    assert gw("auth", "login", "--stdin", stdin="new\n").code == 0
+    # a profile that uses the file keeps it: no need to repeat --insecure-storage
+    assert gw("auth", "login", "--stdin", stdin="again\n").code == 0
+    assert keyring_store == {} and json.load(open(_secrets_file())) == {"gk": {"vault_token": "again"}}
+    assert gw("auth", "login", "--stdin", "--keyring", stdin="new\n").code == 0
     assert keyring_store == {("gwctl", "gk:vault_token"): "new"}
     assert json.load(open(_secrets_file())) == {}
     assert gw("auth", "login", "--stdin", "--insecure-storage", stdin="newer\n").code == 0
@@ -183,7 +186,7 @@ def test_login_that_cannot_store_leaves_the_profile_as_it_was(gw, config_file, m
         raise credentials.KeyringUnavailable("the OS keyring failed (write): DBusError")
 
     monkeypatch.setattr(credentials, "keyring_set", broken)
-    result = gw("auth", "login", "--stdin", stdin="new\n")
+    result = gw("auth", "login", "--stdin", "--keyring", stdin="new\n")
     assert result.code == 4
     assert read_toml(config_file)["profiles"]["gk"]["storage"] == "file"
     assert Credentials("gk", "gatekeeper", "file", env={}).get("vault_token") == "old"
