@@ -9,6 +9,7 @@ import click
 
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
+from gwctl.columns import duration_text
 from gwctl.errors import AuthError, UsageError
 
 
@@ -198,7 +199,7 @@ def status() -> None:
             rows.append({"profile": profile.name, "product": profile.product, "item": key.split(":", 1)[1],
                          "kind": "cached token", "source": "token cache",
                          # The cache keeps when gwctl renews the token (just before the server's expiry).
-                         "detail": f"fresh for {left}s" if left > 0 else "stale: renewed on next use",
+                         "detail": f"fresh for {duration_text(left)}" if left > 0 else "stale: renewed on next use",
                          "expires_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires_at))})
     emit(rows, STATUS_COLUMNS)
 

@@ -25,7 +25,7 @@ class Seconds(click.ParamType):
 
 
 SECONDS = Seconds()
-OUTPUT_FORMATS = ("table", "tsv", "json", "jsonl", "yaml")
+OUTPUT_FORMATS = ("table", "wide", "tsv", "json", "jsonl", "yaml")
 META_KEY = "gwctl.globals"
 
 
@@ -54,13 +54,13 @@ def global_params(with_env: bool) -> list[click.Parameter]:
                      callback=store_option("profile"), help="Profile to use [env: GWCTL_PROFILE]."),
         click.Option(["-o", "--output"], type=click.Choice(OUTPUT_FORMATS), envvar=env("GWCTL_OUTPUT"),
                      expose_value=False, callback=store_option("output"),
-                     help="Output format; table on a terminal, tsv when piped [env: GWCTL_OUTPUT]."),
+                     help="Output format; table on a terminal, tsv when piped; wide: a table of every column [env: GWCTL_OUTPUT]."),
         click.Option(["--json", "json_"], is_flag=True, default=None, expose_value=False, callback=store_option("json"),
                      help="Same as -o json."),
         click.Option(["--query"], metavar="JMESPATH", expose_value=False, callback=store_option("query"),
                      help="JMESPath expression applied to the JSON result before rendering."),
         click.Option(["--columns"], metavar="A,B", expose_value=False, callback=store_option("columns"),
-                     help="Table/TSV columns to show, comma-separated."),
+                     help="Columns to show, comma-separated (headers or names, any case); with json/jsonl/yaml the fields kept."),
         click.Option(["--no-headers"], is_flag=True, default=None, expose_value=False, callback=store_option("no_headers"),
                      help="Omit the header row of table/TSV output."),
         click.Option(["-v", "--verbose"], count=True, expose_value=False, callback=store_option("verbose", accumulate=True),

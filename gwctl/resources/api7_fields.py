@@ -34,7 +34,7 @@ def fmt_time(value: Any) -> str:
 
 
 def ts(name: str, key: str | None = None, default: bool = True) -> Column:
-    return Column(name, key or name.replace("-", "_"), fmt=fmt_time, default=default)
+    return Column(name, key or name.replace("-", "_"), default=default, kind="timestamp")
 
 
 def methods(value: list[str]) -> list[str]:

@@ -118,14 +118,14 @@ def _token_expiry(gateway: dict) -> str:
     return epoch_ms(gateway.get("expiry")) or ("never" if gateway.get("expiry") == 0 else "")
 
 
-GATEWAY_COLUMNS = (Column("id", "_id", header="ID"), Column("desc", "desc", header="DESCRIPTION"),
-                   Column("status", "status"), Column("active", "active"),
+GATEWAY_COLUMNS = (Column("id", "_id", header="ID"), Column("desc", "desc", header="DESCRIPTION", kind="name"),
+                   Column("status", "status", kind="state"), Column("active", "active"),
                    Column("enf-tok-sec", "enf_tok_sec", header="TOKEN_ENFORCED"),
                    Column("clients", lambda g: len(g.get("connectedClientsArr") or []), header="CLIENTS"),
                    Column("token-expiry", _token_expiry, header="TOKEN_EXPIRY"),
-                   Column("created", "created_at", default=False), Column("hostname", "hostname", default=False),
+                   Column("created", "created_at", default=False, kind="timestamp"), Column("hostname", "hostname", default=False),
                    Column("resource-group", "resource_group", default=False),
-                   Column("last-change", "last_status_change", default=False))
+                   Column("last-change", "last_status_change", default=False, kind="timestamp"))
 
 
 def _cloud(dest: dict) -> str:
@@ -149,7 +149,7 @@ DEST_COLUMNS = (Column("id", "_id", header="ID"), Column("desc", "desc", header=
                 Column("gateway", "configuration", default=False), Column("active", "active", default=False),
                 Column("client-tls", "client_tls", default=False),
                 Column("sni", "connection_info.sni", default=False), Column("timeout", "timeout", default=False),
-                Column("created", "created_at", default=False))
+                Column("created", "created_at", default=False, kind="timestamp"))
 
 ENABLED = Filter("type", "--enabled/--disabled", "Only ENABLED ones (--disabled: only DISABLED ones; type=...).",
                  kind="bool")

@@ -25,21 +25,22 @@ app.add_typer(token_app, name="token")
 add_common_commands(app, "gatekeeper")
 
 STATUS_COLUMNS = (Column("id", "id", header="ID"),
-                  Column("state", lambda s: "unsealed" if s.get("unsealed") else "SEALED", header="STATE"),
-                  Column("version", "version"), Column("uptime", "uptime"), Column("started", "started"),
+                  Column("state", lambda s: "unsealed" if s.get("unsealed") else "SEALED", header="STATE", kind="state"),
+                  Column("version", "version"), Column("uptime", "uptime", kind="duration"),
+                  Column("started", "started", kind="timestamp"),
                   Column("requests", "stats.requests"), Column("successful", "stats.successful"),
                   Column("denied", "stats.denied"), Column("failed", "stats.failed"),
                   Column("peers", lambda s: len(s.get("peers") or []), header="PEERS"))
 PEER_COLUMNS = (
     Column("id", "id", header="PEER_ID"),
     Column("address", "address"),
-    Column("state", lambda p: "unsealed" if p.get("unsealed") else "SEALED", header="STATE"),
+    Column("state", lambda p: "unsealed" if p.get("unsealed") else "SEALED", header="STATE", kind="state"),
     Column("version", "version", default=False),
 )
 MESSAGE_COLUMNS = cols("unsealed", "message")
-TOKEN_COLUMNS = cols("token", "ttl", "vault_addr")
+TOKEN_COLUMNS = cols("token", Column("ttl", "ttl", kind="duration"), "vault_addr")
 CLIENT_TOKEN_COLUMNS = (Column("client_token", "client_token"), Column("accessor", "accessor"),
-                        Column("policies", "policies"), Column("lease_duration", "lease_duration"),
+                        Column("policies", "policies"), Column("lease_duration", "lease_duration", kind="duration"),
                         Column("renewable", "renewable"))
 SEALED_HINT = "unseal it with `gwctl gatekeeper unseal --method ...`"
 

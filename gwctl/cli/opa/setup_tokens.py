@@ -19,7 +19,7 @@ app = product_app("setup-tokens", "Gateway setup tokens: reveal the secret, rota
 
 REVEAL_COLUMNS = (Column("id", "id"), Column("description", "description"), Column("token", "token"))
 ROTATE_COLUMNS = (Column("id", "created.id"), Column("description", "created.description"),
-                  Column("labels", "created.details.labels"), Column("created-at", "created.created_at"),
+                  Column("labels", "created.details.labels"), Column("created-at", "created.created_at", kind="timestamp"),
                   Column("written-to", "written_to"), Column("replaced", "replaced"),
                   Column("failed", lambda r: [f["id"] for f in r.get("failed") or ()]),
                   Column("token", "created.token"))
