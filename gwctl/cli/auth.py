@@ -94,7 +94,7 @@ def _prompt_secrets(spec) -> dict[str, str]:
 def login(stdin, insecure_storage, no_verify) -> None:
     """Verify a profile's credentials against its API, then store them.
 
-    Example: printf 'key_id=...\\nkey_secret=...\\n' | gwctl auth login -p prod --stdin
+    Example: printf 'key_id=%s\\nkey_secret=%s\\n' "$KEY_ID" "$KEY_SECRET" | gwctl auth login -p sandbox-opa --stdin
     """
     from gwctl.config.credentials import TokenCache, keyring_usable, NO_KEYRING_HINT
     from gwctl.config.profiles import Edit
@@ -156,7 +156,10 @@ def login(stdin, insecure_storage, no_verify) -> None:
 
 @group.command("status")
 def status() -> None:
-    """Show, per profile, which secrets are present and where they come from (never their values)."""
+    """Show, per profile, which secrets are present and where they come from (never their values).
+
+    Example: gwctl auth status
+    """
     from gwctl.config.credentials import KeyringUnavailable, TokenCache, keyring_usable
     from gwctl.products import PRODUCTS
 
@@ -206,7 +209,10 @@ def status() -> None:
 
 @group.command("logout")
 def logout() -> None:
-    """Remove a profile's stored secrets and cached tokens (keyring and file)."""
+    """Remove a profile's stored secrets and cached tokens (keyring and file).
+
+    Example: gwctl auth logout -p sandbox-opa
+    """
     from gwctl.config.credentials import TokenCache
 
     app_ctx = get_app()
@@ -219,7 +225,10 @@ def logout() -> None:
 
 @group.command("token")
 def token() -> None:
-    """Print the profile's current short-lived bearer token (for scripts)."""
+    """Print the profile's current short-lived bearer token (for scripts).
+
+    Example: gwctl auth token -p sandbox-opa
+    """
     app_ctx = get_app()
     profile = _selected_profile()
     client = app_ctx.client(profile.product)

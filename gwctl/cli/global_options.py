@@ -94,8 +94,10 @@ def add_to_leaves(command: click.Command, params: Callable[[], list[click.Parame
 
 
 def attach_global_options(command: click.Command) -> click.Command:
-    """Give every leaf command the global options so they work anywhere on the line."""
-    return add_to_leaves(command, lambda: global_params(False))
+    """Give every leaf command the global options so they work anywhere on the line (and one help layout)."""
+    from gwctl.cli.help import decorate
+
+    return add_to_leaves(command, lambda: global_params(False), decorate)
 
 
 def force_tty() -> bool:

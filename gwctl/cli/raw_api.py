@@ -15,11 +15,20 @@ from gwctl.cli.render import emit
 from gwctl.errors import UsageError
 
 
+# A request each product's sandbox answers (TEAM: the profile's team).
+RAW_EXAMPLES = {"opa": "GET /v1/teams/TEAM/gateways", "pomerium": "GET /organizations",
+                "api7": "GET /apisix/admin/services", "sg": "GET /v1/sgconfig", "gatekeeper": "GET /status"}
+
+
 def api_app(product: str) -> typer.Typer:
     """`gwctl <product> api`: the raw escape hatch."""
     app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
 
-    @app.command("api")
+    example = RAW_EXAMPLES.get(product, "GET /")
+
+    @app.command("api", help="Send a raw request with the profile's auth, TLS and retries (the escape hatch).\n\n"
+                 "The HTTP status maps to the documented exit codes.\n\n"
+                 f"Examples:\n  gwctl {product} api {example}\n  gwctl {product} api {example} --paginate -o json")
     def api(
         method: Annotated[str, typer.Argument(metavar="METHOD", help="HTTP method, e.g. GET.")],
         path: Annotated[str, typer.Argument(metavar="PATH", help="Path relative to the profile URL (or a full URL on it).")],

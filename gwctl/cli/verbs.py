@@ -129,9 +129,9 @@ def _help(res: Resource, verb: str, method: str, path: str) -> str:
     if example:
         import re
 
-        # Catalogue examples hold {placeholders} the tests fill in; help shows them as NAMES.
-        # \b: click prints the example as is (a wrapped command would not run as printed).
-        text += "\n\n\b\nExample: gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
+        # Catalogue examples hold {placeholders} the tests fill in; help shows them as NAMES
+        # (gwctl.cli.help prints the Examples section verbatim).
+        text += "\n\nExamples:\n  gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
     return text
 
 
@@ -148,6 +148,8 @@ def verb_call(res: Resource, verb: str) -> tuple[str, str]:
 
 
 def build_verb(res: Resource, verb: str) -> click.Command:
+    from gwctl.cli.help import first_clause
+
     hooks = Hooks(res)
     method, path = verb_call(res, verb)
     params: list[click.Parameter] = []
@@ -187,7 +189,7 @@ def build_verb(res: Resource, verb: str) -> click.Command:
 
     return click.Command(verb, params=params, callback=run, help=_help(res, verb, method, path),
                          context_settings=CONTEXT_SETTINGS,
-                         short_help=verb_summary(res, verb).split(";")[0] + ".")
+                         short_help=first_clause(verb_summary(res, verb)))
 
 
 class ResourceGroup(click.Group):

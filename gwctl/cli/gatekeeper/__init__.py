@@ -71,6 +71,8 @@ def status(
 
     A sealed instance answers 503 with the same body: gwctl shows it, says SEALED on
     stderr and exits 0 (8 with --check).
+
+    Example: gwctl gatekeeper status
     """
     app_ctx = get_app()
     body = _client().status()
@@ -90,7 +92,10 @@ def status(
 
 @app.command("seal")
 def seal(yes: YesOpt = False) -> None:
-    """Seal the instance (POST /seal): it stops handing out tokens until unsealed."""
+    """Seal the instance (POST /seal): it stops handing out tokens until unsealed.
+
+    Example: gwctl gatekeeper seal --yes
+    """
     profile = get_app().profile("gatekeeper")
     confirm_change("seal", "Gatekeeper", "Gatekeepers", [profile.url], yes,
                    consequence="scheduled tasks get no tokens until it is unsealed")
@@ -166,7 +171,10 @@ def unseal(
 
 @policies_app.command("reload")
 def reload_policies() -> None:
-    """Reload the policies from Vault (POST /policies/reload); unsealed peers follow."""
+    """Reload the policies from Vault (POST /policies/reload); unsealed peers follow.
+
+    Example: gwctl gatekeeper policies reload
+    """
     with explain({503: "Gatekeeper is sealed: it cannot reload policies"}, {503: SEALED_HINT}, when=_gatekeeper_said):
         _report(_client().reload_policies())
 
@@ -184,6 +192,10 @@ def request_token(
 
     Prints the wrapping token, its ttl and vault_addr; with --unwrap, the client token.
     With --out the secret goes to FILE (0600, atomic) and only metadata is printed.
+
+    Examples:
+      gwctl gatekeeper token request --task-id web-task
+      gwctl gatekeeper token request --task-id web-task --unwrap --out vault.token
     """
     from gwctl.config.profiles import validate_url
 

@@ -75,7 +75,8 @@ def renew_token(
     back and proves it before reporting success. If storing or proving fails the error
     names the recovery file and the exit code is non-zero. One rotation of a profile
     runs at a time (a second one waits).
-    Example (cron): gwctl -p prod pomerium users renew-token USER_ID --store --yes
+
+    Example: gwctl pomerium users renew-token API_USER --yes --out api-user.token
     """
     from gwctl.cli.rotation import check_out, env_source
 

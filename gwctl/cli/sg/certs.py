@@ -94,7 +94,7 @@ def upload(
     """Upload certificates and a key to a destination (PUT .../destinations/{destinationID}/cert, multipart).
 
     Files are read and checked before anything is sent.
-    Example: gwctl sg certs upload DEST -g GATEWAY --server-cert ca.pem --dest-cert sg.pem --key sg.key
+    Example: gwctl sg certs upload DEST_TLS -g GATEWAY --server-cert CA_FILE --dest-cert CERT_FILE --key KEY_FILE
     """
     client_certs = client_certs or []
     if not (server_cert or dest_cert or key or client_certs):
@@ -131,7 +131,7 @@ def delete(
 ) -> None:
     """Delete certificates of a destination by file name, in one request (DELETE .../destinations/{destinationID}/cert).
 
-    Example: gwctl sg certs delete DEST -g GATEWAY --name callingAppCert.pem --yes
+    Example: gwctl sg certs delete DEST_TLS -g GATEWAY --name CERT_NAME --yes
     """
     from gwctl.cli.flows import confirm_change
 
