@@ -98,3 +98,22 @@ def test_example_runs_against_the_sandbox(sandbox, gw, tmp_path, monkeypatch, pa
     assert argv[0] == "gwctl", example
     result = box.run(*argv[1:], stdin=stdin)
     assert result.code == 0, f"{example}: exit {result.code}: {result.err}"
+
+
+# --- colour on a terminal only ----------------------------------------------------------------
+
+def test_errors_red_warnings_yellow_states_coloured_on_a_terminal_only(sandbox):
+    box = sandbox("gatekeeper")
+    assert box.run("gatekeeper", "seal", "--yes").code == 0
+    status = box.run("gatekeeper", "status", tty=True)
+    assert status.code == 0
+    assert "\x1b[31mSEALED" in status.out and "\x1b[32munsealed" in status.out  # states coloured by meaning
+    assert status.err.startswith("\x1b[33mwarning: Gatekeeper is SEALED")
+    for plain in ({"tty": True, "env": {"NO_COLOR": "1"}}, {}):
+        quiet = box.run("gatekeeper", "status", **plain)
+        assert "\x1b" not in quiet.out + quiet.err
+        assert quiet.err.startswith("warning: Gatekeeper is SEALED")
+    error = box.run("gatekeeper", "token", "request", "--task-id", "no-such-task", tty=True)
+    assert error.code != 0 and error.err.startswith("\x1b[31merror: ")
+    assert box.run("gatekeeper", "token", "request", "--task-id", "x", "--no-color", tty=True).err.startswith("error: ")
+    assert box.run("gatekeeper", "token", "request", "--task-id", "x").err.startswith("error: ")

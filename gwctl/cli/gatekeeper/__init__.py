@@ -87,7 +87,7 @@ def status(
     if not body.get("unsealed"):
         if check:
             raise ServerError("Gatekeeper is SEALED", hint=SEALED_HINT, http_status=503)
-        app_ctx.err(f"warning: Gatekeeper is SEALED: it will refuse token requests; {SEALED_HINT}")
+        app_ctx.warn(f"Gatekeeper is SEALED: it will refuse token requests; {SEALED_HINT}")
 
 
 @app.command("seal")
