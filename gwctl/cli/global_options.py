@@ -43,6 +43,12 @@ def store_option(name: str, accumulate: bool = False):
     return callback
 
 
+def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    from gwctl.cli.completion_values import profile_names
+
+    return profile_names(ctx, param, incomplete)
+
+
 def global_params(with_env: bool) -> list[click.Parameter]:
     """The global options; defined once, attached to the root and to every leaf."""
 
@@ -51,7 +57,8 @@ def global_params(with_env: bool) -> list[click.Parameter]:
 
     return [
         click.Option(["-p", "--profile"], metavar="NAME", envvar=env("GWCTL_PROFILE"), expose_value=False,
-                     callback=store_option("profile"), help="Profile to use [env: GWCTL_PROFILE]."),
+                     callback=store_option("profile"), help="Profile to use [env: GWCTL_PROFILE].",
+                     shell_complete=_complete_profiles),
         click.Option(["-o", "--output"], type=click.Choice(OUTPUT_FORMATS), envvar=env("GWCTL_OUTPUT"),
                      expose_value=False, callback=store_option("output"),
                      help="Output format; table on a terminal, tsv when piped; wide: a table of every column [env: GWCTL_OUTPUT]."),

@@ -9,6 +9,7 @@ from gwctl.cli.global_options import SECONDS
 from gwctl.cli.render import Column, emit
 from gwctl.errors import UsageError
 from gwctl.products import PRODUCT_NAMES
+from gwctl.cli.completion_values import profile_names
 
 
 @click.group("profile", no_args_is_help=True)
@@ -87,7 +88,7 @@ def list_profiles(product, limit, all_) -> None:
 
 
 @group.command("show")
-@click.argument("name")
+@click.argument("name", shell_complete=profile_names)
 def show_profile(name) -> None:
     """Show one profile.
 
@@ -99,7 +100,7 @@ def show_profile(name) -> None:
 
 
 @group.command("use")
-@click.argument("name")
+@click.argument("name", shell_complete=profile_names)
 def use_profile(name) -> None:
     """Make a profile the default for its product.
 
@@ -114,7 +115,7 @@ def use_profile(name) -> None:
 
 
 @group.command("remove")
-@click.argument("name")
+@click.argument("name", shell_complete=profile_names)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
 def remove_profile(name, yes) -> None:
     """Remove a profile with its stored credentials and cached tokens.
@@ -141,7 +142,7 @@ def remove_profile(name, yes) -> None:
 
 
 @group.command("rename")
-@click.argument("old")
+@click.argument("old", shell_complete=profile_names)
 @click.argument("new")
 def rename_profile(old, new) -> None:
     """Rename a profile, keeping its credentials and default status.

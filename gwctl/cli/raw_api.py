@@ -34,8 +34,9 @@ def api_app(product: str) -> typer.Typer:
         path: Annotated[str, typer.Argument(metavar="PATH", help="Path relative to the profile URL (or a full URL on it).")],
         data: Annotated[
             Optional[str],
-            typer.Option("--data", "-d", metavar="@FILE|-|JSON", help="Request body: @FILE, - for stdin, or inline JSON."),
+            typer.Option("--data", metavar="@FILE|-|JSON", help="Request body: @FILE, - for stdin, or inline JSON."),
         ] = None,
+        data_short: Annotated[Optional[str], typer.Option("-d", hidden=True)] = None,  # curl's spelling, kept
         form: Annotated[
             Optional[List[str]], typer.Option("--form", "-F", metavar="KEY=VALUE", help="Form field (sent form-encoded).")
         ] = None,
@@ -48,6 +49,7 @@ def api_app(product: str) -> typer.Typer:
 
         The HTTP status maps to the documented exit codes.
         """
+        data = data if data is not None else data_short
         raw_api(product, method, path, data=data, form=form, header=header, param=param, paginate=paginate, include=include)
 
     return app

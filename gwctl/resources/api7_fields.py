@@ -67,7 +67,7 @@ GATEWAY_GROUP_QUERY: dict[str, dict[str, bool]] = {
 }
 
 NAME = Field("name", "--name", "Name.", short="-n")
-DESC = Field("desc", "--desc", "Description.")
+DESC = Field("desc", "--description", "Description.", short="-d", aliases=("--desc",))
 SET_LABELS = Field("labels", "--label", "Label to set.", kind="labels", short="-l")
 PLUGINS = Field("plugins", "--plugin", "Plugin and its JSON config, e.g. cors or 'limit-count={\"count\":10}'.",
                 kind="plugins")

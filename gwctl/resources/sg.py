@@ -164,7 +164,8 @@ GATEWAYS = Resource(
     secrets=("jwt",), scope=("resource_group",),
     help="Secure Gateway gateways: list, create, update, delete, activate, rotate tokens, export, migrate.",
     columns=GATEWAY_COLUMNS,
-    fields=(Field("desc", "--desc", "Description (name) of the gateway.", short="-d", required=True),
+    fields=(Field("desc", "--description", "Description (name) of the gateway.", short="-d", required=True,
+                  aliases=("--desc",)),
             Field("enf_tok_sec", "--enforce-token", "Require the security token when a client connects "
                   "(server default on create: on).", kind="bool"),
             Field("token_exp", "--token-expiration", "Days until the security token expires, 0-90 (0 = never; "
@@ -177,15 +178,15 @@ GATEWAYS = Resource(
     summaries={"list": "List the gateways of the profile's resource group (security tokens masked)",
                "get": "Show a gateway with its ACL and recently disconnected clients",
                "create": "Create a gateway; its security token is masked, cached for later calls, and written "
-                         "to --token-out FILE if given",
+                         "to --out FILE if given",
                "update": "Update a gateway's description, token enforcement or enabled state (only the fields "
                          "given are sent; `rotate-token` regenerates the token)",
                "delete": "Delete gateways and all their destinations; several IDs or names, or - to read them "
                          "from stdin"},
     example_ref='{gateway2}',
     examples={'get': 'sg gateways get {gateway}',
-              'create': "sg gateways create --desc 'Branch office' --token-expiration 30",
-              'update': "sg gateways update {gateway} --desc 'Production (EU)'"},
+              'create': "sg gateways create --description 'Branch office' --token-expiration 30",
+              'update': "sg gateways update {gateway} --description 'Production (EU)'"},
     hooks=HOOKS, extra="gwctl.cli.sg.gateways:app",
 )
 
