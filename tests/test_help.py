@@ -117,3 +117,60 @@ def test_errors_red_warnings_yellow_states_coloured_on_a_terminal_only(sandbox):
     assert error.code != 0 and error.err.startswith("\x1b[31merror: ")
     assert box.run("gatekeeper", "token", "request", "--task-id", "x", "--no-color", tty=True).err.startswith("error: ")
     assert box.run("gatekeeper", "token", "request", "--task-id", "x").err.startswith("error: ")
+
+
+# --- tables at 80 columns: no ID or name is ever cut ---------------------------------------------
+
+def _lists():
+    from gwctl.cli.catalogue import catalogue
+
+    return [(p, op.example) for p in sorted(PRODUCTS) for op in catalogue(p)
+            if op.example and op.command.split()[3:4] == ["list"]]
+
+
+LISTS = _lists()
+
+
+@pytest.mark.parametrize(("product", "example"), LISTS, ids=[e for _, e in LISTS])
+def test_every_sandbox_list_at_80_columns_keeps_ids_and_names_whole(sandbox, product, example):
+    from gwctl.cli.render import Column  # noqa: F401 - the kinds decide what is kept
+
+    box = sandbox(product)
+    values = box.emulator.example_values()
+    argv = shlex.split(example.format(**values))
+    data = box.run(*argv, "-o", "json", "--all" if "--limit" not in argv else "--no-headers")
+    table = box.run(*argv, tty=True, env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert table.code == 0, table.err
+    assert "…" not in table.out
+    assert data.code == 0, data.err
+    items = data.json()
+    items = items if isinstance(items, list) else [items]
+    shown = table.out
+    for item in items[:20]:
+        if not isinstance(item, dict):
+            continue
+        for key in ("id", "_id", "name"):
+            value = item.get(key)
+            if isinstance(value, str) and value and not any(c.isspace() for c in value) and len(value) < 70:
+                if f" {value}" in f" {shown}" or value in shown:
+                    continue
+                # not every list shows every key; the ones it shows must be whole
+                assert value[:8] not in shown, f"{example}: {value!r} cut in\n{shown}"
+
+
+def test_columns_accept_headers_and_names_any_case_and_select_json_fields(sandbox):
+    box = sandbox("sg")
+    by_header = box.run("sg", "gateways", "list", "--columns", "ID,DESCRIPTION")
+    by_name = box.run("sg", "gateways", "list", "--columns", "id,desc")
+    by_case = box.run("sg", "gateways", "list", "--columns", "Id,Description")
+    assert by_header.code == 0, by_header.err
+    assert by_header.out == by_name.out == by_case.out
+    assert by_header.out.splitlines()[0] == "ID\tDESCRIPTION"
+    as_json = box.run("sg", "gateways", "list", "--columns", "ID,description", "-o", "json")
+    assert as_json.code == 0, as_json.err
+    assert all(set(item) == {"_id", "desc"} for item in as_json.json())
+    jsonl = box.run("sg", "gateways", "list", "--columns", "status", "-o", "jsonl")
+    assert all(set(__import__("json").loads(line)) == {"status"} for line in jsonl.out.splitlines())
+    computed = box.run("sg", "gateways", "list", "--columns", "clients", "-o", "json")
+    assert (computed.code, computed.out) == (2, "")
+    assert computed.err.startswith("error: --columns CLIENTS is computed for tables and has no field in -o json")

@@ -291,12 +291,16 @@ class Renderer:
         sys.stdout.write(line + "\n")
 
 
+_NO_WRAP = ("timestamp", "duration", "state")
+
+
 def _layout(columns: list[Column], headers: list[str], rows: list[list[str]],
             width: int | None) -> tuple[list[int], list[int]]:
     """(width of each column, indexes of the columns shown) fitting a table into `width`.
 
     ID, name and secret columns keep their full width. The others shrink, widest first, down to
-    their header (their text wraps); when even that is too wide, the rightmost of them are left out.
+    about 12 cells (their text wraps; times and states do not); when even that is too wide, the
+    rightmost of them are left out.
     """
     from rich.cells import cell_len
 
@@ -310,7 +314,9 @@ def _layout(columns: list[Column], headers: list[str], rows: list[list[str]],
             return natural, shown
         flex = [i for i in shown if not columns[i].keep]
         fixed = sum(natural[i] for i in shown if columns[i].keep)
-        floor = {i: min(natural[i], max(cell_len(headers[i]), 6)) for i in flex}
+        # Below about 12 cells a wrapped column is unreadable; short values (times, states) never wrap.
+        floor = {i: natural[i] if columns[i].kind in _NO_WRAP else min(natural[i], max(cell_len(headers[i]), 12))
+                 for i in flex}
         left = room - fixed
         if flex and sum(floor.values()) <= left:
             cap = max(natural[i] for i in flex)
