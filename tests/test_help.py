@@ -77,6 +77,7 @@ def _fill(example: str, values: dict[str, str]) -> str:
 
 @pytest.mark.parametrize(("path", "example"), EXAMPLES, ids=[f"{' '.join(p)}: {e}" for p, e in EXAMPLES])
 def test_example_runs_against_the_sandbox(sandbox, gw, tmp_path, monkeypatch, path, example):
+    assert not re.search(r"(--out|>)\s+/", example), "examples write into the working directory only"
     product = path[0] if path[0] in PRODUCTS else "opa"
     box = sandbox(product)
     values = box.emulator.example_values()

@@ -1,6 +1,6 @@
-"""Dynamic shell completion: profile names, and the IDs and names of a resource.
+"""Dynamic shell completion of the IDs and names of a resource (profile names: gwctl.cli.profile_names).
 
-Profile names come from config.toml. Resource IDs come from a short-lived cache in GWCTL_CACHE_DIR
+Resource IDs come from a short-lived cache in GWCTL_CACHE_DIR
 (0600) or, when it is older than CACHE_SECONDS, from one list request that may take at most
 LIVE_SECONDS: completion never hangs a shell. Static completion (commands, options, choices) never
 gets here, so it imports no httpx.
@@ -17,17 +17,6 @@ from click.shell_completion import CompletionItem
 
 CACHE_SECONDS = 60.0
 LIVE_SECONDS = 1.0
-
-
-def profile_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    try:
-        from gwctl.config.profiles import load
-
-        config = load()
-    except Exception:  # noqa: BLE001 - a broken config completes nothing rather than a traceback
-        return []
-    return [CompletionItem(name, help=profile.product) for name, profile in sorted(config.profiles.items())
-            if name.startswith(incomplete)]
 
 
 def _cache_file(profile: str, product: str, noun: str, scope: dict[str, Any]) -> str:
@@ -56,14 +45,14 @@ def _live(res: Any, ctx: click.Context, values_of: dict[str, Any]) -> tuple[str,
     """(cache path, [[id, name]...]) from one bounded list request, or None when it cannot be had in time."""
     import threading
 
+    import importlib
+
     from gwctl.cli.context import get_app
-    from gwctl.cli.verbs import Hooks
 
     app = get_app(ctx)
     app.opts.timeout = LIVE_SECONDS
     profile = app.profile(res.product)
-    hooks = Hooks(res)
-    prepare = hooks.get("prepare")
+    prepare = getattr(importlib.import_module(res.hooks), "prepare", None) if res.hooks else None
     values = (prepare(res, "list", values_of) if prepare else None) or {}
     path = _cache_file(profile.name, res.product, res.noun, {**values, **app.overrides})
     cached = _read_cache(path)

@@ -44,7 +44,7 @@ def store_option(name: str, accumulate: bool = False):
 
 
 def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
-    from gwctl.cli.completion_values import profile_names
+    from gwctl.cli.profile_names import profile_names
 
     return profile_names(ctx, param, incomplete)
 
@@ -55,7 +55,7 @@ def global_params(with_env: bool) -> list[click.Parameter]:
     def env(name: str) -> str | None:
         return name if with_env else None
 
-    return [
+    params = [
         click.Option(["-p", "--profile"], metavar="NAME", envvar=env("GWCTL_PROFILE"), expose_value=False,
                      callback=store_option("profile"), help="Profile to use [env: GWCTL_PROFILE].",
                      shell_complete=_complete_profiles),
@@ -77,6 +77,9 @@ def global_params(with_env: bool) -> list[click.Parameter]:
         click.Option(["--no-color"], is_flag=True, default=None, expose_value=False, callback=store_option("no_color"),
                      help="Disable colour (also NO_COLOR)."),
     ]
+    for param in params:
+        param.gwctl_global = True  # type: ignore[attr-defined] - help lists these in their own section
+    return params
 
 
 GLOBAL_OPTION_NAMES = {opt for p in global_params(False) for opt in p.opts}

@@ -15,7 +15,6 @@ import re
 
 import click
 
-from gwctl.cli.global_options import GLOBAL_OPTION_NAMES
 
 _METHOD = r"(?:GET|POST|PUT|PATCH|DELETE|HEAD)(?:\|(?:GET|POST|PUT|PATCH|DELETE))*"
 # "(GET /status)", "(POST .../users/{userId}/refreshToken)", "(PUT /v1/setActivity, setActive)"
@@ -79,7 +78,7 @@ def first_clause(text: str) -> str:
 
 
 def _global(param: click.Parameter) -> bool:
-    return isinstance(param, click.Option) and bool(set(param.opts) & GLOBAL_OPTION_NAMES)
+    return getattr(param, "gwctl_global", False)  # set by gwctl.cli.global_options
 
 
 class HelpMixin:

@@ -9,7 +9,7 @@ from gwctl.cli.global_options import SECONDS
 from gwctl.cli.render import Column, emit
 from gwctl.errors import UsageError
 from gwctl.products import PRODUCT_NAMES
-from gwctl.cli.completion_values import profile_names
+from gwctl.cli.profile_names import profile_names
 
 
 @click.group("profile", no_args_is_help=True)
