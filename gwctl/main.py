@@ -40,6 +40,22 @@ def _verbosity(argv: list[str]) -> int:
     return count
 
 
+_ARGV: list[str] = []  # this run's arguments (for --no-color when an error is printed)
+
+
+def _red(text: str, stream) -> str:
+    """Red on a terminal only (NO_COLOR, --no-color and pipes stay plain)."""
+    from gwctl.cli.global_options import force_tty
+
+    try:
+        tty = force_tty() or stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty or os.environ.get("NO_COLOR") or "--no-color" in _ARGV:
+        return text
+    return f"\x1b[31m{text}\x1b[0m"
+
+
 def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_status=None, request_id=None,
             new_line: bool = False) -> None:
     """The error on stderr: `error:`/`hint:` lines, or with `-o json` only the JSON error object."""
@@ -55,7 +71,7 @@ def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_st
         else:
             if new_line and stream.isatty():  # after `^C` at a prompt the cursor is mid-line
                 stream.write("\n")
-            stream.write(f"error: {message}\n")
+            stream.write(_red(f"error: {message}", stream) + "\n")
             if hint:
                 stream.write(f"hint: {hint}\n")
         stream.flush()
@@ -138,6 +154,7 @@ def _one_line(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _ARGV[:] = argv
     fast = _fast_path(argv)
     if fast is not None:
         return fast

@@ -9,6 +9,7 @@ import click
 
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
+from gwctl.columns import duration_text
 from gwctl.errors import AuthError, UsageError
 
 
@@ -100,12 +101,9 @@ def login(stdin, insecure_storage, use_keyring, no_verify) -> None:
     """Verify a profile's credentials against its API, then store them.
 
     The secrets go where the profile keeps them: the OS keyring, or the 0600 file for a
-    profile stored with --insecure-storage before.
+    profile stored with --insecure-storage before (--keyring moves it back).
 
-    \b
-    Examples:
-      printf 'key_id=...\\nkey_secret=...\\n' | gwctl auth login -p prod --stdin
-      gwctl auth login -p sandbox-gatekeeper
+    Example: printf 'key_id=%s\\nkey_secret=%s\\n' "$KEY_ID" "$KEY_SECRET" | gwctl auth login -p sandbox-opa --stdin
     """
     from gwctl.config.credentials import TokenCache, keyring_usable, NO_KEYRING_HINT
     from gwctl.config.profiles import Edit
@@ -173,7 +171,6 @@ def login(stdin, insecure_storage, use_keyring, no_verify) -> None:
 def status(check: bool) -> None:
     """Show, per profile, which secrets are present and where they come from (never their values).
 
-    \b
     Examples:
       gwctl auth status
       gwctl auth status -p sandbox-opa --check
@@ -224,7 +221,7 @@ def status(check: bool) -> None:
             rows.append({"profile": profile.name, "product": profile.product, "item": key.split(":", 1)[1],
                          "kind": "cached token", "source": "token cache",
                          # The cache keeps when gwctl renews the token (just before the server's expiry).
-                         "detail": f"fresh for {left}s" if left > 0 else "stale: renewed on next use",
+                         "detail": f"fresh for {duration_text(left)}" if left > 0 else "stale: renewed on next use",
                          "expires_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires_at))})
     emit(rows, STATUS_COLUMNS)
     if check and unusable:
@@ -234,7 +231,10 @@ def status(check: bool) -> None:
 
 @group.command("logout")
 def logout() -> None:
-    """Remove a profile's stored secrets and cached tokens (keyring and file)."""
+    """Remove a profile's stored secrets and cached tokens (keyring and file).
+
+    Example: gwctl auth logout -p sandbox-opa
+    """
     from gwctl.config.credentials import TokenCache
 
     app_ctx = get_app()
@@ -247,7 +247,10 @@ def logout() -> None:
 
 @group.command("token")
 def token() -> None:
-    """Print the profile's current short-lived bearer token (for scripts)."""
+    """Print the profile's current short-lived bearer token (for scripts).
+
+    Example: gwctl auth token -p sandbox-opa
+    """
     app_ctx = get_app()
     profile = _selected_profile()
     client = app_ctx.client(profile.product)

@@ -61,9 +61,9 @@ def operations_app(product: str) -> typer.Typer:
     """`gwctl <product> operations`: the catalogue of API operations."""
     app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
 
-    @app.command("operations")
+    @app.command("operations", help="List every API operation gwctl knows for this product and the command that "
+                 f"performs it.\n\nExamples:\n  gwctl {product} operations\n  gwctl {product} operations -o json")
     def operations() -> None:
-        """List every API operation gwctl knows for this product and the command that performs it."""
         emit([op.public() for op in catalogue(product)], OPERATION_COLUMNS)
 
     return app

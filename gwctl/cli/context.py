@@ -85,8 +85,13 @@ class AppContext:
         sys.stderr.write(text + "\n")
         sys.stderr.flush()
 
+    @property
+    def stderr_color(self) -> bool:
+        return not (self.opts.no_color or os.environ.get("NO_COLOR")) and self.stderr_tty
+
     def warn(self, text: str) -> None:
-        self.err(f"warning: {runnable_hint(text)}")
+        line = f"warning: {runnable_hint(text)}"
+        self.err(f"\x1b[33m{line}\x1b[0m" if self.stderr_color else line)  # yellow on a terminal only
 
     def log(self, line: str) -> None:
         """HTTP debug lines (already redacted by the transport)."""

@@ -25,7 +25,7 @@ class Seconds(click.ParamType):
 
 
 SECONDS = Seconds()
-OUTPUT_FORMATS = ("table", "tsv", "json", "jsonl", "yaml")
+OUTPUT_FORMATS = ("table", "wide", "tsv", "json", "jsonl", "yaml")
 META_KEY = "gwctl.globals"
 
 
@@ -45,24 +45,31 @@ def store_option(name: str, accumulate: bool = False):
     return callback
 
 
+def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    from gwctl.cli.profile_names import profile_names
+
+    return profile_names(ctx, param, incomplete)
+
+
 def global_params(with_env: bool) -> list[click.Parameter]:
     """The global options; defined once, attached to the root and to every leaf."""
 
     def env(name: str) -> str | None:
         return name if with_env else None
 
-    return [
+    params = [
         click.Option(["-p", "--profile"], metavar="NAME", envvar=env("GWCTL_PROFILE"), expose_value=False,
-                     callback=store_option("profile"), help="Profile to use [env: GWCTL_PROFILE]."),
+                     callback=store_option("profile"), help="Profile to use [env: GWCTL_PROFILE].",
+                     shell_complete=_complete_profiles),
         click.Option(["-o", "--output"], type=click.Choice(OUTPUT_FORMATS), envvar=env("GWCTL_OUTPUT"),
                      expose_value=False, callback=store_option("output"),
-                     help="Output format; table on a terminal, tsv when piped [env: GWCTL_OUTPUT]."),
+                     help="Output format; table on a terminal, tsv when piped; wide: a table of every column [env: GWCTL_OUTPUT]."),
         click.Option(["--json", "json_"], is_flag=True, default=None, expose_value=False, callback=store_option("json"),
                      help="Same as -o json."),
         click.Option(["--query"], metavar="JMESPATH", expose_value=False, callback=store_option("query"),
                      help="JMESPath expression applied to the JSON result before rendering."),
         click.Option(["--columns"], metavar="A,B", expose_value=False, callback=store_option("columns"),
-                     help="Table/TSV columns to show, comma-separated."),
+                     help="Columns to show, comma-separated (headers or names, any case); with json/jsonl/yaml the fields kept."),
         click.Option(["--no-headers"], is_flag=True, default=None, expose_value=False, callback=store_option("no_headers"),
                      help="Omit the header row of table/TSV output."),
         click.Option(["-v", "--verbose"], count=True, expose_value=False, callback=store_option("verbose", accumulate=True),
@@ -72,6 +79,9 @@ def global_params(with_env: bool) -> list[click.Parameter]:
         click.Option(["--no-color"], is_flag=True, default=None, expose_value=False, callback=store_option("no_color"),
                      help="Disable colour (also NO_COLOR)."),
     ]
+    for param in params:
+        param.gwctl_global = True  # type: ignore[attr-defined] - help lists these in their own section
+    return params
 
 
 GLOBAL_OPTION_NAMES = {opt for p in global_params(False) for opt in p.opts}
@@ -116,8 +126,10 @@ def _accept_aliases(group: click.Group) -> None:
 
 
 def attach_global_options(command: click.Command) -> click.Command:
-    """Give every leaf command the global options so they work anywhere on the line."""
-    return add_to_leaves(command, lambda: global_params(False))
+    """Give every leaf command the global options so they work anywhere on the line (and one help layout)."""
+    from gwctl.cli.help import decorate
+
+    return add_to_leaves(command, lambda: global_params(False), decorate)
 
 
 def force_tty() -> bool:

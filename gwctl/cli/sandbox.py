@@ -154,7 +154,10 @@ def _port_base_option(fn):
 @_port_base_option
 @click.option("--detached", is_flag=True, hidden=True, help="Internal: run as the background process of `start`.")
 def serve(port_base: int | None, detached: bool) -> None:
-    """Run the sandbox in the foreground until Ctrl-C (or SIGTERM)."""
+    """Run the sandbox in the foreground until Ctrl-C (or SIGTERM).
+
+    Example: gwctl sandbox serve
+    """
     from gwctl.config.files import write_private
     from gwctl.sandbox import registry
     from gwctl.sandbox.server import serve as serve_app
@@ -225,7 +228,10 @@ def _state_pid() -> int | None:
 @group.command("start")
 @_port_base_option
 def start(port_base: int | None) -> None:
-    """Start the sandbox in the background (idempotent: reports a running one)."""
+    """Start the sandbox in the background (idempotent: reports a running one).
+
+    Example: gwctl sandbox start
+    """
     app = get_app()
     state = read_state()
     if state:
@@ -259,7 +265,10 @@ def start(port_base: int | None) -> None:
 
 @group.command("status")
 def status() -> None:
-    """Show the running sandbox's endpoints and profiles (exit 3 when none runs)."""
+    """Show the running sandbox's endpoints and profiles (exit 3 when none runs).
+
+    Example: gwctl sandbox status
+    """
     state = read_state()
     if not state:
         app = get_app()
@@ -272,7 +281,12 @@ def status() -> None:
 @group.command("stop")
 @click.option("--purge", is_flag=True, help="Also remove the sandbox-* profiles and their credentials.")
 def stop(purge: bool) -> None:
-    """Stop the background sandbox; keeps its profiles unless --purge."""
+    """Stop the background sandbox; keeps its profiles unless --purge.
+
+    Examples:
+      gwctl sandbox stop
+      gwctl sandbox stop --purge
+    """
     app = get_app()
     state = read_state()
     if state:

@@ -71,6 +71,15 @@ def _field_option(field: Field, verb: str) -> click.Parameter:
     return click.Option(decls + [field.param], type=type_, multiple=field.many, metavar=metavar, help=help_)
 
 
+def _field_options(field: Field, verb: str) -> list[click.Parameter]:
+    """A field's option, then its hidden older spellings (same destination: the one given wins)."""
+    main = _field_option(field, verb)
+    if not field.aliases or isinstance(main, click.Argument):
+        return [main]
+    return [main, *(click.Option([alias, field.param], type=main.type, multiple=field.many, hidden=True)
+                    for alias in field.aliases)]
+
+
 def _filter_option(filt: Filter) -> click.Parameter:
     decls = [filt.flag] + ([filt.short] if filt.short else [])
     if filt.kind == "bool":
@@ -85,14 +94,17 @@ def _filter_option(filt: Filter) -> click.Parameter:
 
 
 def _ref_argument(res: Resource, name: str = "ref", many: bool = False) -> click.Argument:
+    from gwctl.cli.completion_values import resource_refs
+
     metavar = f"{res.singular.upper().replace(' ', '_')}_ID"
     if res.name_fields:
         metavar = "ID|NAME"
+    complete = resource_refs(res.product, res.noun)  # IDs and names from the profile's server (cached)
     if many:
-        return click.Argument([name], nargs=-1, required=True, metavar=f"{metavar}...")
+        return click.Argument([name], nargs=-1, required=True, metavar=f"{metavar}...", shell_complete=complete)
     if res.default_ref:
-        return click.Argument([name], required=False, metavar=f"[{metavar}]")
-    return click.Argument([name], metavar=metavar)
+        return click.Argument([name], required=False, metavar=f"[{metavar}]", shell_complete=complete)
+    return click.Argument([name], metavar=metavar, shell_complete=complete)
 
 
 def _target(res: Resource, client: Any, values: dict[str, Any], ref: str | None) -> str:
@@ -129,9 +141,9 @@ def _help(res: Resource, verb: str, method: str, path: str) -> str:
     if example:
         import re
 
-        # Catalogue examples hold {placeholders} the tests fill in; help shows them as NAMES.
-        # \b: click prints the example as is (a wrapped command would not run as printed).
-        text += "\n\n\b\nExample: gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
+        # Catalogue examples hold {placeholders} the tests fill in; help shows them as NAMES
+        # (gwctl.cli.help prints the Examples section verbatim).
+        text += "\n\nExamples:\n  gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
     return text
 
 
@@ -148,6 +160,8 @@ def verb_call(res: Resource, verb: str) -> tuple[str, str]:
 
 
 def build_verb(res: Resource, verb: str) -> click.Command:
+    from gwctl.cli.help import first_clause
+
     hooks = Hooks(res)
     method, path = verb_call(res, verb)
     params: list[click.Parameter] = []
@@ -174,7 +188,7 @@ def build_verb(res: Resource, verb: str) -> click.Command:
             params.append(_ref_argument(res))
         fields = [f for f in res.fields if verb in f.on]
         params += [_field_option(f, verb) for f in fields if f.argument and verb == "create"]
-        params += [_field_option(f, verb) for f in fields if not (f.argument and verb == "create")]
+        params += [p for f in fields if not (f.argument and verb == "create") for p in _field_options(f, verb)]
         params.append(click.Option(["--from-file", "-f"], metavar="FILE|-",
                                    help="Request body as JSON or YAML (- for stdin); flags override its fields."))
         callback = {"create": _create, "update": _update, "patch": _patch}[verb]
@@ -187,7 +201,7 @@ def build_verb(res: Resource, verb: str) -> click.Command:
 
     return click.Command(verb, params=params, callback=run, help=_help(res, verb, method, path),
                          context_settings=CONTEXT_SETTINGS,
-                         short_help=verb_summary(res, verb).split(";")[0] + ".")
+                         short_help=first_clause(verb_summary(res, verb)))
 
 
 class ResourceGroup(click.Group):

@@ -225,7 +225,7 @@ def test_token_request_prints_token_ttl_and_vault_addr(gk):
     assert result.code == 0, result.err
     fields = dict(line.split("\t") for line in result.out.splitlines())
     assert list(fields) == ["TOKEN", "TTL", "VAULT_ADDR"]
-    assert fields["TOKEN"].startswith("s.") and fields["TTL"] == "1h40m0s"
+    assert fields["TOKEN"].startswith("s.") and fields["TTL"] == "1h40m"
     assert fields["VAULT_ADDR"] == gk.server.url
     body = gk.emulator.calls("POST", "/token")[0].json
     assert body == {"task_id": "web-task"}

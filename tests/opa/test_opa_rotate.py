@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from gwctl.columns import format_timestamp
+
 import os
 import stat
 
@@ -76,7 +78,7 @@ def test_rotate_replace_by_id_and_description_table_output(opa, tmp_path):
     (new,) = new_tokens(opa)
     assert set(opa.emulator.setup_tokens) == {TOK3, new["id"]}
     assert result.out == (
-        f"ID\t{new['id']}\nDESCRIPTION\tmerged\nLABELS\t\nCREATED_AT\t{new['created_at']}\n"
+        f"ID\t{new['id']}\nDESCRIPTION\tmerged\nLABELS\t\nCREATED_AT\t{format_timestamp(new['created_at'])}\n"
         f"WRITTEN_TO\t{out}\nREPLACED\t{TOK1},{TOK2}\nFAILED\t\n"
     )
 

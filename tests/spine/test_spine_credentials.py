@@ -343,7 +343,7 @@ def test_status_shows_cached_token_expiry_not_value(gw):
     assert "cached-" not in result.all
     rows = result.json()
     assert [r["item"] for r in rows] == ["key_id", "key_secret", "bearer", "old"]
-    assert rows[2]["kind"] == "cached token" and rows[2]["detail"].startswith("fresh for 59")
+    assert rows[2]["kind"] == "cached token" and rows[2]["detail"].startswith("fresh for 9m5")
     assert rows[3]["detail"] == "stale: renewed on next use"
 
 

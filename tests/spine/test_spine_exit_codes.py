@@ -115,7 +115,7 @@ def test_1_http_status_without_a_class(sandbox):
         (("opaa",), "error: no such command 'opaa' in `gwctl`\nhint: did you mean `gwctl opa`?\n"),
         (("profile", "show"), "error: Missing argument 'NAME'.\nhint: see `gwctl profile show --help`\n"),
         (("-o", "xml", "version"),
-         "error: Invalid value for '-o' / '--output': 'xml' is not one of 'table', 'tsv', 'json', 'jsonl', 'yaml'.\n"
+         "error: Invalid value for '-o' / '--output': 'xml' is not one of 'table', 'wide', 'tsv', 'json', 'jsonl', 'yaml'.\n"
          "hint: see `gwctl --help`\n"),
         (("version", "--timeout", "0"),
          "error: Invalid value for '--timeout': '0' must be more than 0 and at most 86400 seconds\n"

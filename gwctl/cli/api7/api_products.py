@@ -41,7 +41,7 @@ def get(product: ProductArg, developer: DeveloperOpt = False, path: PathOpt = No
     """Show an API product (GET /api/api_products/{id}; --developer: /api/developer/api_products/{id}; see --path).
 
     An API product is named by its ID or its name.
-    Example: gwctl api7 api-products get Petstore -o json
+    Example: gwctl api7 api-products get API_PRODUCT_ID -o json
     """
     from gwctl.api.api7.client import paths
 

@@ -25,7 +25,7 @@ def parse(file: Annotated[str, typer.Argument(metavar="FILE|-", help="Lua source
     """Check a plugin's source and show its name, version and priority (POST /api/custom_plugins/parse).
 
     Dashboards differ on this path: correct it with --path if yours does.
-    Example: gwctl api7 custom-plugins parse hello.lua
+    Example: gwctl api7 custom-plugins parse PLUGIN_FILE
     """
     from gwctl.api.api7.client import paths
 

@@ -45,7 +45,7 @@ def change_password(password_stdin: PasswordStdinOpt = False) -> None:
     """Change your password (PUT /api/password): old and new password from stdin or a prompt, never flags.
 
     With --password-stdin, line 1 is the old password and line 2 the new one.
-    Example: printf '%s\\n%s\\n' "$OLD" "$NEW" | gwctl api7 me change-password --password-stdin
+    Example: printf '%s\\n%s\\n' "$PASSWORD" "$NEW_PASSWORD" | gwctl api7 me change-password --password-stdin
     """
     import sys
 

@@ -26,26 +26,28 @@ app.add_typer(token_app, name="token")
 add_common_commands(app, "gatekeeper")
 
 STATUS_COLUMNS = (Column("id", "id", header="ID"),
-                  Column("state", lambda s: "unsealed" if s.get("unsealed") else "SEALED", header="STATE"),
-                  Column("version", "version"), Column("uptime", "uptime"), Column("started", "started"),
+                  Column("state", lambda s: "unsealed" if s.get("unsealed") else "SEALED", header="STATE", kind="state"),
+                  Column("version", "version"), Column("uptime", "uptime", kind="duration"),
+                  Column("started", "started", kind="timestamp"),
                   Column("requests", "stats.requests"), Column("successful", "stats.successful"),
                   Column("denied", "stats.denied"), Column("failed", "stats.failed"),
                   Column("peers", lambda s: len(s.get("peers") or []), header="PEERS"))
 PEER_COLUMNS = (
     Column("id", "id", header="PEER_ID"),
     Column("address", "address"),
-    Column("state", lambda p: "unsealed" if p.get("unsealed") else "SEALED", header="STATE"),
+    Column("state", lambda p: "unsealed" if p.get("unsealed") else "SEALED", header="STATE", kind="state"),
     Column("version", "version", default=False),
 )
 MESSAGE_COLUMNS = cols("unsealed", "message")
-TOKEN_COLUMNS = cols("token", "ttl", "vault_addr")
-CLIENT_TOKEN_COLUMNS = (Column("accessor", "accessor"), Column("ttl", "ttl", header="TTL"),
+TOKEN_COLUMNS = cols("token", Column("ttl", "ttl", kind="duration"), "vault_addr")
+CLIENT_TOKEN_COLUMNS = (Column("accessor", "accessor"), Column("ttl", "ttl", header="TTL", kind="duration"),
                         Column("expires", "expires"), Column("policies", "policies"),
-                        Column("renewable", "renewable"), Column("lease_duration", "lease_duration", default=False),
+                        Column("renewable", "renewable"),
+                        Column("lease_duration", "lease_duration", default=False, kind="duration"),
                         Column("client_token", "client_token"))
 PEERS_STATUS_COLUMNS = (Column("address", "address"), Column("id", "id", header="PEER_ID"),
-                        Column("state", "state"), Column("version", "version"), Column("uptime", "uptime"),
-                        Column("error", "error"))
+                        Column("state", "state", kind="state"), Column("version", "version"),
+                        Column("uptime", "uptime"), Column("error", "error"))
 POLICY_COLUMNS = (Column("key", "key"), Column("roles", "roles"), Column("num_uses", "num_uses"),
                   Column("regexp", "regexp"))
 SEALED_HINT = ("unseal it with a Vault token on stdin: "
@@ -117,8 +119,9 @@ def status(
     stderr and exits 0 (8 with --check). With --peers, one row per peer from its own
     GET /status: state (unsealed, SEALED or UNREACHABLE), version and uptime.
 
-    \b
-    Example: gwctl gatekeeper status --peers --check
+    Examples:
+      gwctl gatekeeper status
+      gwctl gatekeeper status --peers --check
     """
     app_ctx = get_app()
     if peers:
@@ -149,7 +152,10 @@ def status(
 
 @app.command("seal")
 def seal(yes: YesOpt = False) -> None:
-    """Seal the instance (POST /seal): it stops handing out tokens until unsealed."""
+    """Seal the instance (POST /seal): it stops handing out tokens until unsealed.
+
+    Example: gwctl gatekeeper seal --yes
+    """
     profile = get_app().profile("gatekeeper")
     confirm_change("seal", "Gatekeeper", "Gatekeepers", [profile.url], yes,
                    consequence="scheduled tasks get no tokens until it is unsealed")
@@ -340,7 +346,10 @@ def update_policy(
 
 @policies_app.command("reload")
 def reload_policies() -> None:
-    """Reload the policies from Vault (POST /policies/reload); unsealed peers follow."""
+    """Reload the policies from Vault (POST /policies/reload); unsealed peers follow.
+
+    Example: gwctl gatekeeper policies reload
+    """
     with explain({503: "Gatekeeper is sealed: it cannot reload policies"}, {503: SEALED_HINT}, when=_gatekeeper_said):
         _report(_client().reload_policies())
 
@@ -398,6 +407,10 @@ def request_token(
     accessor (to revoke it: vault token revoke -accessor ACCESSOR), TTL, expiry and
     policies; the token itself only with --show-token, or written to --out FILE (0600,
     atomic) while only metadata is printed.
+
+    Examples:
+      gwctl gatekeeper token request --task-id web-task
+      gwctl gatekeeper token request --task-id web-task --unwrap --out vault.token
     """
     from gwctl.config.profiles import validate_url
 

@@ -55,7 +55,7 @@ def compare_changesets(
     """Show the changes between two changesets of the cluster (GET .../changesets/compare).
 
     Table output lists the activity entries; JSON is the API's answer.
-    Example: gwctl pomerium changesets compare --first CS1 --second CS2
+    Example: gwctl pomerium changesets compare
     """
     from gwctl.cli.context import get_app
 
@@ -79,7 +79,7 @@ def compare_changesets(
 def apply_changeset(changeset_id: Annotated[str, typer.Argument(metavar="CHANGESET_ID", help="Changeset ID.")]) -> None:
     """Apply a changeset to its cluster (POST .../changesets/{changesetId}/apply).
 
-    Example: gwctl pomerium changesets apply CHANGESET_ID
+    Example: gwctl pomerium changesets apply CHANGESET
     """
     emit(client().apply_changeset(changeset_id), CHANGESET_COLUMNS)
 

@@ -75,10 +75,8 @@ def renew_token(
     back and proves it before reporting success. If storing or proving fails the error
     names the recovery file and the exit code is non-zero. One rotation of a profile
     runs at a time (a second one waits).
-    \b
-    Examples:
-      gwctl -p sandbox-pomerium pomerium users renew-token --store --yes
-      gwctl -p sandbox-pomerium pomerium users renew-token usrAuditorApi --out auditor.token --yes
+
+    Example: gwctl pomerium users renew-token usrAuditorApi --yes --out auditor.token
     """
     from gwctl.cli.rotation import check_out, env_source
 
