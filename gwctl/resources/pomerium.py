@@ -251,7 +251,7 @@ NAMESPACES = Resource(
     columns=(Column("id", "id"), Column("name", "name"), Column("type", "type"), Column("parent", "parentId"),
              Column("role", "role"), Column("created", "createdAt", default=False)),
     summaries={"list": "List the organization's namespaces with your role in each"},
-    examples={"list": "pomerium namespaces list"},
+    examples={"list": "pomerium namespaces list"}, example_ref="{namespace}",
     hooks=HOOKS,
 )
 
@@ -265,7 +265,7 @@ USERS = Resource(
              Column("last-logged-in", "lastLoggedIn"), Column("created", "createdAt", default=False)),
     filters=(Filter("userType", "--type", "interactive or api-access.", metavar="TYPE"),),
     summaries={"list": "List the organization's users with their roles"},
-    examples={"list": "pomerium users list --type api-access"},
+    examples={"list": "pomerium users list --type api-access"}, example_ref="{user}",
     hooks=HOOKS, extra="gwctl.cli.pomerium.users:app",
 )
 

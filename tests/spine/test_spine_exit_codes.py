@@ -365,7 +365,7 @@ def test_130_ctrl_c_at_a_prompt_ends_the_prompt_line_first(gw, add_command):
         raise click.exceptions.Abort()  # what click.confirm raises for ^C
 
     add_command("ask", ask)
-    result = gw("ask", tty=True)
+    result = gw("ask", tty=True, env={"NO_COLOR": "1"})
     assert (result.code, result.err) == (130, "\nerror: interrupted\n")
     result = gw("ask")
     assert (result.code, result.err) == (130, "error: interrupted\n")

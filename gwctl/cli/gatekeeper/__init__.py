@@ -111,7 +111,7 @@ def status(
     check: Annotated[bool, typer.Option("--check", help="Exit 8 when the instance (with --peers: any peer) is sealed "
                                                       "or unreachable (for monitoring).")] = False,
     peers: Annotated[bool, typer.Option("--peers", help="Ask every HA peer for its own status (the profile's "
-                                                      "--peers, else the peers the instance reports).")] = False,
+                                                      "--peer-urls, else the peers the instance reports).")] = False,
 ) -> None:
     """Show the instance's status, stats and peers (GET /status).
 
@@ -362,7 +362,7 @@ def wait(
     timeout: WaitTimeoutOpt = "5m",
     interval: WaitIntervalOpt = "1s",
 ) -> None:
-    """Wait until Gatekeeper is unsealed, polling GET /status with back-off.
+    """Wait until Gatekeeper is unsealed, polling its status with back-off.
 
     An instance that cannot be reached yet (restarting) counts as not unsealed.
     Exit 0 when unsealed (on every peer with --peers), 7 on timeout.
