@@ -31,7 +31,7 @@ def raising(add_command):
 
 
 def test_every_documented_code_has_a_test():
-    assert [code for code, _ in EXIT_TABLE] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130]
+    assert [code for code, _ in EXIT_TABLE] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 130]
 
 
 # --- 0 -----------------------------------------------------------------------------------
@@ -304,6 +304,18 @@ def test_10_partial_bulk_failure(gw, add_command):
         {"id": "b", "ok": True, "error": None, "exit_code": None},
     ]
     assert last_json_line(result.err)["exit_code"] == 10
+
+
+# --- 12 ----------------------------------------------------------------------------------
+
+
+def test_12_secret_minted_but_not_stored(gw, raising):
+    raising(errors.SecretNotStored("could not store the new token: disk full; it is saved in /x/r.txt",
+                                   hint="run `gwctl auth recover -p p`"))
+    result = gw("boom")
+    assert (result.code, result.out) == (12, "")
+    assert result.err == ("error: could not store the new token: disk full; it is saved in /x/r.txt\n"
+                          "hint: run `gwctl auth recover -p p`\n")
 
 
 # --- 130 ---------------------------------------------------------------------------------
