@@ -247,7 +247,7 @@ def recover(out, no_verify, lock_timeout) -> None:
     """
     from pathlib import Path
 
-    from gwctl.cli.rotation import Refused, deliver, own_credential_dead, prove, rotation_lock
+    from gwctl.cli.rotation import Refused, deliver, own_credential_dead, prove, refetch, rotation_lock
     from gwctl.cli.secret_output import check_out
 
     app_ctx = get_app()
@@ -270,7 +270,14 @@ def recover(out, no_verify, lock_timeout) -> None:
             row = {"profile": profile.name, "product": entry.product, "what": entry.label, "file": entry.file,
                    "stored_in": None}
             if not entry.has_secret:
+                where = refetch(entry, profile)
                 entry.remove()
+                if where:
+                    stored = ", ".join(where)
+                    app_ctx.err(f"{entry.base}.json: the rotation of the {entry.label} was interrupted before its "
+                                f"answer arrived; fetched the current one from the API and stored it in {stored}")
+                    rows.append({**row, "file": entry.base + ".json", "result": "fetched", "stored_in": stored})
+                    continue
                 app_ctx.err(f"{entry.base}.json: the rotation of the {entry.label} was interrupted before a new "
                             "secret reached gwctl; nothing to recover (check that the old one still works)")
                 rows.append({**row, "file": entry.base + ".json", "result": "nothing to recover"})

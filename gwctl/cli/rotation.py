@@ -517,3 +517,18 @@ def deliver(entry: Pending, secret: str, profile: Any, out: Optional[Path]) -> L
     if not where:
         raise UsageError(f"{entry.file}: the {entry.label} was to be printed once: give --out FILE to write it")
     return where
+
+
+def refetch(entry: Pending, profile: Any) -> Optional[List[str]]:
+    """A rotation killed before its answer arrived: where the API shows the current secret to the
+    profile (a Secure Gateway's security token is in its listing), fetch it and deliver it; else None."""
+    record = entry.record
+    gateway = record.get("gateway") or record.get("proof_gateway")
+    if entry.product != "sg" or not gateway:
+        return None
+    api = get_app().client("sg")
+    api.forget_gateway_token(str(gateway))
+    token, _ = api.gateway_token(str(gateway))
+    api.use_gateway_token(str(gateway), token)
+    api.get_gateway(str(gateway))  # proves it
+    return deliver(entry, token, profile, None)
