@@ -343,3 +343,30 @@ def test_sg_rotate_token_takes_the_gateway_description(sandbox, tmp_path):
     result = box.run("sg", "gateways", "rotate-token", "Staging Gateway", "--out", str(tmp_path / "t"), "--yes")
     assert result.code == 0, result.err
     assert [c.path for c in box.emulator.calls("PUT")] == ["/v1/sgconfig/ZgNBtYKCG66_prod_us-south"]
+
+
+@pytest.mark.parametrize("argv", [("opa", "setup-tokens", "rotate"), ("pomerium", "users", "renew-token"),
+                                  ("sg", "gateways", "rotate-token"), ("api7", "tokens", "regenerate")])
+def test_every_rotation_command_documents_lock_timeout(gw, argv):
+    result = gw(*argv, "--help")
+    assert result.code == 0
+    text = " ".join(result.out.split())
+    assert "--lock-timeout SECONDS Wait this long for another rotation of the same profile (or one writing the " \
+           "same --out file) to finish, then exit 7; 0 does not wait. [default: 60.0; 0<=x<=86400]" in text
+
+
+def test_a_rotation_writing_an_out_file_another_one_writes_waits_for_it(sandbox, tmp_path):
+    from gwctl.cli import rotation
+    from gwctl.config.files import locked
+
+    box = sandbox("sg")
+    out = tmp_path / "shared.token"
+    lock = rotation.out_lock_path(out)
+    assert lock.startswith(str(tmp_path / "state" / "locks" / "out-"))
+    with locked(lock):  # e.g. `api7 tokens regenerate --out` of another profile writing the same file
+        result = box.run("sg", "gateways", "rotate-token", SG_GATEWAY, "--out", str(out), "--yes",
+                         "--lock-timeout", "0")
+    assert result.code == 7
+    assert result.err.startswith(f"error: another rotation writing {out} still holds the lock {lock} after 0s "
+                                 "(--lock-timeout); nothing was changed\n")
+    assert box.emulator.calls("PUT") == [] and not out.exists()
