@@ -83,6 +83,14 @@ class SecretStorageError(GwctlError):
     """A secret could not be stored or read back."""
 
 
+class SecretNotStored(GwctlError):
+    """A new secret was minted (the old one may be dead) but not delivered: it waits in a recovery file."""
+
+
+class LockTimeout(TimeoutError_):
+    """Another gwctl process held a lock for longer than this one would wait."""
+
+
 class ApiError(GwctlError):
     """An HTTP error answer from a product's API, after retries."""
 
@@ -168,6 +176,7 @@ def error_class_for_status(status: int) -> type[ApiError]:
 EXIT_CODES: tuple[tuple[str, int], ...] = (
     ("PartialFailure", 10),
     ("DriftDetected", 11),
+    ("SecretNotStored", 12),
     ("Cancelled", 13),
     ("UsageError", 2),
     ("NotFoundError", 3),
@@ -189,11 +198,12 @@ EXIT_TABLE = (
     (4, "authentication: no credentials, HTTP 401, token exchange failed"),
     (5, "permission denied: HTTP 403"),
     (6, "rejected by the server: HTTP 400, 409, 422"),
-    (7, "rate limited or timed out after retries"),
+    (7, "rate limited or timed out after retries; a lock still busy after --lock-timeout"),
     (8, "server error after retries (5xx)"),
     (9, "network or TLS failure (DNS, refused, certificate)"),
     (10, "partial failure of a bulk operation"),
     (11, "drift: config diff --exit-code found changes"),
+    (12, "secret minted but not stored: it is kept in the recovery file the error names (`gwctl auth recover`)"),
     (13, "declined at a confirmation prompt: nothing was changed"),
     (130, "interrupted (Ctrl-C)"),
     (141, "standard output closed early (`gwctl ... | head`): no message"),

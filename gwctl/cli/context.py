@@ -168,6 +168,13 @@ class AppContext:
             self._clients[product] = module.connect(self.connection(product))
         return self._clients[product]
 
+    def drop_client(self, product: str) -> None:
+        """Build the product's client afresh on next use (its credentials changed)."""
+        client = self._clients.pop(product, None)
+        close = getattr(client, "close", None)
+        if close:
+            close()
+
     def close(self) -> None:
         for client in self._clients.values():
             close = getattr(client, "close", None)

@@ -31,7 +31,7 @@ def raising(add_command):
 
 
 def test_every_documented_code_has_a_test():
-    assert [code for code, _ in EXIT_TABLE] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 130, 141]
+    assert [code for code, _ in EXIT_TABLE] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 130, 141]
 
 
 # --- 0 -----------------------------------------------------------------------------------
@@ -329,6 +329,18 @@ def test_11_drift_found_by_config_diff(sandbox, tmp_path):
     assert result.json()["summary"]["create"] == 1
     assert last_json_line(result.err) == {"error": "1 object differs from the documents", "exit_code": 11,
                                           "http_status": None, "request_id": None}
+
+
+# --- 12 ----------------------------------------------------------------------------------
+
+
+def test_12_secret_minted_but_not_stored(gw, raising):
+    raising(errors.SecretNotStored("could not store the new token: disk full; it is saved in /x/r.txt",
+                                   hint="run `gwctl auth recover -p p`"))
+    result = gw("boom")
+    assert (result.code, result.out) == (12, "")
+    assert result.err == ("error: could not store the new token: disk full; it is saved in /x/r.txt\n"
+                          "hint: run `gwctl auth recover -p p`\n")
 
 
 # --- 13 ----------------------------------------------------------------------------------
