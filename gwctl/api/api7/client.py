@@ -492,6 +492,7 @@ def session_login(conn: Connection, username: str, password: str, ldap_option: s
     try:
         path = f"/api/ldap/{seg(ldap_option)}/login" if ldap_option else "/api/login"
         response = http.request("POST", path, json={"username": username, "password": password})
+        body = http.decode_as(response, dict, "the logged-in user")  # an empty or garbled answer: exit 8
         cookie = None
         for name, value in response.cookies.items():
             if name in SESSION_COOKIES or cookie is None:
@@ -502,8 +503,7 @@ def session_login(conn: Connection, username: str, password: str, ldap_option: s
             raise AuthError("the dashboard answered the login without a session cookie",
                             hint="use an API token instead (gwctl api7 tokens create)")
         http.redactor.add(cookie.partition("=")[2])
-        body = http.decode(response)
-        value = body.get("value") if isinstance(body, dict) else body
+        value = body.get("value", body)
         return cookie, value
     finally:
         http.close()

@@ -19,7 +19,7 @@ from gwctl.api.auth import ExchangedTokenAuth
 from gwctl.api.base import Connection, ProductClient, ResourceCalls, listed_items, seg
 from gwctl.api.http import HttpClient
 from gwctl.api.paging import truncate
-from gwctl.errors import ApiError, AuthError, ServerError, UsageError
+from gwctl.errors import CREDENTIAL_REFUSALS, ApiError, AuthError, ServerError, UsageError
 
 PAGE_SIZE = 100  # items asked for per request; a server that caps lower is detected
 REFRESH_MARGIN = 60.0  # re-exchange when less than this many seconds of ID-token life are left
@@ -204,7 +204,7 @@ class PomeriumClient(ResourceCalls, ProductClient):
         try:
             body = self.http.post("/token", json={"refreshToken": refresh_token}, auth=None)
         except ApiError as exc:
-            if exc.http_status is not None and exc.http_status < 500:
+            if exc.http_status in CREDENTIAL_REFUSALS:
                 raise AuthError(
                     f"token exchange failed: {exc.message}",
                     hint="the API user token is invalid, renewed or deleted: store a current one with "

@@ -121,9 +121,10 @@ class SecureGatewayClient(ResourceCalls, ProductClient):
                 data={"grant_type": APIKEY_GRANT, "apikey": api_key},
                 headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
                 auth=None,
+                expect=dict,
             )
         except errors.ApiError as exc:
-            if exc.http_status is not None and exc.http_status < 500:
+            if exc.http_status in errors.CREDENTIAL_REFUSALS:
                 raise errors.AuthError(
                     f"IBM Cloud IAM refused the API key: {exc.message.split(': ', 2)[-1]}",
                     hint="check GWCTL_IBM_API_KEY or run `gwctl auth login`",
@@ -131,13 +132,15 @@ class SecureGatewayClient(ResourceCalls, ProductClient):
                     request_id=exc.request_id,
                 ) from None
             raise
-        token = body.get("access_token") if isinstance(body, dict) else None
-        if not token:
-            raise errors.AuthError("IBM Cloud IAM answered without an access_token")
+        token = body.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise errors.ServerError("IBM Cloud IAM answered without an access_token")
         self._learn(token)
         expiration = body.get("expiration")
-        if not isinstance(expiration, (int, float)):
-            expiration = time.time() + float(body.get("expires_in") or 3600)
+        if not isinstance(expiration, (int, float)) or isinstance(expiration, bool):
+            expires_in = body.get("expires_in")
+            ok = isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool) and expires_in > 0
+            expiration = time.time() + (float(expires_in) if ok else 3600.0)
         return token, float(expiration)
 
     def current_token(self) -> str:

@@ -29,7 +29,8 @@ STATUS_COLUMNS = (Column("id", "id", header="ID"),
                   Column("version", "version"), Column("uptime", "uptime"), Column("started", "started"),
                   Column("requests", "stats.requests"), Column("successful", "stats.successful"),
                   Column("denied", "stats.denied"), Column("failed", "stats.failed"),
-                  Column("peers", lambda s: len(s.get("peers") or []), header="PEERS"))
+                  Column("peers", lambda s: len(s["peers"]) if isinstance(s.get("peers"), list) else 0,
+                         header="PEERS"))
 PEER_COLUMNS = (
     Column("id", "id", header="PEER_ID"),
     Column("address", "address"),
@@ -77,7 +78,8 @@ def status(
         emit(body)
     else:
         emit(body, STATUS_COLUMNS)
-        peers = body.get("peers") or []
+        peers = [p for p in body.get("peers") or () if isinstance(p, dict)] \
+            if isinstance(body.get("peers"), list) else []
         if peers:
             app_ctx.out()
             emit(peers, PEER_COLUMNS)
@@ -210,11 +212,12 @@ def request_token(
         emit_secret(wrapped, "token", out, TOKEN_COLUMNS, label="wrapping token")
         return
     address = vault_addr or wrapped.get("vault_addr")
-    if not address:
+    if not isinstance(address, str) or not address:
         raise UsageError("the response has no vault_addr: pass --vault-addr URL")
     with explain({400: "Vault refused to unwrap the token (already used, expired, or not a wrapping token)"}):
         result = client.unwrap(address, wrapped["token"])
-    auth = dict((result or {}).get("auth") or {})
-    if not auth.get("client_token"):
+    auth = result.get("auth")
+    auth = dict(auth) if isinstance(auth, dict) else {}
+    if not isinstance(auth.get("client_token"), str) or not auth["client_token"]:
         raise ServerError("Vault's unwrap answer held no client token")
     emit_secret(auth, "client_token", out, CLIENT_TOKEN_COLUMNS, label="client token")
