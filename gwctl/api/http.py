@@ -378,6 +378,10 @@ class HttpClient:
             retry_after=self._server_delay(response),
         )
 
+    def transport_error(self, request: httpx.Request, exc: httpx.TransportError) -> errors.GwctlError:
+        """The typed error for a transport failure while reading a streamed answer (after ``request``)."""
+        return self._transport_error(request, exc, 1)
+
     def _transport_error(self, request: httpx.Request, exc: httpx.TransportError, attempts: int) -> errors.GwctlError:
         resendable = request.extensions.get(IDEMPOTENT, request.method in IDEMPOTENT_METHODS)
         host = request.url.netloc.decode("ascii", "replace")

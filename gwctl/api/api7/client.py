@@ -433,17 +433,21 @@ class Api7Client(ResourceCalls, ProductClient):
                 total += len(chunk)
                 if progress is not None:
                     progress(total)
+        except httpx.TransportError as exc:  # cut off or timed out mid-download
+            raise self.http.transport_error(response.request, exc) from exc
         finally:
             response.close()
         return total
 
-    def fetch_secret(self, method: str, path: str, body: Any = None) -> Any:
+    def fetch_secret(self, method: str, path: str, body: Any = None, *, idempotent: bool | None = None) -> Any:
         """A call whose answer is a bare secret (e.g. the SCIM token as `value`): the body is read
         unlogged (stream=True skips -vvv body logging) and the secret is registered before anything
         else can print it."""
-        response = self.http.request(method, path, json=body, stream=True)
+        response = self.http.request(method, path, json=body, stream=True, idempotent=idempotent)
         try:
             response.read()
+        except httpx.TransportError as exc:  # cut off while reading: what the transport says of any call
+            raise self.http.transport_error(response.request, exc) from exc
         finally:
             response.close()
         value = self._value(self.http.decode(response))
