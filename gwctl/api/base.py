@@ -89,6 +89,17 @@ def shape_error(method: str, path: str, what: str, body: Any) -> Exception:
     return error(method, path, what, body)
 
 
+def as_dict(value: Any) -> dict:
+    """``value`` when the server sent an object there, else {}: presentation code reads fields of
+    answers through this, so an odd answer shows empty cells instead of raising AttributeError."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list:
+    """``value`` when the server sent an array there, else []."""
+    return value if isinstance(value, list) else []
+
+
 def listed_items(body: Any, key: str | None, method: str, path: str) -> list:
     """The items of one list page: a bare array, or the array under ``key``; anything else is exit 8."""
     items = body if key is None or isinstance(body, list) else (body.get(key) if isinstance(body, dict) else None)

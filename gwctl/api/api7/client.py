@@ -147,11 +147,19 @@ class Api7Client(ResourceCalls, ProductClient):
             return body["value"]
         return body
 
-    def get(self, path: str, params: dict | None = None) -> Any:
-        return self._value(self.http.get(path, params=_clean(params)))
+    def _expect(self, value: Any, expect: type | None, method: str, path: str) -> Any:
+        if expect is not None and not isinstance(value, expect):
+            from gwctl.errors import shape_error
 
-    def create(self, path: str, body: Any = None, params: dict | None = None) -> Any:
-        return self._value(self.http.post(path, json=body, params=_clean(params)))
+            raise shape_error(method, path, "a JSON object" if expect is dict else expect.__name__, value)
+        return value
+
+    def get(self, path: str, params: dict | None = None, *, expect: type | None = None) -> Any:
+        """GET a `value` envelope (or bare body); with ``expect`` the value must be of that type (else exit 8)."""
+        return self._expect(self._value(self.http.get(path, params=_clean(params))), expect, "GET", path)
+
+    def create(self, path: str, body: Any = None, params: dict | None = None, *, expect: type | None = None) -> Any:
+        return self._expect(self._value(self.http.post(path, json=body, params=_clean(params))), expect, "POST", path)
 
     def replace(self, path: str, body: Any, params: dict | None = None) -> Any:
         return self._value(self.http.put(path, json=body, params=_clean(params)))
@@ -166,7 +174,7 @@ class Api7Client(ResourceCalls, ProductClient):
         """An unpaged `{"list", "total"}` answer (or a bare array / array value) as a list."""
         body = self.http.get(path, params=_clean(params))
         if isinstance(body, dict) and "list" in body:
-            return list(body.get("list") or [])
+            return list(listed_items(body, "list", "GET", path))
         value = self._value(body)
         return value if isinstance(value, list) else [value]
 

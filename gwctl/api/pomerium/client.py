@@ -336,17 +336,18 @@ class PomeriumClient(ResourceCalls, ProductClient):
     # -- users -------------------------------------------------------------------------
 
     def update_current_user(self) -> dict:
-        return self.http.post("/user")
+        return self.http.post("/user", expect=dict)
 
     def delete_current_user(self) -> None:
         self.http.delete("/user")
 
     def create_api_user(self, name: str, role: str | None = None) -> dict:
         body = {"name": name, **({"role": role} if role else {})}
-        return self._secret(self.http.post(self.org_path("users", "apiAccess"), json=body), "refreshToken")
+        return self._secret(self.http.post(self.org_path("users", "apiAccess"), json=body, expect=dict), "refreshToken")
 
     def renew_refresh_token(self, user_id: str) -> dict:
-        return self._secret(self.http.post(self.org_path("users", user_id, "refreshToken")), "refreshToken")
+        return self._secret(self.http.post(self.org_path("users", user_id, "refreshToken"), expect=dict),
+                            "refreshToken")
 
     def _secret(self, body: Any, key: str) -> Any:
         if isinstance(body, dict) and isinstance(body.get(key), str):
@@ -364,16 +365,16 @@ class PomeriumClient(ResourceCalls, ProductClient):
     # -- organizations, quotas, namespaces --------------------------------------------------
 
     def create_organization(self, body: dict) -> dict:
-        result = self.http.post("/organizations", json=body)
-        if isinstance(result, dict):
-            self._secret(result.get("cluster"), "refreshToken")
+        result = self.http.post("/organizations", json=body, expect=dict)
+        self._secret(result.get("cluster"), "refreshToken")
         return result
 
     def get_organization(self, org: str | None = None) -> dict:
-        return self.http.get("/organizations/" + seg(org or self.org_id))
+        return self.http.get("/organizations/" + seg(org or self.org_id), expect=dict)
 
     def get_quotas(self, namespace: str | None = None) -> dict:
-        return self.http.get(self.org_path("quotas"), params={"namespaceId": namespace} if namespace else None)
+        return self.http.get(self.org_path("quotas"), params={"namespaceId": namespace} if namespace else None,
+                             expect=dict)
 
     def list_namespaces(self) -> list:
         path = self.org_path("namespaces")
@@ -396,7 +397,7 @@ class PomeriumClient(ResourceCalls, ProductClient):
     def compare_changesets(self, cluster: str, first: str | None = None, second: str | None = None) -> dict:
         params = {"clusterId": cluster, "firstId": first, "secondId": second}
         return self.http.get(self.org_path("changesets", "compare"),
-                             params={k: v for k, v in params.items() if v})
+                             params={k: v for k, v in params.items() if v}, expect=dict)
 
     def apply_changeset(self, changeset_id: str) -> dict:
         return self.http.post(self.org_path("changesets", changeset_id, "apply"))
@@ -411,10 +412,10 @@ class PomeriumClient(ResourceCalls, ProductClient):
     # -- clusters ------------------------------------------------------------------------
 
     def create_cluster(self, body: dict) -> dict:
-        return self._secret(self.http.post(self.org_path("clusters"), json=body), "refreshToken")
+        return self._secret(self.http.post(self.org_path("clusters"), json=body, expect=dict), "refreshToken")
 
     def get_cluster(self, cluster: str) -> dict:
-        return self.http.get(self.org_path("clusters", cluster))
+        return self.http.get(self.org_path("clusters", cluster), expect=dict)
 
     def list_replicas(self, cluster: str, start: str, end: str) -> list:
         return self.http.get(self.org_path("clusters", cluster, "replicas"),
@@ -427,7 +428,7 @@ class PomeriumClient(ResourceCalls, ProductClient):
         return self.http.post(self.org_path("clusters", cluster, "health"), json={})
 
     def rotate_cluster_token(self, cluster: str) -> dict:
-        return self._secret(self.http.post(self.org_path("clusters", cluster, "token")), "refreshToken")
+        return self._secret(self.http.post(self.org_path("clusters", cluster, "token"), expect=dict), "refreshToken")
 
     # -- settings ------------------------------------------------------------------------
 
@@ -452,31 +453,32 @@ class PomeriumClient(ResourceCalls, ProductClient):
     def distribution_sum(self, cluster: str, metric: str, start: str, end: str, route: str | None = None,
                          replica: str | None = None) -> list:
         return self.http.get(self.org_path("clusters", cluster, "distribution", metric, "sum"),
-                             params=self._metric_params(start, end, route, replica))
+                             params=self._metric_params(start, end, route, replica), expect=list)
 
     def distribution_series(self, cluster: str, metric: str, start: str, end: str, percentile: int | None = None,
                             route: str | None = None, replica: str | None = None) -> list:
         return self.http.get(self.org_path("clusters", cluster, "distribution", metric, "timeSeries"),
-                             params=self._metric_params(start, end, route, replica, percentile))
+                             params=self._metric_params(start, end, route, replica, percentile), expect=list)
 
     def time_series(self, cluster: str, metric: str, start: str, end: str, route: str | None = None,
                     replica: str | None = None) -> list:
         return self.http.get(self.org_path("clusters", cluster, "timeSeries", metric),
-                             params=self._metric_params(start, end, route, replica))
+                             params=self._metric_params(start, end, route, replica), expect=list)
 
     def time_series_sum(self, cluster: str, metric: str, start: str, end: str, route: str | None = None,
                         replica: str | None = None) -> list:
         return self.http.get(self.org_path("clusters", cluster, "timeSeries", metric, "sum"),
-                             params=self._metric_params(start, end, route, replica))
+                             params=self._metric_params(start, end, route, replica), expect=list)
 
     # -- service accounts and custom domains -----------------------------------------------
 
     def create_service_account(self, cluster: str, body: dict) -> dict:
-        return self._secret(self.http.post(self.org_path("clusters", cluster, "serviceAccounts"), json=body), "token")
+        return self._secret(self.http.post(self.org_path("clusters", cluster, "serviceAccounts"), json=body,
+                                           expect=dict), "token")
 
     def service_account_token(self, cluster: str, sa_id: str) -> dict:
-        return self._secret(self.http.get(self.org_path("clusters", cluster, "serviceAccounts", sa_id, "token")),
-                            "token")
+        return self._secret(self.http.get(self.org_path("clusters", cluster, "serviceAccounts", sa_id, "token"),
+                                          expect=dict), "token")
 
     def add_custom_domain(self, cluster: str, domain: str) -> dict:
         return self.http.post(self.org_path("customDomains"), json={"clusterId": cluster, "domainName": domain})
@@ -500,7 +502,7 @@ class PomeriumClient(ResourceCalls, ProductClient):
         return self.http.get(self.org_path("billing", "subscription"))
 
     def start_onboarding(self, body: dict) -> dict:
-        return self._secret(self.http.post("/onboarding/start", json=body), "clusterToken")
+        return self._secret(self.http.post("/onboarding/start", json=body, expect=dict), "clusterToken")
 
     def configure_onboarding(self, body: dict) -> Any:
         return self.http.post("/onboarding/configure", json=body)
