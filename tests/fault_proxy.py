@@ -109,7 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
             with self.owner.lock:
                 self.owner.forwarded += 1
         fault = rule.fault if rule is not None else None
-        if fault is None:
+        if fault in (None, "none"):  # "none": only count the matching requests
             self._send(status, data, headers, reason)
         elif fault == "500":
             self._send(500, b'{"message": "internal server error"}', {"Content-Type": "application/json"})
@@ -170,8 +170,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data[: len(data) // 2] or b"{")
         self.wfile.flush()
-        if reset:
+        if reset:  # linger 0 + close (no shutdown first): the peer gets a RST, not a FIN
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
         self.close_connection = True
 
     def _hang(self, seconds: float) -> None:

@@ -182,3 +182,18 @@ def test_gatekeepers_own_429_is_not_resent(proxied, gw, sleeps):
     assert result.code == 7, result.err
     assert "has used all the tokens its policy allows" in result.err
     assert len(emulator.calls("POST", "/token")) == 1 and sleeps == []
+
+
+def test_a_create_after_a_401_is_resent_once_with_a_fresh_token(proxied, gw):
+    """A cached bearer the server no longer takes: 401, a fresh exchange, the create once more, made once."""
+    emulator, proxy = proxied("opa")
+    assert gw("opa", "gateways", "list").code == 0  # caches a bearer token
+    emulator.expire_tokens()
+    before = len(emulator.calls("POST", "/v1/teams/*/service_token"))
+    proxy.inject(Rule("POST", "/v1/teams/*/gateway_setup_tokens", "none"))
+    result = gw("opa", "setup-tokens", "create", "-d", "after-401")
+    assert result.code == 0, result.err
+    assert proxy.attempts == 2  # the 401, then the resend with the new token
+    assert len(emulator.calls("POST", "/v1/teams/*/service_token")) == before + 1
+    made = emulator.setup_tokens.select(description="after-401")
+    assert len(made) == 1

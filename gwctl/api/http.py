@@ -23,6 +23,8 @@ RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 # Whether a request may be sent again once it may have reached the server: set once per request
 # (HttpClient.request's ``idempotent``, by method unless declared) and read by every retry decision.
 IDEMPOTENT = "gwctl.idempotent"
+# After a create or mint failed in a way that does not prove the server did nothing.
+APPLIED_HINT = "the request may have been applied: check before repeating it"
 # Raised before any byte of the request left, so retrying is safe for every method.
 _UNSENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # The request may have reached the server: only idempotent methods are retried.
@@ -367,9 +369,12 @@ class HttpClient:
         if vendor and vendor.strip().lower() not in status_line:
             message += f": {_one_line(vendor)}"
         location = response.headers.get("Location")
+        hint = f"the server redirects to {self.redactor.url(location)}; check the profile URL" if location else None
+        if hint is None and response.status_code >= 500 and not request.extensions.get(IDEMPOTENT, True):
+            hint = APPLIED_HINT
         return errors.error_class_for_status(response.status_code)(
             self.redactor.text(message),
-            hint=f"the server redirects to {self.redactor.url(location)}; check the profile URL" if location else None,
+            hint=hint,
             method=request.method,
             url=self.redactor.url(str(request.url)),
             http_status=response.status_code,
@@ -407,13 +412,12 @@ class HttpClient:
             return errors.TimeoutError_(
                 f"{request.method} {path}: no answer from {host} after {attempts} attempt(s) ({type(exc).__name__})",
                 hint=(f"the read timeout is {self.config.timeout:g}s; raise it with --timeout" if resendable else
-                      "the request may have been applied: check before repeating it "
-                      f"(the read timeout is {self.config.timeout:g}s; raise it with --timeout)"),
+                      f"{APPLIED_HINT} (the read timeout is {self.config.timeout:g}s; raise it with --timeout)"),
             )
         if isinstance(exc, _SENT_ERRORS):
             return errors.NetworkError(
                 f"lost connection to {host}: {reason}",
-                hint=None if resendable else "the request may have been applied; check before repeating it",
+                hint=None if resendable else APPLIED_HINT,
             )
         return errors.NetworkError(f"cannot reach {host}: {reason}")
 
