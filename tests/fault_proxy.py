@@ -29,7 +29,7 @@ MALFORMED = b'{"id": "x1", "name": '
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
               "content-length"}
 
-# What each fault does: (status or None to keep the upstream's, forward first?)
+# The faults of the matrix (see _Handler._handle for what each one sends); "none" only counts.
 FAULTS = ("500", "502-html", "503-retry-after", "504", "429", "hang", "reset", "malformed-json", "html-200",
           "truncated", "empty-200")
 
@@ -92,7 +92,7 @@ class _Handler(BaseHTTPRequestHandler):
     owner: FaultProxy
     protocol_version = "HTTP/1.0"  # one request per connection: a fault never leaks into the next
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet
+    def log_message(self, format: str, *args) -> None:  # quiet
         pass
 
     def _handle(self) -> None:

@@ -15,7 +15,6 @@ import shlex
 from dataclasses import dataclass
 
 import pytest
-
 from fault_proxy import FAULTS, FaultProxy, Rule
 
 ATTEMPTS = 4  # the first try + the transport's 3 retries
@@ -166,7 +165,7 @@ def test_429_then_success_resends_a_create_once(proxied, gw, sleeps):
 
 
 def test_opa_429_uses_the_vendor_reset_header(proxied, gw, sleeps):
-    emulator, proxy = proxied("opa")
+    _, proxy = proxied("opa")
     proxy.inject(Rule("POST", "/v1/teams/*/gateway_setup_tokens", "429", times=1,
                       rate_limit_headers={"X-RateLimit-Retry-At": "{now+3}"}))
     result = gw("opa", "setup-tokens", "create", "-d", "throttled")
@@ -176,7 +175,7 @@ def test_opa_429_uses_the_vendor_reset_header(proxied, gw, sleeps):
 
 def test_gatekeepers_own_429_is_not_resent(proxied, gw, sleeps):
     """Gatekeeper's 429 on /token means the task used its allotment (no Retry-After): not throttling."""
-    emulator, proxy = proxied("gatekeeper")
+    emulator, _ = proxied("gatekeeper")
     emulator.usage["mesos:web-task"] = 3  # the policy's num_uses
     result = gw("gatekeeper", "token", "request", "--task-id", "web-task")
     assert result.code == 7, result.err
