@@ -161,6 +161,18 @@ STATUS_ERRORS: dict[int, type[ApiError]] = {
 }
 
 
+def shape_error(method: str, path: str, what: str, body: object) -> ServerError:
+    """A 2xx answer without the object or list it should carry (empty, or of another shape): exit 8."""
+    kinds = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    got = "an empty body" if body in (None, "", b"") else f"a JSON {kinds.get(type(body), type(body).__name__)}"
+    return ServerError(f"{method} {path}: the server answered {got} instead of {what}")
+
+
+# What a token exchange or login answers when the credential itself is refused (exit 4); any other
+# status (429, 5xx) keeps its own meaning.
+CREDENTIAL_REFUSALS = frozenset({400, 401, 403, 404, 422})
+
+
 def error_class_for_status(status: int) -> type[ApiError]:
     if status in STATUS_ERRORS:
         return STATUS_ERRORS[status]

@@ -257,7 +257,10 @@ def test_7_timeout(sandbox):
     result = box.run("gatekeeper", "seal", "--yes", "--timeout", "0.2")
     assert result.code == 7
     assert result.err.startswith("error: POST /seal: no answer from 127.0.0.1:")
-    assert result.err.endswith("hint: the read timeout is 0.2s; raise it with --timeout\n")
+    # POST /seal is not idempotent: sent once, and the hint says it may have been applied.
+    assert result.err.endswith("hint: the request may have been applied: check before repeating it "
+                               "(the read timeout is 0.2s; raise it with --timeout)\n")
+    assert len(box.emulator.calls("POST", "/seal")) == 1
 
 
 def test_8_retries_then_succeeds(sandbox, sleeps):

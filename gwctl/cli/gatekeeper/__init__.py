@@ -31,7 +31,8 @@ STATUS_COLUMNS = (Column("id", "id", header="ID"),
                   Column("started", "started", kind="timestamp"),
                   Column("requests", "stats.requests"), Column("successful", "stats.successful"),
                   Column("denied", "stats.denied"), Column("failed", "stats.failed"),
-                  Column("peers", lambda s: len(s.get("peers") or []), header="PEERS"))
+                  Column("peers", lambda s: len(s["peers"]) if isinstance(s.get("peers"), list) else 0,
+                         header="PEERS"))
 PEER_COLUMNS = (
     Column("id", "id", header="PEER_ID"),
     Column("address", "address"),
@@ -140,7 +141,8 @@ def status(
         emit(body)
     else:
         emit(body, STATUS_COLUMNS)
-        peers = body.get("peers") or []
+        peers = [p for p in body.get("peers") or () if isinstance(p, dict)] \
+            if isinstance(body.get("peers"), list) else []
         if peers:
             app_ctx.out()
             emit(peers, PEER_COLUMNS)
@@ -438,12 +440,13 @@ def request_token(
         emit_secret(wrapped, "token", out, TOKEN_COLUMNS, label="wrapping token")
         return
     address = vault_addr or wrapped.get("vault_addr")
-    if not address:
+    if not isinstance(address, str) or not address:
         raise UsageError("the response has no vault_addr: pass --vault-addr URL")
     with explain({400: "Vault refused to unwrap the token (already used, expired, or not a wrapping token)"}):
         result = client.unwrap(address, wrapped["token"])
-    auth = dict((result or {}).get("auth") or {})
-    if not auth.get("client_token"):
+    auth = result.get("auth")
+    auth = dict(auth) if isinstance(auth, dict) else {}
+    if not isinstance(auth.get("client_token"), str) or not auth["client_token"]:
         raise ServerError("Vault's unwrap answer held no client token")
     auth.update(_lease(auth.get("lease_duration")))
     if out is not None or show_token:

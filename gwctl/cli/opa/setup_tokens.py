@@ -13,7 +13,7 @@ from gwctl.cli.opa.resource_hooks import RESOURCE_ADMIN_HINT, client, lookup, ro
 from gwctl.cli.render import Column, emit
 from gwctl.cli.secret_output import check_out, emit_secret
 from gwctl.cli.input import parse_labels
-from gwctl.errors import GwctlError, PartialFailure, UsageError
+from gwctl.errors import GwctlError, PartialFailure, ServerError, UsageError
 
 app = product_app("setup-tokens", "Gateway setup tokens: reveal the secret, rotate.")
 
@@ -88,7 +88,7 @@ def reveal_token(
     token_id = resolve_token(token)
     record = client().setup_token_value(token_id)
     if not isinstance(record, dict) or not record.get("token"):
-        raise GwctlError(f"OPA returned no token value for setup token {token_id}")
+        raise ServerError(f"OPA returned no token value for setup token {token_id}")
     record = {"id": token_id, **record}  # Okta's own client reads only {"token": ...} from this endpoint
     app_ctx = get_app()
     if out is None and not (app_ctx.machine_output or app_ctx.opts.query):
