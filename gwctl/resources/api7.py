@@ -310,4 +310,5 @@ CONFIG = ConfigSpec("api7", (
     # under --secrets-out and is never dumped.
     Kind("tokens", "name", fields=("name", "expires_at"), mints="token", dumped=False,
          create_only={"expires_at": "`gwctl api7 tokens regenerate --expires-in` changes it with a new value"}),
-), scope={"gateway_group": "gateway_group"}, hooks="gwctl.cli.api7.config_hooks")
+), scope={"gateway_group": "gateway_group"}, hooks="gwctl.cli.api7.config_hooks",
+   example_kinds="services,routes")

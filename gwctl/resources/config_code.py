@@ -76,18 +76,19 @@ class ConfigSpec:
 
     scope: document scope field -> profile option it is taken from (gateway group, team...).
     hooks: "module" of hook functions the engine calls (see gwctl.cli.config_code.engine).
-    placeholders: help text listing the placeholder names (README and --help).
+    example_kinds: the --kinds of the help's examples (kinds whose dump needs no ${VARIABLE}, so the
+    examples run as printed); "" for every kind a dump writes.
     """
 
     def __init__(self, product: str, kinds: tuple[Kind, ...], *, scope: dict[str, str], hooks: str | None = None,
-                 example: str = "") -> None:
+                 example_kinds: str = "") -> None:
         self.product = product
         self.kinds = kinds
         for kind in kinds:
             kind.product = product
         self.scope = scope
         self.hooks = hooks
-        self.example = example
+        self.example_kinds = example_kinds
 
     def kind(self, noun: str) -> Kind | None:
         return next((k for k in self.kinds if k.noun == noun), None)

@@ -41,7 +41,8 @@ def config_group(product: str) -> click.Group:
     extra_options = _hook(spec, "options")
     extra_params = list(extra_options()) if extra_options else []
     names = [p.name for p in extra_params]
-    example = f"gwctl {product} config"
+    examples = {verb: "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+                for verb, lines in help_examples(spec).items()}
 
     def wrap(function):
         def run(**kwargs: Any) -> None:
@@ -63,15 +64,14 @@ def config_group(product: str) -> click.Group:
         short_help="Write the configuration as a document.",
         help="Write the configuration as a document (YAML; -o json for JSON). Two dumps of the same state are "
              "identical; server-managed fields and server defaults are left out; secrets are written as "
-             "${VARIABLE} placeholders, listed on stderr.\n\n\b\n"
-             f"Example: {example} dump -f {product}.yaml"))
+             "${VARIABLE} placeholders, listed on stderr.\n\n" + examples["dump"]))
     group.add_command(click.Command(
         "validate", callback=wrap(_validate), context_settings=CONTEXT_SETTINGS,
         params=[_files_option(), _kinds_option(), *extra_params],
         short_help="Check documents without sending any request.",
         help="Check documents without sending any request: known kinds, keys present and unique across files, "
-             "references resolve, every object passes the write model, every ${VARIABLE} is set.\n\n\b\n"
-             f"Example: {example} validate -f {product}.yaml"))
+             "references resolve, every object passes the write model, every ${VARIABLE} is set.\n\n"
+             + examples["validate"]))
     common = [_files_option(), click.Option(["--prune"], is_flag=True, help="Also delete objects absent from the "
                                             "documents that gwctl owns (its ownership label, or --label)."),
               _kinds_option(), _label_option()]
@@ -82,8 +82,7 @@ def config_group(product: str) -> click.Group:
         short_help="Show what apply would change.",
         help="Show what apply would change: objects to create, to update (field, old -> new; secrets masked), "
              "to delete (only with --prune) and how many are unchanged. Writes no file; -o json prints the plan "
-             "as JSON.\n\n\b\n"
-             f"Example: {example} diff -f {product}.yaml --exit-code"))
+             "as JSON.\n\n" + examples["diff"]))
     group.add_command(click.Command(
         "apply", callback=wrap(_apply), context_settings=CONTEXT_SETTINGS,
         params=[*common,
@@ -98,9 +97,25 @@ def config_group(product: str) -> click.Group:
         help="Apply documents: compute the plan, show it, ask (or --yes), then create and update objects in "
              "dependency order (with --prune, delete owned objects absent from the documents, dependants first), "
              "reporting each one. Applying the same documents twice changes nothing the second time. A partial "
-             "failure exits 10.\n\n\b\n"
-             f"Example: {example} apply -f {product}.yaml --yes"))
+             "failure exits 10.\n\n" + examples["apply"]))
     return group
+
+
+def help_examples(spec: Any) -> dict[str, list[str]]:
+    """Each command's examples: command lines that run as printed, in order, against the sandbox."""
+    product = spec.product
+    base = f"gwctl {product} config"
+    kinds = spec.example_kinds.split(",") if spec.example_kinds else [k.noun for k in spec.kinds if k.dumped]
+    narrowed = f" --kinds {spec.example_kinds}" if spec.example_kinds else ""
+    dump = f"{base} dump{narrowed} -f {product}.yaml"
+    minting = any(k.mints and k.create is True for k in spec.kinds if k.noun in kinds)
+    keep = " --secrets-out secrets" if minting else ""
+    return {
+        "dump": [dump, f"{base} dump -o json"],
+        "validate": [dump, f"{base} validate -f {product}.yaml"],
+        "diff": [dump, f"{base} diff -f {product}.yaml --exit-code", f"{base} diff -f {product}.yaml -o json"],
+        "apply": [dump, f"{base} apply -f {product}.yaml --dry-run", f"{base} apply -f {product}.yaml --yes{keep}"],
+    }
 
 
 def _secrets_out_help(spec: Any) -> str:
