@@ -46,7 +46,9 @@ def _certs(obj: dict, client: Any) -> dict:
     if not wanted:
         return {}
     response = client.download_certs(obj.get("configuration"), obj.get("_id"), wanted, as_json=True)
-    contents = {f.get("name"): f.get("contents") for f in response.json() if isinstance(f, dict)}
+    # PEM text with its line ends as \n: the same certificate, and a readable block in YAML documents.
+    contents = {f.get("name"): str(f.get("contents") or "").replace("\r\n", "\n")
+                for f in response.json() if isinstance(f, dict)}
     out: dict[str, Any] = {}
     if server:
         out["serverCert"] = {"name": server, "content": contents.get(server, "")}
