@@ -278,7 +278,8 @@ from gwctl.resources.config_code import ConfigSpec, Kind  # noqa: E402
 
 ROUTE_FLAGS = ("allowWebsockets", "allowSpdy", "tlsSkipVerify", "tlsUpstreamAllowRenegotiation", "preserveHostHeader",
                "enableGoogleCloudServerlessAuthentication", "showErrorDetails")
-# The console's defaults of a new cluster's settings (a PUT must carry all of them).
+# Pomerium's documented defaults of these settings (the console API states only address's); a PUT must
+# carry all of them, and a dump leaves out the values equal to them.
 SETTINGS_DEFAULTS = {
     "logLevel": "info", "address": ":443", "dnsLookupFamily": "V4_PREFERRED", "timeoutRead": "30s",
     "timeoutWrite": "0s", "timeoutIdle": "5m", "codecType": "auto", "cookieName": "_pomerium", "cookieHttpOnly": True,
@@ -299,4 +300,5 @@ CONFIG = ConfigSpec("pomerium", (
     Kind("settings", "settings", singleton=True, defaults=SETTINGS_DEFAULTS, res=SETTINGS),
     # Metadata only: creating one returns its token once (apply writes it under --secrets-out).
     Kind("service-accounts", "description", fields=("description", "userId", "expiresAt"), mints="token"),
-), scope={"organization": "org", "cluster": "cluster"}, hooks="gwctl.cli.pomerium.config_hooks")
+), scope={"organization": "org", "cluster": "cluster"}, hooks="gwctl.cli.pomerium.config_hooks",
+   example_kinds="policies,routes")
