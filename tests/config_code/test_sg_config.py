@@ -28,7 +28,7 @@ def test_dump_apply_to_an_empty_account_and_reapply(sandbox, fresh, tmp_path):
 
     empty = fresh("sg")
     refused = box.run("sg", "config", "apply", "-f", str(path), "-p", empty.profile, "--yes")
-    assert refused.code == 2 and "apply needs --secrets-out DIR" in refused.err
+    assert refused.code == 2 and "creating gateways returns secrets: give --secrets-out DIR" in refused.err
     assert empty.emulator.requests == []
     out = tmp_path / "tokens"
     applied = box.run("sg", "config", "apply", "-f", str(path), "-p", empty.profile, "--yes", "--secrets-out", str(out))

@@ -123,8 +123,8 @@ def _secrets_out_help(spec: Any) -> str:
     if not minting:
         return "Folder for secrets that creating objects returns (files of mode 0600)."
     return (f"Folder for the secrets that creating {', '.join(minting)} returns (one file of mode 0600 each). "
-            f"Required whenever the documents list {' or '.join(minting)} (except with --dry-run), so the "
-            "same command line works whether or not something is created.")
+            f"Required when the plan creates {' or '.join(minting)}: without it apply refuses before "
+            "changing anything. Give it in scheduled jobs so a missing object is re-created.")
 
 
 def _hook(spec: Any, name: str) -> Any:
@@ -387,21 +387,18 @@ def _apply(spec: Any, files: tuple[str, ...], prune: bool, kinds: str | None, la
     if secrets_out is not None:
         _check_secrets_dir(secrets_out)
 
-    def need_secrets_out(docs: Any) -> None:
-        # Decided by the documents alone, before any request: the same command line either always
-        # or never needs --secrets-out, whatever the server holds on the night it runs.
-        minting = sorted({i.kind.noun for i in docs.all() if i.kind.mints and i.kind.create is True})
-        if minting and secrets_out is None and not dry_run:
-            raise UsageError(f"the documents list {', '.join(minting)}: creating one returns a secret, so apply "
-                             "needs --secrets-out DIR (files of mode 0600) even when nothing is to be created; "
-                             "nothing was sent")
-
-    _docs, state, the_plan = _compute(spec, files, prune, kinds, labels, need_secrets_out)
+    _docs, state, the_plan = _compute(spec, files, prune, kinds, labels)
     as_json = app.opts.output == "json"
     _print_plan(spec, the_plan, to_err=as_json and not dry_run)
     actions = [c for c in the_plan.changes if c.action != "skip"]
     if dry_run or not actions:
         return
+    # Checked on the plan, before any write: re-applying a document whose secret-minting objects
+    # all exist needs no --secrets-out; one that would create them refuses without it.
+    minting = sorted({c.kind.noun for c in actions if c.action == "create" and c.kind.mints})
+    if minting and secrets_out is None:
+        raise UsageError(f"creating {', '.join(minting)} returns secrets: give --secrets-out DIR to keep them "
+                         "(files of mode 0600); nothing was changed")
     summary = (f"({the_plan.count('create')} to create, {the_plan.count('update')} to update, "
                f"{the_plan.count('delete')} to delete)")
     confirm_change("apply", "the changes", "changes", [summary], yes)
