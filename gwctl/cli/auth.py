@@ -269,7 +269,9 @@ def recover(out, no_verify, lock_timeout) -> None:
     rotation would have put it (the profile's credential store, the token cache, its --out
     file) or written to --out FILE, and removed. A secret the server refuses (a later
     rotation replaced it) is not stored; its file is removed and the command exits 4.
-    Example: gwctl auth recover -p sandbox-pomerium
+    Examples:
+      gwctl auth recover
+      gwctl auth recover -p sandbox-opa
     """
     from pathlib import Path
 
