@@ -15,6 +15,7 @@ import shlex
 from dataclasses import dataclass
 
 import pytest
+from emulator_profiles import add_profile
 from fault_proxy import FAULTS, FaultProxy, Rule
 
 ATTEMPTS = 4  # the first try + the transport's 3 retries
@@ -98,12 +99,7 @@ def proxied(gw, serve, monkeypatch):
         server = serve(emulator)
         proxy = FaultProxy(server.url)
         proxies.append(proxy)
-        name = f"sandbox-{product}"
-        argv = ["profile", "add", name, "--product", product, "--url", emulator.profile_url(proxy.url)]
-        for key, value in emulator.profile_options(proxy.url).items():
-            argv += ["--" + key.replace("_", "-"), str(value)]
-        result = gw(*argv)
-        assert result.code == 0, result.err
+        add_profile(gw, f"sandbox-{product}", product, emulator, proxy.url)
         for key, value in emulator.credentials().items():
             monkeypatch.setenv(PRODUCTS[product].secret(key).env, value)
         return emulator, proxy
