@@ -232,7 +232,6 @@ def start(port_base: int | None) -> None:
 
     Example: gwctl sandbox start
     """
-    app = get_app()
     state = read_state()
     if state:
         _summary(state, "is already running")

@@ -169,7 +169,6 @@ def test_rotate_that_cannot_store_the_secret_deletes_nothing_old(opa, tmp_path, 
 
 
 def test_rotate_is_locked_per_profile(opa, tmp_path, monkeypatch):
-    from gwctl.cli import rotation
     from gwctl.config.files import locked
 
     lock = tmp_path / "state" / "locks" / "rotate-opa-sandbox-opa"

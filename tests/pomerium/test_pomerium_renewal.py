@@ -141,7 +141,6 @@ def test_store_renews_only_the_profiles_own_user(pom, filestore):
 
 
 def test_a_held_lock_makes_a_second_renewal_fail_cleanly(pom, filestore, monkeypatch, isolated):
-    from gwctl.cli import rotation
     from gwctl.config.files import locked
 
     lock = isolated["tmp"] / "state" / "locks" / "rotate-pomerium-sandbox-pomerium"

@@ -21,7 +21,7 @@ import importlib
 import re
 from typing import Any, Callable
 
-from gwctl.cli.config_code.documents import Documents, Item, identity, key_text, label_of
+from gwctl.cli.config_code.documents import Documents, Item, identity, label_of
 from gwctl.errors import UsageError
 from gwctl.resources import Resource
 from gwctl.resources import resource as declared
