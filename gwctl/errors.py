@@ -75,6 +75,24 @@ class DriftDetected(GwctlError):
     """`config diff --exit-code`: the server differs from the documents."""
 
 
+class CheckFailed(GwctlError):
+    """`gwctl status --check`: a profile failed a check."""
+
+
+class ExpiringFound(GwctlError):
+    """`gwctl expiring --check`: something expires within the window."""
+
+
+class FleetFailed(GwctlError):
+    """A command run across several profiles failed for some (exit 10) or for all of them the
+    same way (their own code, in ``exit_code``); ``failures`` holds one record per profile."""
+
+    def __init__(self, message: str, *, exit_code: int, failures: list, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.exit_code = exit_code
+        self.failures = failures
+
+
 class Cancelled(GwctlError):
     """The user answered no at a confirmation prompt: nothing was changed."""
 
@@ -169,6 +187,8 @@ EXIT_CODES: tuple[tuple[str, int], ...] = (
     ("PartialFailure", 10),
     ("DriftDetected", 11),
     ("Cancelled", 13),
+    ("CheckFailed", 14),
+    ("ExpiringFound", 15),
     ("UsageError", 2),
     ("NotFoundError", 3),
     ("AuthError", 4),
@@ -195,12 +215,16 @@ EXIT_TABLE = (
     (10, "partial failure of a bulk operation"),
     (11, "drift: config diff --exit-code found changes"),
     (13, "declined at a confirmation prompt: nothing was changed"),
+    (14, "status --check: a profile failed a check (unreachable, not authenticated, unhealthy)"),
+    (15, "expiring --check: something expires within the window"),
     (130, "interrupted (Ctrl-C)"),
     (141, "standard output closed early (`gwctl ... | head`): no message"),
 )
 
 
 def exit_code_for(exc: BaseException) -> int:
+    if isinstance(exc, FleetFailed):
+        return exc.exit_code
     for name, code in EXIT_CODES:
         if isinstance(exc, globals()[name]):
             return code

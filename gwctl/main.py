@@ -41,7 +41,7 @@ def _verbosity(argv: list[str]) -> int:
 
 
 def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_status=None, request_id=None,
-            new_line: bool = False) -> None:
+            new_line: bool = False, extra: dict | None = None) -> None:
     """The error on stderr: `error:`/`hint:` lines, or with `-o json` only the JSON error object."""
     stream = sys.stderr
     try:
@@ -51,6 +51,7 @@ def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_st
             payload = {"error": message, "exit_code": code, "http_status": http_status, "request_id": request_id}
             if hint:
                 payload["hint"] = hint
+            payload.update(extra or {})
             stream.write(json.dumps(payload) + "\n")
         else:
             if new_line and stream.isatty():  # after `^C` at a prompt the cursor is mid-line
@@ -158,8 +159,11 @@ def main(argv: list[str] | None = None) -> int:
         return result if isinstance(result, int) else 0
     except errors.GwctlError as exc:
         code = exit_code_for(exc)
+        # A command run across several profiles (gwctl.cli.fleet): each profile's failure in the JSON error.
+        failures = exc.failures if isinstance(exc, errors.FleetFailed) else None
         _report(_one_line(exc.message), code=code, hint=_runnable(exc.hint or default_hint(exc)), as_json=as_json,
-                http_status=exc.http_status, request_id=exc.request_id)
+                http_status=exc.http_status, request_id=exc.request_id,
+                extra={"failures": failures} if failures is not None else None)
         return code
     except click.exceptions.Exit as exc:
         return exc.exit_code
