@@ -229,3 +229,12 @@ def exit_code_for(exc: BaseException) -> int:
         if isinstance(exc, globals()[name]):
             return code
     return 1
+
+
+def default_hint(exc: BaseException) -> str | None:
+    """The hint for an error that brings none: how to log in after a 401, what to check when unreachable."""
+    if isinstance(exc, AuthError) and exc.http_status == 401:
+        return "the server rejected the credentials: see `gwctl auth status -p PROFILE`, then `gwctl auth login -p PROFILE`"
+    if isinstance(exc, NetworkError):
+        return "check the profile's URL (`gwctl profile show PROFILE`), that the server is up, and the network"
+    return None

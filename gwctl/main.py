@@ -66,14 +66,9 @@ def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_st
 
 def default_hint(exc: BaseException) -> str | None:
     """The hint for an error that brings none: how to log in after a 401, what to check when unreachable."""
-    from gwctl import errors
+    from gwctl.errors import default_hint as hint
 
-    if isinstance(exc, errors.AuthError) and exc.http_status == 401:
-        return "the server rejected the credentials: see `gwctl auth status -p PROFILE`, then `gwctl auth login -p PROFILE`"
-    if isinstance(exc, errors.NetworkError):
-        return "check the profile's URL (`gwctl profile show PROFILE`), that the server is up, and the network"
-    return None
-
+    return hint(exc)
 
 
 def _runnable(hint: str | None) -> str | None:

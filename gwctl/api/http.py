@@ -51,6 +51,7 @@ class ClientConfig:
     reset_header: Callable[[httpx.Response], float | None] | None = None  # seconds to wait
     rng: random.Random | None = None
     clock: Callable[[], float] = time.time
+    observe: Callable[[httpx.Response, float], None] | None = None  # each answer and its round trip (seconds)
 
 
 def epoch_reset_header(name: str, clock: Callable[[], float] = time.time) -> Callable[[httpx.Response], float | None]:
@@ -407,6 +408,8 @@ class HttpClient:
         self._log_body(">", lambda: _request_text(request))
 
     def _on_response(self, response: httpx.Response) -> None:
+        if self.config.observe is not None:
+            self.config.observe(response, time.perf_counter() - response.request.extensions[_STARTED])
         if self._verbose(1):
             elapsed_ms = (time.perf_counter() - response.request.extensions[_STARTED]) * 1000
             self._log(1, f"< {response.status_code} {response.reason_phrase} ({elapsed_ms:.0f} ms)")

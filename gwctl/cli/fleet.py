@@ -19,9 +19,9 @@ from typing import Any, Iterator, Sequence
 import click
 
 from gwctl.cli.context import AppContext, GlobalOptions, fleet_app, get_app
-from gwctl.cli.fleet_select import PLACEHOLDER, command_words, fleet_kind
+from gwctl.cli.fleet_commands import PLACEHOLDER, command_words, fleet_kind
 from gwctl.cli.render import Column, Renderer, generic_columns, select_columns
-from gwctl.errors import FleetFailed, GwctlError, NotFoundError, UsageError, exit_code_for
+from gwctl.errors import FleetFailed, GwctlError, NotFoundError, UsageError, default_hint, exit_code_for
 
 PROFILE_FIELD = "gwctl_profile"  # marks each item of JSON/YAML/JSON Lines; no product's API has gwctl_ fields
 PROFILE_COLUMN = Column("profile", PROFILE_FIELD, header="PROFILE")
@@ -250,7 +250,7 @@ class FleetRun:
         except GwctlError as exc:
             from gwctl.cli.context import runnable_hint
 
-            hint = exc.hint or _default_hint(exc)
+            hint = exc.hint or default_hint(exc)
             outcome.failure = self._failure(name, exc.message, exit_code_for(exc), exc.http_status, exc.request_id,
                                             runnable_hint(hint) if hint else None)
         except click.ClickException as exc:
@@ -380,12 +380,6 @@ def _parsed(text: str, fmt: str) -> list[Any]:
     if isinstance(value, dict):
         return [value]
     return [line for line in text.splitlines() if line.strip()]
-
-
-def _default_hint(exc: BaseException) -> str | None:
-    from gwctl.main import default_hint
-
-    return default_hint(exc)
 
 
 def fan_out(ctx: click.Context, command: click.Command, plain: Any) -> Any:

@@ -124,12 +124,10 @@ def _accept_aliases(group: click.Group) -> None:
     group._gwctl_aliases = True  # type: ignore[attr-defined]
 
 
-def attach_global_options(command: click.Command) -> click.Command:
-    """Give every leaf command the global options so they work anywhere on the line (and the fleet
-    wrapper: several profiles run the leaf once per profile, gwctl.cli.fleet)."""
-    from gwctl.cli.fleet_select import wrap_leaf
-
-    return add_to_leaves(command, lambda: global_params(False), wrap_leaf)
+def attach_global_options(command: click.Command,
+                          wrap: Callable[[click.Command], None] | None = None) -> click.Command:
+    """Give every leaf command the global options so they work anywhere on the line (then ``wrap`` it)."""
+    return add_to_leaves(command, lambda: global_params(False), wrap)
 
 
 def force_tty() -> bool:

@@ -15,6 +15,8 @@ from gwctl.products import PRODUCTS
 
 PRODUCT_COMMANDS: dict[str, tuple[str, str]] = {name: (f"gwctl.cli.{name}:app", spec.help) for name, spec in PRODUCTS.items()}
 LOCAL_COMMANDS: dict[str, tuple[str, str]] = {
+    "status": ("gwctl.cli.status:status", "Check every profile: reachable, authenticated, version, latency, health."),
+    "expiring": ("gwctl.cli.expiring:expiring", "List what expires soon across profiles: tokens, certificates."),
     "profile": ("gwctl.cli.profile:group", "Add, list, choose and remove connection profiles."),
     "auth": ("gwctl.cli.auth:group", "Log in, show credential status, print tokens, log out."),
     "sandbox": ("gwctl.cli.sandbox:group", "Run local emulators of all five admin APIs."),

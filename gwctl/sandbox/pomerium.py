@@ -399,11 +399,15 @@ class PomeriumEmulator(Emulator):
             "kpWildcard", namespaceId=self.namespace_id, name="wildcard", certificate=DEMO_CERT, hasKey=True,
             origin="user", status="ready", _org=self.org_id,
             certificateInfo=[certificate_info("*.happy-otter-1234.pomerium.app", "Acme Issuing CA",
-                                              ["*.happy-otter-1234.pomerium.app"], serial="4096")])
+                                              ["*.happy-otter-1234.pomerium.app"], serial="4096",
+                                              not_before=rfc3339(self.clock() - 70 * 86400),
+                                              not_after=rfc3339(self.clock() + 20 * 86400))])
         self.key_pairs["kpCa"] = self._std(
             "kpCa", namespaceId=self.namespace_id, name="acme-client-ca", certificate=DEMO_CERT, hasKey=False,
             origin="user", status="ready", _org=self.org_id,
-            certificateInfo=[certificate_info("Acme Client CA", "Acme Client CA", [], ca=True, serial="17")])
+            certificateInfo=[certificate_info("Acme Client CA", "Acme Client CA", [], ca=True, serial="17",
+                                              not_before=rfc3339(self.clock() - 365 * 86400),
+                                              not_after=rfc3339(self.clock() + 5 * 365 * 86400))])
 
         self.service_accounts["saDeploy"] = self._std("saDeploy", description="deploy bot", userId="deploy-bot",
                                                       _cluster=self.cluster_id)
