@@ -201,7 +201,7 @@ def expiring(within: str, check: bool, include_unknown: bool, products: tuple[st
                             thread_name_prefix="gwctl-expiring") as pool:
         results = list(pool.map(lambda n: scan(main, n, window, include_unknown), names))
     rows = [r for found, _ in results for r in found]
-    rows.sort(key=lambda r: (r["expires_in_s"] is None, r["expires_in_s"] or 0, r["profile"], r["kind"], r["id"]))
+    rows.sort(key=lambda r: (r["expires_at"] is None, r["expires_at"] or "", r["profile"], r["kind"], r["id"]))
     failures = [f for _, f in results if f]
     emit(rows, COLUMNS)
     dated = [r for r in rows if r["expires_at"]]

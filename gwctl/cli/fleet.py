@@ -54,8 +54,11 @@ def select_profiles(config: Any, product: str, spec: str | None, all_profiles: b
         for name in matched:
             (chosen if config.profiles[name].product == product else skipped).add(name)
     if skipped and not from_env and note is not None:
-        others = ", ".join(f"{n} ({config.profiles[n].product})" for n in sorted(skipped))
-        note(f"note: skipped {len(skipped)} profile(s) of other products: {others}")
+        if len(skipped) <= 3:
+            others = ", ".join(f"{n} ({config.profiles[n].product})" for n in sorted(skipped))
+        else:
+            others = f"{len(skipped)} of {', '.join(sorted({config.profiles[n].product for n in skipped}))}"
+        note(f"note: skipped profiles of other products: {others}")
     if not chosen:
         what = "--all-profiles" if all_profiles else f"-p {spec!r}"
         raise UsageError(f"no {product} profile matches {what}",

@@ -160,6 +160,12 @@ class GatekeeperEmulator(Emulator):
         self.tasks[(scheduler, task_id)] = task = Task(task_id, name, group, started)
         return task
 
+    @classmethod
+    def fleet_member(cls, n: int, **kwargs) -> GatekeeperEmulator:
+        member = super().fleet_member(n, peer_id=f"{cls.peer_id[:-2]}{n:02d}", **kwargs)
+        member.peers = []  # a standalone instance: no HA peers
+        return member
+
     def fixtures(self) -> list[str]:
         tasks = ", ".join(f"{task_id} ({scheduler})" for scheduler, task_id in self.tasks)
         return [f"task IDs: {tasks}",

@@ -435,6 +435,9 @@ class PomeriumEmulator(Emulator):
 
     # -- what a sandbox profile needs ---------------------------------------------------
 
+    def fleet_identity(self, n: int) -> dict[str, Any]:
+        return {"org_id": f"{self.org_id}{n}"}
+
     def credentials(self) -> dict[str, str]:
         return {"refresh_token": self.refresh_token_of(self.admin_user_id) or ""}
 

@@ -150,11 +150,16 @@ class SecureGatewayEmulator(Emulator):
 
     # -- what a sandbox profile needs -----------------------------------------------------------
 
+    def fleet_identity(self, n: int) -> dict[str, Any]:
+        regions = ("us-south", "us-east", "eu-gb", "eu-de", "au-syd")
+        return {"region": regions[(n - 1) % len(regions)]}
+
     def credentials(self) -> dict[str, str]:
         return {"api_key": API_KEY}
 
     def profile_options(self, server_url: str = "") -> dict[str, Any]:
-        return {"region": REGION, "resource_group": RESOURCE_GROUP, "iam_url": server_url.rstrip("/")}
+        return {"region": getattr(self, "region", REGION), "resource_group": RESOURCE_GROUP,
+                "iam_url": server_url.rstrip("/")}
 
     def fixtures(self) -> list[str]:
         mine = [g for g in self.gateways.values() if g.get("resource_group") == RESOURCE_GROUP]
