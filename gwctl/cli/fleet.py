@@ -303,7 +303,8 @@ class FleetRun:
                 pairs += [(outcome.name, item) for item in chunk.items]
                 if columns is None and chunk.columns:
                     columns = chunk.columns
-        if not pairs and texts:
+        emitted = any(chunk.text is None for o in outcomes for chunk in o.chunks)
+        if not pairs and (texts or not emitted):  # a plan's lines, or nothing (a file was written)
             self._text_lines(texts, fmt)
             return
         if not pairs and all(o.failure for o in outcomes):
