@@ -27,13 +27,19 @@ def _skew(value: Any) -> str:
     return "" if value is None else f"{value:+.0f}s"
 
 
+def _auth_cell(row: dict[str, Any]) -> str:
+    ok = row["auth"]["ok"]
+    if ok is None:  # not checked: unreachable, or an API without credentials (Gatekeeper)
+        return "-" if row["reachable"].get("ok") else ""
+    return "yes" if ok else f"no: {row['auth']['error']}"
+
+
 COLUMNS = (
     Column("profile", "profile"),
     Column("product", "product"),
     Column("reachable", lambda r: "yes" if r["reachable"]["ok"] else f"no: {r['reachable']['error']}"),
     Column("tls", lambda r: r["reachable"].get("certificate_expires") or ("-" if r["reachable"]["ok"] else "")),
-    Column("auth", lambda r: "-" if r["auth"]["ok"] is None and r["reachable"].get("ok") else "" if r["auth"]["ok"] is None else
-           ("yes" if r["auth"]["ok"] else f"no: {r['auth']['error']}")),
+    Column("auth", lambda r: _auth_cell(r)),
     Column("credentials", lambda r: r["auth"]["source"], default=False),
     Column("token", lambda r: r["auth"]["token"]),
     Column("version", "version"),
