@@ -75,6 +75,24 @@ class DriftDetected(GwctlError):
     """`config diff --exit-code`: the server differs from the documents."""
 
 
+class CheckFailed(GwctlError):
+    """`gwctl status --check`: a profile failed a check."""
+
+
+class ExpiringFound(GwctlError):
+    """`gwctl expiring --check`: something expires within the window."""
+
+
+class FleetFailed(GwctlError):
+    """A command run across several profiles failed for some (exit 10) or for all of them the
+    same way (their own code, in ``exit_code``); ``failures`` holds one record per profile."""
+
+    def __init__(self, message: str, *, exit_code: int, failures: list, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.exit_code = exit_code
+        self.failures = failures
+
+
 class Cancelled(GwctlError):
     """The user answered no at a confirmation prompt: nothing was changed."""
 
@@ -190,6 +208,8 @@ EXIT_CODES: tuple[tuple[str, int], ...] = (
     ("DriftDetected", 11),
     ("SecretNotStored", 12),
     ("Cancelled", 13),
+    ("CheckFailed", 14),
+    ("ExpiringFound", 15),
     ("UsageError", 2),
     ("NotFoundError", 3),
     ("AuthError", 4),
@@ -217,13 +237,26 @@ EXIT_TABLE = (
     (11, "drift: config diff --exit-code found changes"),
     (12, "secret minted but not stored: it is kept in the recovery file the error names (`gwctl auth recover`)"),
     (13, "declined at a confirmation prompt: nothing was changed"),
+    (14, "status --check: a profile failed a check (unreachable, not authenticated, unhealthy)"),
+    (15, "expiring --check: something expires within the window"),
     (130, "interrupted (Ctrl-C)"),
     (141, "standard output closed early (`gwctl ... | head`): no message"),
 )
 
 
 def exit_code_for(exc: BaseException) -> int:
+    if isinstance(exc, FleetFailed):
+        return exc.exit_code
     for name, code in EXIT_CODES:
         if isinstance(exc, globals()[name]):
             return code
     return 1
+
+
+def default_hint(exc: BaseException) -> str | None:
+    """The hint for an error that brings none: how to log in after a 401, what to check when unreachable."""
+    if isinstance(exc, AuthError) and exc.http_status == 401:
+        return "the server rejected the credentials: see `gwctl auth status -p PROFILE`, then `gwctl auth login -p PROFILE`"
+    if isinstance(exc, NetworkError):
+        return "check the profile's URL (`gwctl profile show PROFILE`), that the server is up, and the network"
+    return None

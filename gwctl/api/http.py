@@ -7,6 +7,7 @@ import os
 import random
 import re
 import ssl
+import threading
 import time
 from collections.abc import Callable, Container
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class ClientConfig:
     throttle_wait: tuple[float, float] | None = None
     rng: random.Random | None = None
     clock: Callable[[], float] = time.time
+    observe: Callable[[httpx.Response, float], None] | None = None  # each answer and its round trip (seconds)
 
 
 def epoch_reset_header(name: str, clock: Callable[[], float] = time.time) -> Callable[[httpx.Response], float | None]:
@@ -136,16 +138,26 @@ def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
+# One verifying SSL context per CA bundle for the whole process: loading a bundle costs tens of
+# milliseconds of CPU, and a command across many profiles builds one client per profile.
+_SSL_CONTEXTS: dict[tuple[str, str], ssl.SSLContext] = {}
+_SSL_LOCK = threading.Lock()
+
+
 def _verify(config: ClientConfig) -> ssl.SSLContext | bool:
     if not config.verify:
         return False
     path = config.ca_bundle or os.environ.get("SSL_CERT_FILE") or os.environ.get("REQUESTS_CA_BUNDLE")
-    if not path:
-        return True
-    try:
-        return ssl.create_default_context(cafile=path)
-    except (OSError, ssl.SSLError) as exc:
-        raise errors.ConfigError(f"cannot load CA bundle {path}: {exc}") from exc
+    key = (path or "", "" if path else os.environ.get("SSL_CERT_DIR", ""))
+    with _SSL_LOCK:
+        context = _SSL_CONTEXTS.get(key)
+        if context is None:
+            try:
+                context = ssl.create_default_context(cafile=path) if path else httpx.create_ssl_context()
+            except (OSError, ssl.SSLError) as exc:
+                raise errors.ConfigError(f"cannot load CA bundle {path}: {exc}") from exc
+            _SSL_CONTEXTS[key] = context
+    return context
 
 
 class HttpClient:
@@ -454,6 +466,8 @@ class HttpClient:
         self._log_body(">", lambda: _request_text(request))
 
     def _on_response(self, response: httpx.Response) -> None:
+        if self.config.observe is not None:
+            self.config.observe(response, time.perf_counter() - response.request.extensions[_STARTED])
         if self._verbose(1):
             elapsed_ms = (time.perf_counter() - response.request.extensions[_STARTED]) * 1000
             self._log(1, f"< {response.status_code} {response.reason_phrase} ({elapsed_ms:.0f} ms)")

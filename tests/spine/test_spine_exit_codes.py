@@ -31,7 +31,7 @@ def raising(add_command):
 
 
 def test_every_documented_code_has_a_test():
-    assert [code for code, _ in EXIT_TABLE] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 130, 141]
+    assert [code for code, _ in EXIT_TABLE] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 130, 141]
 
 
 # --- 0 -----------------------------------------------------------------------------------
@@ -353,6 +353,31 @@ def test_13_declined_confirmation(gw, raising):
     raising(errors.Cancelled("cancelled; nothing was changed"))
     result = gw("boom")
     assert (result.code, result.out, result.err) == (13, "", "error: cancelled; nothing was changed\n")
+
+
+# --- 14 ----------------------------------------------------------------------------------
+
+
+def test_14_status_check_failed(sandbox):
+    box = sandbox("gatekeeper")
+    assert box.run("status", "--check").code == 0
+    box.emulator.token = None  # sealed: it cannot hand out tokens
+    result = box.run("status", "--check")
+    assert result.code == 14
+    assert result.err == "error: 1 of 1 profiles failed a check: sandbox-gatekeeper\n"
+
+
+# --- 15 ----------------------------------------------------------------------------------
+
+
+def test_15_expiring_check_found_items(sandbox):
+    box = sandbox("api7")
+    assert box.run("expiring", "--within", "1d", "--check").code == 0
+    result = box.run("expiring", "--within", "30d", "--check", "-o", "json")
+    assert result.code == 15
+    assert [r["name"] for r in result.json()] == ["ci-deploy"]
+    assert last_json_line(result.err) == {"error": "1 item expires within 30d", "exit_code": 15,
+                                          "http_status": None, "request_id": None}
 
 
 # --- 130 ---------------------------------------------------------------------------------

@@ -84,6 +84,20 @@ class GatekeeperClient(ProductClient):
                            str(self.options.get("policy_path") or "gatekeeper"),
                            int(self.options.get("kv_version") or 2))
 
+    def vault_token_lookup(self) -> list[dict[str, Any]] | None:
+        """The profile's Vault token as Vault sees it (GET {vault_addr}/v1/auth/token/lookup-self):
+        accessor, expiry, TTL, policies; never the token. None without a Vault address."""
+        vault_addr = self.options.get("vault_addr")
+        if not vault_addr:
+            return None
+        token = self.secrets.require("vault_token")["vault_token"]
+        body = self.http.get(str(vault_addr).rstrip("/") + "/v1/auth/token/lookup-self",
+                             headers={"X-Vault-Token": token})
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict):
+            return []
+        return [{k: data.get(k) for k in ("accessor", "display_name", "expire_time", "ttl", "policies", "renewable")}]
+
     def status(self) -> dict[str, Any]:
         response = self.http.request("GET", "/status", ok=is_status_report)
         return self.http.decode_as(response, dict)
