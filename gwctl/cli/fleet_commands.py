@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from gwctl.cli.global_options import META_KEY
 
 GLOB_CHARS = frozenset("*?[")
 PLACEHOLDER = "{profile}"

@@ -263,7 +263,6 @@ def start(port_base: int | None, fleet: int) -> None:
       gwctl sandbox start
       gwctl sandbox start --fleet 2
     """
-    app = get_app()
     state = read_state()
     if state:
         _summary(state, "is already running")
