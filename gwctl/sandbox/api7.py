@@ -218,7 +218,9 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
         import tempfile
         from pathlib import Path
 
-        folder = Path(tempfile.gettempdir()) / "gwctl-api7-examples"
+        import os
+
+        folder = Path(tempfile.gettempdir()) / f"gwctl-api7-examples-{os.getpid()}"  # one per process: no races
         folder.mkdir(exist_ok=True)
         files = {
             "cert_file": PEM_CERT, "key_file": PEM_KEY, "license_file": "A7LIC-Sandbox-Renewal-0001\n",
