@@ -7,6 +7,7 @@ import os
 import random
 import re
 import ssl
+import threading
 import time
 from collections.abc import Callable, Container
 from dataclasses import dataclass
@@ -127,16 +128,71 @@ def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
-def _verify(config: ClientConfig) -> ssl.SSLContext | bool:
+def _tls_context(config: ClientConfig) -> ssl.SSLContext:
+    """The SSL context of HTTPS requests: the profile's CA bundle, else SSL_CERT_FILE /
+    REQUESTS_CA_BUNDLE / SSL_CERT_DIR, else certifi's bundle; verification off only with --insecure."""
     if not config.verify:
-        return False
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
     path = config.ca_bundle or os.environ.get("SSL_CERT_FILE") or os.environ.get("REQUESTS_CA_BUNDLE")
-    if not path:
-        return True
     try:
-        return ssl.create_default_context(cafile=path)
+        if path:
+            return ssl.create_default_context(cafile=path)
+        if os.environ.get("SSL_CERT_DIR"):
+            return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+        import certifi
+
+        return ssl.create_default_context(cafile=certifi.where())
     except (OSError, ssl.SSLError) as exc:
-        raise errors.ConfigError(f"cannot load CA bundle {path}: {exc}") from exc
+        raise errors.ConfigError(f"cannot load CA bundle {path or os.environ.get('SSL_CERT_DIR')}: {exc}") from exc
+
+
+class _LazyTLSTransport(httpx.BaseTransport):
+    """Plain http:// goes through a transport without any SSL context; the TLS transport and its
+    context (loading a CA bundle costs ~20 ms) are built once, on the first request that needs TLS."""
+
+    def __init__(self, config: ClientConfig) -> None:
+        self._config = config
+        self._plain: httpx.BaseTransport | None = None
+        self._tls: httpx.BaseTransport | None = None
+        self._context: ssl.SSLContext | None = None
+        self._lock = threading.Lock()
+
+    def context(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._context is None:
+                self._context = _tls_context(self._config)
+                self._tls = httpx.HTTPTransport(verify=self._context)
+            return self._context
+
+    def _transport(self, url: httpx.URL) -> httpx.BaseTransport:
+        if url.scheme == "http":
+            if self._plain is None:
+                with self._lock:
+                    if self._plain is None:
+                        # verify=None: httpcore gets no SSL context, and a plain connection never asks for one.
+                        self._plain = httpx.HTTPTransport(verify=None)  # type: ignore[arg-type]
+            return self._plain
+        if self._tls is None:
+            self.context()
+        assert self._tls is not None
+        return self._tls
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._transport(request.url).handle_request(request)
+
+    def close(self) -> None:
+        for transport in (self._plain, self._tls):
+            if transport is not None:
+                transport.close()
+
+
+def _environment_proxies() -> bool:
+    import urllib.request
+
+    return any(k in ("http", "https", "all") for k in urllib.request.getproxies())
 
 
 class HttpClient:
@@ -144,15 +200,21 @@ class HttpClient:
         self.config = config
         self.redactor = Redactor(config.secret_headers)
         self._rng = config.rng or random.Random()
+        transport = config.transport
+        proxy_verify: Any = False  # only used for proxies from the environment (none: no context at all)
+        if transport is None:
+            transport = self._tls = _LazyTLSTransport(config)
+            if _environment_proxies():
+                proxy_verify = self._tls.context()
         self._client = httpx.Client(
             base_url=config.base_url,
             auth=auth,
             timeout=httpx.Timeout(config.timeout, connect=config.connect_timeout),
             headers={"User-Agent": f"gwctl/{__version__} ({config.product})", "Accept": "application/json"},
-            verify=_verify(config),
+            verify=proxy_verify,
             trust_env=True,
             follow_redirects=False,
-            transport=config.transport,
+            transport=transport,
             event_hooks={"request": [self._on_request], "response": [self._on_response]},
         )
 
