@@ -94,8 +94,10 @@ class Renderer:
         if fmt in ("json", "jsonl"):
             import json  # not on the table/TSV path: `profile list` stays light
 
-        if fmt == "json":
-            self._write(json.dumps(data.all() if isinstance(data, _Pages) else data, indent=2, ensure_ascii=False, default=str))
+        if fmt == "json" and isinstance(data, _Pages):
+            self._json_array(data)
+        elif fmt == "json":
+            self._write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
         elif fmt == "jsonl":
             for item in _iter_items(data):
                 self._write(json.dumps(item, ensure_ascii=False, default=str, separators=(",", ":")))
@@ -108,6 +110,18 @@ class Renderer:
             self._single(data, columns)
         else:
             self._rows(data, columns)
+
+    def _json_array(self, data: _Pages) -> None:
+        """The same text as json.dumps(items, indent=2), written as the pages arrive (memory stays
+        flat however long the list). The first page is fetched before anything is written."""
+        import json
+
+        opening = "["
+        for item in data:
+            text = json.dumps(item, indent=2, ensure_ascii=False, default=str)
+            sys.stdout.write(opening + "\n  " + text.replace("\n", "\n  "))
+            opening = ","
+        sys.stdout.write("[]\n" if opening == "[" else "\n]\n")
 
     def apply_query(self, data: Any) -> Any:
         import jmespath
