@@ -154,6 +154,13 @@ class OpaEmulator(Emulator):
         }, key=gateway_id or None)
         return gateway
 
+    def add_setup_token(self, description: str = "", labels: dict[str, str] | None = None,
+                        host: str = "http://127.0.0.1") -> dict[str, Any]:
+        """A setup token as a create would make it (for tests and benchmarks that need many)."""
+        return self.setup_tokens.create({
+            "registration_type": "gateway-agent", "description": description, "details": {"labels": labels},
+            "created_at": rfc3339(self.clock()), "token": _token_value(uuid.uuid4(), random_id(43), host)})
+
     def expire_tokens(self) -> None:
         """Make every issued bearer token expire now (as if the server rotated its keys)."""
         for record in self.tokens.values():

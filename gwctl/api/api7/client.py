@@ -32,7 +32,9 @@ from gwctl.api.http import HttpClient
 from gwctl.api.paging import truncate
 from gwctl.errors import ApiError, NotFound, NotFoundError, UsageError
 
-PAGE_SIZE = 100  # page_size asked for (tests lower it to exercise paging)
+# page_size asked for: the largest page the Admin API serves (500); a smaller --limit is asked for
+# exactly, and a server that caps lower is followed by its `total` (tests lower it to exercise paging).
+PAGE_SIZE = 500
 CACHE_TTL = 24 * 3600
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 FALLBACK_VERSION = "3.2.11 (assumed: no /api/version)"

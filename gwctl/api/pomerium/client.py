@@ -21,7 +21,9 @@ from gwctl.api.http import HttpClient
 from gwctl.api.paging import truncate
 from gwctl.errors import ApiError, AuthError, ServerError, UsageError
 
-PAGE_SIZE = 100  # items asked for per request; a server that caps lower is detected
+# `limit` asked for per request: the largest page the console API serves (100); a smaller --limit is
+# asked for exactly, and a server that caps lower (or refuses ours naming its maximum) is followed.
+PAGE_SIZE = 100
 REFRESH_MARGIN = 60.0  # re-exchange when less than this many seconds of ID-token life are left
 CACHE_KIND = "id_token"
 
