@@ -195,11 +195,40 @@ def _environment_proxies() -> bool:
     return any(k in ("http", "https", "all") for k in urllib.request.getproxies())
 
 
+class _SharedPause:
+    """One back-off for every thread of a command: when the server answers 429, no thread sends
+    again before the time it named (workers of a bulk command do not each hammer it with retries)."""
+
+    def __init__(self, config: ClientConfig) -> None:
+        self._config = config
+        self._until = 0.0
+        self._lock = threading.Lock()
+        self._slept = threading.local()  # the end of the last hold this thread slept through
+
+    def hold(self, seconds: float) -> None:
+        """Hold every request back ``seconds`` from now (never shortening a longer hold); the
+        calling thread sleeps them itself."""
+        with self._lock:
+            self._until = max(self._until, self._config.clock() + seconds)
+            self._slept.until = self._until
+
+    def wait(self) -> None:
+        """Before sending: sleep out a hold that this thread has not slept through yet."""
+        with self._lock:
+            until = self._until
+        if until > getattr(self._slept, "until", 0.0):
+            self._slept.until = until
+            delay = until - self._config.clock()
+            if delay > 0:
+                self._config.sleep(delay)
+
+
 class HttpClient:
     def __init__(self, config: ClientConfig, auth: httpx.Auth | None = None) -> None:
         self.config = config
         self.redactor = Redactor(config.secret_headers)
         self._rng = config.rng or random.Random()
+        self._pause = _SharedPause(config)
         transport = config.transport
         proxy_verify: Any = False  # only used for proxies from the environment (none: no context at all)
         if transport is None:
@@ -254,6 +283,7 @@ class HttpClient:
         resendable = request.method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         for attempt in range(retries + 1):
             last = attempt == retries
+            self._pause.wait()
             try:
                 response = self._send(request, auth, stream)
             except httpx.TransportError as exc:
@@ -269,6 +299,8 @@ class HttpClient:
             if delay is None:
                 raise self._status_error(response)
             response.close()
+            if status == 429:  # every thread waits this out, not just this one
+                self._pause.hold(delay)
             self._wait(attempt, delay, str(status))
         raise AssertionError("unreachable")
 
