@@ -136,9 +136,11 @@ class Emulator:
         seed: bool = True,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        latency: float = 0.0,
     ) -> None:
         self.clock = clock
         self.sleep = sleep
+        self.latency = latency  # seconds every request waits before it is handled (benchmarks: a WAN)
         self.seeded = seed
         self.requests: list[RecordedRequest] = []
         self._faults: list[Fault] = []
@@ -302,6 +304,8 @@ class Emulator:
             self.requests.append(_record(request))
             fault = self._take_fault(request.method, request.path)
         kind = fault.kind if fault else None
+        if self.latency:
+            self.sleep(self.latency)  # outside the lock: concurrent requests wait side by side
         if kind == "delay":
             # Outside the lock: a client that timed out may retry while this request sleeps.
             self.sleep(fault.seconds)

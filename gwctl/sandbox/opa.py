@@ -265,7 +265,7 @@ class OpaEmulator(Emulator):
         if offset and offset not in ids:
             self.abort(400, f"invalid offset: {offset}")
         start, end = paging.keyset(ids.index(offset) if offset else None, count, backwards)
-        page = items[start:end]
+        page = [dict(item) for item in items[start:end]]  # copies of the page only: lists stay linear
         query = {"count": str(count), **({"descending": "true"} if descending else {}), **(extra or {})}
         base = (request.host_url.rstrip("/") if self.absolute_links else "") + request.path
         links = []
@@ -282,7 +282,7 @@ class OpaEmulator(Emulator):
     def setup_tokens_collection(self, request: Request, team: str) -> Response:
         self._user(request, team, (RESOURCE_ADMIN,))
         if request.method == "GET":
-            return self._page(request, [dict(t) for t in self.setup_tokens.values()])
+            return self._page(request, list(self.setup_tokens.values()))
         body = self._body(request)
         if body.get("registration_type") != "gateway-agent":
             self.abort(400, "registration_type is required and must be gateway-agent")
@@ -328,7 +328,7 @@ class OpaEmulator(Emulator):
     def list_gateways(self, request: Request, team: str) -> Response:
         self._user(request, team, READ_GATEWAYS)
         contains = request.args.get("contains") or ""
-        items = [dict(g) for g in self.gateways.values() if contains.lower() in (g["name"] or "").lower()]
+        items = [g for g in self.gateways.values() if contains.lower() in (g["name"] or "").lower()]
         return self._page(request, items, {"contains": contains} if contains else None)
 
     @route("/v1/teams/<team>/gateways/<gateway_id>", "GET", "PUT", "DELETE")
