@@ -86,7 +86,26 @@ def main(argv: list[str] | None = None) -> int:
     fast = _fast_path(argv)
     if fast is not None:
         return fast
+    pages = None
+    from gwctl.help_cache import HelpCache, asks_for_help
 
+    if asks_for_help(argv):
+        pages = HelpCache(argv)
+        text = pages.cached()
+        if text is not None:
+            sys.stdout.write(text + "\n")  # as click.echo writes it
+            return 0
+    try:
+        code = _run(argv, pages)
+    finally:
+        if pages is not None:
+            _stop_recording()
+    if pages is not None and code == 0:
+        pages.keep()
+    return code
+
+
+def _run(argv: list[str], pages=None) -> int:
     import click
 
     from gwctl import errors
@@ -97,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.modules.setdefault("httpx._main", None)  # type: ignore[assignment]
 
     as_json = _wants_json(argv)
+    if pages is not None:
+        _record_help(click, pages.pages)
     try:
         root = build_root()
         result = root.main(args=argv, prog_name="gwctl", standalone_mode=False)
@@ -143,6 +164,26 @@ def main(argv: list[str] | None = None) -> int:
         _report(f"unexpected {type(exc).__name__}: {_one_line(str(exc))[:300]}", code=1,
                 hint="this is a gwctl bug; re-run with -vvv for a traceback and report it", as_json=as_json)
         return 1
+
+
+def _record_help(click, pages: list[str]) -> None:
+    """Keep every help page click renders in this run (for gwctl.help_cache)."""
+    render = click.Context.get_help
+
+    def get_help(ctx) -> str:
+        text = render(ctx)
+        pages.append(text)
+        return text
+
+    get_help._gwctl_recording = render  # type: ignore[attr-defined]
+    click.Context.get_help = get_help  # type: ignore[method-assign]
+
+
+def _stop_recording() -> None:
+    click = sys.modules.get("click")
+    render = getattr(click.Context.get_help, "_gwctl_recording", None) if click else None
+    if render is not None:
+        click.Context.get_help = render  # type: ignore[method-assign]
 
 
 def run() -> None:

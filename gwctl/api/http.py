@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import email.utils
 import os
-import random
 import re
 import ssl
 import threading
 import time
 from collections.abc import Callable, Container
-from dataclasses import dataclass
 from datetime import timezone
 from typing import Any
 
@@ -30,28 +28,53 @@ _MESSAGE_MAX = 200
 _STARTED = "gwctl.started"
 
 
-@dataclass
 class ClientConfig:
-    base_url: str
-    product: str
-    timeout: float = 30.0  # read timeout (seconds)
-    connect_timeout: float = 5.0
-    verify: bool = True  # False only with --insecure
-    ca_bundle: str | None = None  # else SSL_CERT_FILE / REQUESTS_CA_BUNDLE, else certifi
-    max_retries: int = 3  # retries after the first attempt
-    backoff_base: float = 0.5
-    backoff_cap: float = 20.0
-    retry_after_cap: float = 120.0
-    verbosity: int = 0  # 0 none, 1 request lines, 2 + headers, 3 + bodies
-    log: Callable[[str], None] | None = None  # one line per call; the CLI writes it to stderr
-    sleep: Callable[[float], None] = time.sleep
-    transport: httpx.BaseTransport | None = None
-    secret_headers: tuple[str, ...] = ()
-    request_id_header: str | None = None  # default: X-Request-Id
-    error_parser: Callable[[httpx.Response], str | None] | None = None
-    reset_header: Callable[[httpx.Response], float | None] | None = None  # seconds to wait
-    rng: random.Random | None = None
-    clock: Callable[[], float] = time.time
+    """How a product's HttpClient talks to its server. A plain class, not a dataclass: it is on the
+    path of every API command, and dataclasses build their methods with exec() at import."""
+
+    def __init__(
+        self,
+        base_url: str,
+        product: str,
+        timeout: float = 30.0,  # read timeout (seconds)
+        connect_timeout: float = 5.0,
+        verify: bool = True,  # False only with --insecure
+        ca_bundle: str | None = None,  # else SSL_CERT_FILE / REQUESTS_CA_BUNDLE, else certifi
+        max_retries: int = 3,  # retries after the first attempt
+        backoff_base: float = 0.5,
+        backoff_cap: float = 20.0,
+        retry_after_cap: float = 120.0,
+        verbosity: int = 0,  # 0 none, 1 request lines, 2 + headers, 3 + bodies
+        log: Callable[[str], None] | None = None,  # one line per call; the CLI writes it to stderr
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+        secret_headers: tuple[str, ...] = (),
+        request_id_header: str | None = None,  # default: X-Request-Id
+        error_parser: Callable[[httpx.Response], str | None] | None = None,
+        reset_header: Callable[[httpx.Response], float | None] | None = None,  # seconds to wait
+        rng: Any = None,  # a random.Random for the jitter
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.base_url = base_url
+        self.product = product
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.verify = verify
+        self.ca_bundle = ca_bundle
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.retry_after_cap = retry_after_cap
+        self.verbosity = verbosity
+        self.log = log
+        self.sleep = sleep
+        self.transport = transport
+        self.secret_headers = secret_headers
+        self.request_id_header = request_id_header
+        self.error_parser = error_parser
+        self.reset_header = reset_header
+        self.rng = rng
+        self.clock = clock
 
 
 def epoch_reset_header(name: str, clock: Callable[[], float] = time.time) -> Callable[[httpx.Response], float | None]:
@@ -227,7 +250,7 @@ class HttpClient:
     def __init__(self, config: ClientConfig, auth: httpx.Auth | None = None) -> None:
         self.config = config
         self.redactor = Redactor(config.secret_headers)
-        self._rng = config.rng or random.Random()
+        self._rng = config.rng  # random.Random() on the first retry: no import on the happy path
         self._pause = _SharedPause(config)
         transport = config.transport
         proxy_verify: Any = False  # only used for proxies from the environment (none: no context at all)
@@ -375,6 +398,10 @@ class HttpClient:
 
     def _backoff(self, attempt: int) -> float:
         # Full jitter: spreads clients that failed together over the whole window.
+        if self._rng is None:
+            import random
+
+            self._rng = random.Random()
         return self._rng.uniform(0, min(self.config.backoff_cap, self.config.backoff_base * 2**attempt))
 
     def _server_delay(self, response: httpx.Response) -> float | None:

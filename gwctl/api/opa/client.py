@@ -9,7 +9,6 @@ time), then refreshed; a 401 re-fetches it once. Lists follow ``Link: <...>; rel
 
 from __future__ import annotations
 
-import random
 from datetime import datetime
 from typing import Any, Iterator
 
@@ -183,7 +182,12 @@ class OpaClient(ResourceCalls, ProductClient):
             except errors.RateLimited as exc:
                 if exc.http_status != 429 or attempt == config.max_retries:
                     raise
-                delay = exc.retry_after if exc.retry_after is not None else random.uniform(5.0, 10.0)
+                if exc.retry_after is not None:
+                    delay = exc.retry_after
+                else:
+                    import random
+
+                    delay = random.uniform(5.0, 10.0)
                 if delay > config.retry_after_cap:
                     raise
                 self.http._wait(attempt, delay, "429")  # logs the retry at -v, then sleeps
