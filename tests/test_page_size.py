@@ -74,3 +74,31 @@ def test_secure_gateway_lists_come_whole_in_one_request(sandbox, limit):
     assert result.code == 0
     calls = [r for r in box.emulator.requests if r.method == "GET" and r.path == "/v1/sgconfig"]
     assert len(calls) == 1 and not ({"limit", "count", "page_size", "page"} & set(calls[0].query))
+
+
+def test_opa_asks_again_with_the_page_size_a_strict_server_names(sandbox):
+    box = sandbox("opa")
+    for n in range(30):
+        box.emulator.add_gateway(None, f"bulk-{n}")
+    box.emulator.fail_next(1, status=400, body={"code": 400, "message": "count: must be at most 20"},
+                           method="GET", path=OPA_LIST)
+    result = box.run("opa", "gateways", "list", "--all", "-o", "jsonl")
+    assert (result.code, result.out.count("\n")) == (0, len(box.emulator.gateways))
+    assert _sizes(box.emulator, OPA_LIST, "count") == ["1000", "20", "20"]  # 35 gateways
+
+
+def test_api7_asks_again_with_the_page_size_a_strict_server_names(sandbox):
+    box = sandbox("api7")
+    box.emulator.fail_next(1, status=400, body={"error_msg": "page_size must be less than or equal to 100"},
+                           method="GET", path="/apisix/admin/consumers")
+    result = box.run("api7", "consumers", "list", "--all", "-o", "jsonl")
+    assert (result.code, result.out.count("\n")) == (0, len(box.emulator.consumers))
+    assert _sizes(box.emulator, "/apisix/admin/consumers", "page_size") == ["500", "100"]
+
+
+def test_a_bad_request_about_something_else_is_not_asked_again(sandbox):
+    box = sandbox("opa")
+    box.emulator.fail_next(1, status=400, body={"code": 400, "message": "invalid team"}, method="GET", path=OPA_LIST)
+    result = box.run("opa", "gateways", "list", "--all", "-o", "jsonl")
+    assert result.code == 6
+    assert len(box.emulator.calls("GET", OPA_LIST)) == 1

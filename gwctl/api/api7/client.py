@@ -29,7 +29,7 @@ import httpx
 from gwctl.api.auth import HeaderAuth
 from gwctl.api.base import Connection, ProductClient, ResourceCalls, listed_items, seg
 from gwctl.api.http import HttpClient
-from gwctl.api.paging import truncate
+from gwctl.api.paging import smaller_page, truncate
 from gwctl.errors import ApiError, NotFound, NotFoundError, UsageError
 
 # page_size asked for: the largest page the Admin API serves (500); a smaller --limit is asked for
@@ -190,7 +190,14 @@ class Api7Client(ResourceCalls, ProductClient):
         def walk() -> Iterator[list]:
             page_number, page_size, fetched = 1, size, 0
             while True:
-                items, total = fetch(page_number, page_size)
+                try:
+                    items, total = fetch(page_number, page_size)
+                except ApiError as exc:  # a server refusing the page size: ask for what it names
+                    smaller = smaller_page(exc, page_size, "page_size") if page_number == 1 else None
+                    if smaller is None:
+                        raise
+                    page_size = smaller
+                    continue
                 fetched += len(items)
                 yield items
                 if not items or total is None and len(items) < page_size:

@@ -18,7 +18,7 @@ import httpx
 from gwctl.api.auth import ExchangedTokenAuth
 from gwctl.api.base import Connection, ProductClient, ResourceCalls, listed_items, seg
 from gwctl.api.http import HttpClient
-from gwctl.api.paging import truncate
+from gwctl.api.paging import smaller_page, truncate
 from gwctl.errors import ApiError, AuthError, ServerError, UsageError
 
 # `limit` asked for per request: the largest page the console API serves (100); a smaller --limit is
@@ -70,18 +70,6 @@ def parse_error(response: httpx.Response) -> str | None:
             if isinstance(value, dict) and isinstance(value.get("message"), str):
                 return value["message"]
     return None
-
-
-def _smaller_limit(exc: ApiError, count: int) -> int | None:
-    """The page size to retry with after ``exc``, or None when ``exc`` is not about `limit`."""
-    if exc.http_status not in (400, 422) or count <= 1:
-        return None
-    body = exc.body
-    text = body if isinstance(body, str) else json.dumps(body) if body is not None else ""
-    if not re.search(r"\blimit\b", text, re.IGNORECASE):
-        return None
-    numbers = [int(n) for n in re.findall(r"\d+", text) if 0 < int(n) < count]
-    return max(numbers) if numbers else count // 2
 
 
 def order_by_param(fields: list[str] | None, kind: str) -> str | None:
@@ -300,7 +288,7 @@ class PomeriumClient(ResourceCalls, ProductClient):
             try:
                 return self.http.get(path, params={**base, "offset": offset, "limit": count}), count
             except ApiError as exc:
-                smaller = _smaller_limit(exc, count)
+                smaller = smaller_page(exc, count, "limit")
                 if smaller is None:
                     raise
                 count = self.page_size = smaller
