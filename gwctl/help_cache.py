@@ -1,4 +1,5 @@
-"""Rendered `--help` pages, cached so that a leaf's help does not load its command group.
+"""Rendered `--help` pages and shell completions, cached so that a leaf's help (or a completion)
+does not load its command group.
 
 A product's own verbs are Typer apps: showing one's help means importing Typer and converting the
 app (~3x the cost of starting Python). The text click rendered is kept in the cache directory
@@ -15,6 +16,12 @@ import sys
 
 _VERSION = "1"
 _ENV = ("COLUMNS", "GWCTL_FORCE_TTY", "GWCTL_PROFILE", "GWCTL_OUTPUT")
+# What a completion depends on besides the code (gwctl completes no names from a server).
+COMPLETION_ENV = ("_GWCTL_COMPLETE", "COMP_WORDS", "COMP_CWORD")
+
+
+def asks_for_completion() -> bool:
+    return os.environ.get("_GWCTL_COMPLETE", "").endswith("_complete")
 
 
 def asks_for_help(argv: list[str]) -> bool:
@@ -54,12 +61,12 @@ def _fingerprint() -> str:
     return "\n".join(parts)
 
 
-def _key(argv: list[str]) -> str:
+def _key(argv: list[str], names: tuple[str, ...] = _ENV) -> str:
     try:  # the width click wraps help to (as shutil.get_terminal_size finds it, COLUMNS aside)
         columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
     except (OSError, ValueError, AttributeError):
         columns = 0
-    env = "\0".join(f"{name}={os.environ.get(name, '')}" for name in _ENV)
+    env = "\0".join(f"{name}={os.environ.get(name, '')}" for name in names)
     return "\0".join([_VERSION, sys.version, "\0".join(argv), str(columns), env, _fingerprint()])
 
 
@@ -78,8 +85,8 @@ def _path(digest: str) -> str:
 
 
 class HelpCache:
-    def __init__(self, argv: list[str]) -> None:
-        self.digest = _digest(_key(argv))
+    def __init__(self, argv: list[str], env: tuple[str, ...] = _ENV) -> None:
+        self.digest = _digest(_key(argv, env))
         self.path = _path(self.digest)
         self.pages: list[str] = []
 

@@ -87,13 +87,14 @@ def main(argv: list[str] | None = None) -> int:
     if fast is not None:
         return fast
     pages = None
-    from gwctl.help_cache import HelpCache, asks_for_help
+    from gwctl import help_cache
 
-    if asks_for_help(argv):
-        pages = HelpCache(argv)
+    completing = help_cache.asks_for_completion()
+    if completing or help_cache.asks_for_help(argv):
+        pages = help_cache.HelpCache(argv, help_cache.COMPLETION_ENV if completing else help_cache._ENV)
         text = pages.cached()
         if text is not None:
-            sys.stdout.write(text + "\n")  # as click.echo writes it
+            _echo(text, binary=completing)
             return 0
     try:
         code = _run(argv, pages)
@@ -118,6 +119,8 @@ def _run(argv: list[str], pages=None) -> int:
     as_json = _wants_json(argv)
     if pages is not None:
         _record_help(click, pages.pages)
+        if os.environ.get("_GWCTL_COMPLETE"):
+            _record_completion(pages.pages)
     try:
         root = build_root()
         result = root.main(args=argv, prog_name="gwctl", standalone_mode=False)
@@ -179,11 +182,41 @@ def _record_help(click, pages: list[str]) -> None:
     click.Context.get_help = get_help  # type: ignore[method-assign]
 
 
+def _record_completion(pages: list[str]) -> None:
+    """Keep the completion click computes in this run (for gwctl.help_cache)."""
+    from click.shell_completion import ShellComplete
+
+    complete = ShellComplete.complete
+
+    def recorded(self) -> str:
+        text = complete(self)
+        pages.append(text)
+        return text
+
+    recorded._gwctl_recording = complete  # type: ignore[attr-defined]
+    ShellComplete.complete = recorded  # type: ignore[method-assign]
+
+
 def _stop_recording() -> None:
     click = sys.modules.get("click")
     render = getattr(click.Context.get_help, "_gwctl_recording", None) if click else None
     if render is not None:
         click.Context.get_help = render  # type: ignore[method-assign]
+    completion = sys.modules.get("click.shell_completion")
+    complete = getattr(completion.ShellComplete.complete, "_gwctl_recording", None) if completion else None
+    if complete is not None:
+        completion.ShellComplete.complete = complete  # type: ignore[method-assign]
+
+
+def _echo(text: str, binary: bool) -> None:
+    """Write a cached page as click.echo wrote it (a completion as bytes, like click)."""
+    buffer = getattr(sys.stdout, "buffer", None) if binary else None
+    if buffer is not None:
+        sys.stdout.flush()
+        buffer.write(text.encode() + b"\n")
+        buffer.flush()
+    else:
+        sys.stdout.write(text + "\n")
 
 
 def run() -> None:

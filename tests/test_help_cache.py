@@ -23,10 +23,10 @@ def _help(tmp_path, *argv: str) -> subprocess.CompletedProcess:
 
 
 def test_a_typer_leafs_help_is_shown_again_without_loading_typer(tmp_path):
-    first = _help(tmp_path, "gatekeeper", "status", "--help")
-    again = _help(tmp_path, "gatekeeper", "status", "--help")
+    first = _help(tmp_path, "opa", "setup-tokens", "reveal", "--help")
+    again = _help(tmp_path, "opa", "setup-tokens", "reveal", "--help")
     assert first.returncode == again.returncode == 0
-    assert first.stdout == again.stdout and first.stdout.startswith("Usage: gwctl gatekeeper status [OPTIONS]\n")
+    assert first.stdout == again.stdout and first.stdout.startswith("Usage: gwctl opa setup-tokens reveal [OPTIONS]")
     assert first.stderr == "['click', 'typer']\n"
     assert again.stderr == "[]\n"  # neither Typer nor click was imported
     assert len(list((tmp_path / "cache" / "help").iterdir())) == 1
@@ -68,3 +68,18 @@ def test_only_rendered_help_is_kept(sandbox, isolated):
     assert not (isolated["tmp"] / "cache" / "help").exists()
     assert box.run("opa", "nosuch", "--help").code == 2
     assert not (isolated["tmp"] / "cache" / "help").exists()
+
+
+def test_a_completion_is_answered_again_without_loading_click(tmp_path):
+    env = {**os.environ, "GWCTL_CACHE_DIR": str(tmp_path / "cache"), "GWCTL_CONFIG_DIR": str(tmp_path / "config"),
+           "PYTHONPATH": str(ROOT), "_GWCTL_COMPLETE": "bash_complete", "COMP_WORDS": "gwctl api7 rou",
+           "COMP_CWORD": "2"}
+    runs = [subprocess.run([sys.executable, "-c", SHOW], env=env, capture_output=True, text=True, timeout=60)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0]
+    assert runs[0].stdout == runs[1].stdout == "plain,routes\n"
+    assert (runs[0].stderr, runs[1].stderr) == ("['click']\n", "[]\n")
+    other = subprocess.run([sys.executable, "-c", SHOW], env={**env, "COMP_WORDS": "gwctl api7 routes list --l",
+                                                                 "COMP_CWORD": "4"},
+                           capture_output=True, text=True, timeout=60)
+    assert other.stdout == "plain,--label\nplain,--limit\n"
