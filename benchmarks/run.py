@@ -1,6 +1,6 @@
 """Every figure of gwctl's performance table, measured side by side in one run, with its target.
 
-    python -m benchmarks [--runs 11] [--only startup,lists,large,bulk] [--tiny]
+    python -m benchmarks [--runs 11] [--only startup,lists,large,bulk] [--tiny] [--code DIR]
 
 - startup: local commands as a ratio to `python -c pass` (medians of --runs alternating runs);
 - lists: one list per product against its emulator, TSV and json piped, and a table on a pty;
@@ -58,7 +58,8 @@ def gwctl_exe() -> str:
 
 
 def run_once(argv: list[str], env: dict[str, str], tty: bool = False) -> tuple[float, int]:
-    """(wall seconds, peak RSS in KiB) of one run; stdout to /dev/null, or to a pty with ``tty``."""
+    """(wall seconds, ru_maxrss) of one run; stdout to /dev/null, or to a pty with ``tty``. (For the
+    peak RSS of the command alone see peak_rss.)"""
     master = slave = None
     if tty:
         master, slave = pty.openpty()
@@ -75,6 +76,24 @@ def run_once(argv: list[str], env: dict[str, str], tty: bool = False) -> tuple[f
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(argv[:8])} exited {proc.returncode}")
     return elapsed, usage.ru_maxrss
+
+
+# The peak RSS of a command, measured by a small Python that starts it: Linux counts in a child's
+# ru_maxrss the memory it shared with its parent before exec, and this process holds the emulators' data.
+_PEAK_RSS = ("import os, subprocess, sys; "
+             "p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, "
+             "stderr=subprocess.DEVNULL); _, status, usage = os.wait4(p.pid, 0); "
+             "print(usage.ru_maxrss if os.waitstatus_to_exitcode(status) == 0 else -1)")
+
+
+def peak_rss(argv: list[str], env: dict[str, str]) -> int:
+    """Peak RSS (KiB) of one run of ``argv``."""
+    result = subprocess.run([sys.executable, "-c", _PEAK_RSS, *argv], env=env, capture_output=True, text=True,
+                            check=True)
+    kib = int(result.stdout.strip())
+    if kib < 0:
+        raise RuntimeError(f"{' '.join(argv[:8])} failed")
+    return kib
 
 
 def _drain(fd: int) -> None:
@@ -115,7 +134,7 @@ def verdict(ok: bool) -> str:
 # --- the emulators -----------------------------------------------------------------------------
 
 class Bench:
-    def __init__(self, tmp: str) -> None:
+    def __init__(self, tmp: str, code: str | None = None) -> None:
         from gwctl.sandbox.server import serve
 
         self.serve = serve
@@ -127,6 +146,8 @@ class Bench:
         # Bytecode is cached as after any install: otherwise every run would compile gwctl again.
         for name in ("PYTHONDONTWRITEBYTECODE", "GWCTL_PROFILE", "GWCTL_OUTPUT", "GWCTL_FORCE_TTY"):
             self.env.pop(name, None)
+        if code:  # gwctl from another source tree (e.g. an older checkout): its figures, our emulators
+            self.env["PYTHONPATH"] = os.path.abspath(code)
         self.servers: list[Any] = []
 
     def start(self, product: str, profile: str, **kwargs: Any) -> Any:
@@ -222,7 +243,7 @@ def large(bench: Bench, runs: int, sizes: tuple[int, int, int, int]) -> None:
             }
             quick = max(min(runs, 3), runs // 3) if count > small else runs
             times = medians(cases, quick)
-            rss[(count, fmt)] = run_once(*cases["gwctl"])[1]
+            rss[(count, fmt)] = peak_rss(cases["gwctl"][0], bench.env)
             ratio = times["gwctl"] / times["raw"]
             target = "<= 1.1x raw" if fmt in ("jsonl", "tsv") else ""
             ok = ratio <= 1.1 if fmt in ("jsonl", "tsv") else True
@@ -264,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=11, help="alternating runs per figure (default 11)")
     parser.add_argument("--only", default="startup,lists,large,bulk", help="comma list of sections")
     parser.add_argument("--tiny", action="store_true", help="tiny sizes: a smoke run, not a measurement")
+    parser.add_argument("--code", metavar="DIR", help="run gwctl from this source tree (to compare with an older one)")
     args = parser.parse_args(argv)
     sections = set(args.only.split(","))
     sizes = (20, 10, 30, 50) if args.tiny else (2000, 1000, 10_000, 50_000)
@@ -272,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"gwctl benchmarks: Python {platform.python_version()}, {os.cpu_count()} CPUs, {args.runs} runs")
     with tempfile.TemporaryDirectory(prefix="gwctl-bench-") as tmp:
-        bench = Bench(tmp)
+        bench = Bench(tmp, args.code)
         try:
             if "startup" in sections:
                 startup(bench, args.runs)
