@@ -28,11 +28,16 @@ class Column:
     def value(self, item: Any) -> Any:
         if callable(self.path):
             return self.path(item)
-        return dig(item, self.path or self.name)
+        path = self.path or self.name
+        if "." not in path and isinstance(item, dict):  # the common case, once per cell of a long list
+            return item.get(path)
+        return dig(item, path)
 
     def cell(self, item: Any) -> str:
         value = self.value(item)
-        return self.fmt(value) if self.fmt else format_cell(value)
+        if self.fmt:
+            return self.fmt(value)
+        return value if type(value) is str else format_cell(value)
 
 
 def cols(*specs: str | Column) -> tuple[Column, ...]:

@@ -73,7 +73,9 @@ def _screen_safe(text: str, multiline: bool = False) -> str:
 
 
 def _tsv_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if "\t" in text or "\n" in text or "\r" in text or "\\" in text:  # rare: most cells go as they are
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 class Renderer:
@@ -99,8 +101,10 @@ class Renderer:
         elif fmt == "json":
             self._write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
         elif fmt == "jsonl":
+            encode = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":")).encode  # one for all
+            write = sys.stdout.write
             for item in _iter_items(data):
-                self._write(json.dumps(item, ensure_ascii=False, default=str, separators=(",", ":")))
+                write(encode(item) + "\n")
         elif fmt == "yaml":
             import yaml
 

@@ -302,7 +302,9 @@ def _list(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, An
     if list_params:
         params = list_params(res, params, extra, client)
     pages = client.list_pages(res, params or None, limit, **values)
-    emit(([_shown(res, hooks, i) for i in page] for page in pages), res.columns)
+    if hooks.get("shown"):
+        pages = ([_shown(res, hooks, i) for i in page] for page in pages)
+    emit(pages, res.columns)
     _finish(res, hooks, "list")
 
 
