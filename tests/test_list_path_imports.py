@@ -1,5 +1,6 @@
 """A list loads only what it needs: no Typer, no pydantic, no keyring (its secrets come from the
-environment here), no Rich even for a table on a terminal, and no SSL context for an http:// profile."""
+environment here), no Rich even for a table on a terminal, and for an http:// profile no SSL context and
+not httpx's own transport (httpcore, h11): the standard library's http.client does plain HTTP."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ SHOW = ("import sys, ssl; made = []; new = ssl.SSLContext.__new__\n"
         "def counting(cls, *a, **k):\n    made.append(1); return new(cls, *a, **k)\n"
         "ssl.SSLContext.__new__ = counting\n"
         "from gwctl.main import main; code = main(sys.argv[1:])\n"
-        "loaded = sorted(m for m in ('typer', 'pydantic', 'keyring', 'rich') if m in sys.modules)\n"
+        "loaded = sorted(m for m in ('typer', 'pydantic', 'keyring', 'rich', 'httpcore', 'h11') if m in sys.modules)\n"
         "print(code, ','.join(loaded) or '-', len(made), file=sys.stderr)")
 
 

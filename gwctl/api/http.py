@@ -195,8 +195,9 @@ class _LazyTLSTransport(httpx.BaseTransport):
             if self._plain is None:
                 with self._lock:
                     if self._plain is None:
-                        # verify=None: httpcore gets no SSL context, and a plain connection never asks for one.
-                        self._plain = httpx.HTTPTransport(verify=None)  # type: ignore[arg-type]
+                        from gwctl.api.plain_http import PlainHTTPTransport
+
+                        self._plain = PlainHTTPTransport()
             return self._plain
         if self._tls is None:
             self.context()
