@@ -205,16 +205,32 @@ def build_verb(res: Resource, verb: str) -> click.Command:
 
 
 class ResourceGroup(click.Group):
-    """A resource's verbs: the generic ones at once, the product's own (``Resource.extra``, a Typer
-    app) only when asked for, so a generic verb's help and completion never import Typer.
+    """A resource's verbs, each built only when asked for: a generic verb from the declaration, the
+    product's own (``Resource.extra``, a Typer app) by loading that app, so one verb's run, help or
+    completion builds nothing else and a generic verb never imports Typer.
 
-    ``on_load`` callbacks (global and scope options) are applied to the product's verbs when they load."""
+    ``on_load`` callbacks (global and scope options) are applied to every verb when it is built."""
 
     def __init__(self, res: Resource, **kwargs: Any) -> None:
         super().__init__(res.noun, help=res.help, no_args_is_help=True, context_settings=CONTEXT_SETTINGS, **kwargs)
+        self.res = res
+        self.pending = [verb for verb in res.verbs if verb not in res.own_verbs]
+        from gwctl.cli.waiting import has_wait
+
+        if has_wait(res) and "wait" not in res.own_verbs:
+            self.pending.append("wait")
         self.extra = res.extra
         self.own_verbs = res.own_verbs
         self.on_load: list[Callable[[click.Command], Any]] = []
+
+    def _add(self, command: click.Command, name: str) -> None:
+        for apply in self.on_load:
+            apply(command)
+        self.add_command(command, name)
+
+    def _build(self, verb: str) -> None:
+        self.pending.remove(verb)
+        self._add(wait_verb(self.res) if verb == "wait" else build_verb(self.res, verb), verb)
 
     def _load_extra(self) -> None:
         if not self.extra:
@@ -224,31 +240,27 @@ class ResourceGroup(click.Group):
         own = load_target(self.extra)
         self.extra = None
         for name, command in getattr(own, "commands", {}).items():
-            for apply in self.on_load:
-                apply(command)
-            self.add_command(command, name)
+            if name in self.pending:
+                self.pending.remove(name)
+            self._add(command, name)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands or cmd_name in self.own_verbs:
+        if cmd_name in self.pending:
+            self._build(cmd_name)
+        elif cmd_name not in self.commands:
             self._load_extra()
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        for verb in list(self.pending):
+            self._build(verb)
         self._load_extra()
         return super().list_commands(ctx)
 
 
 def resource_group(product: str, noun: str) -> click.Group:
     """The command group of one declared resource: its generic verbs, then the product's own."""
-    res = resource(product, noun)
-    group = ResourceGroup(res)
-    for verb in res.verbs:
-        group.add_command(build_verb(res, verb))
-    from gwctl.cli.waiting import has_wait
-
-    if has_wait(res) and "wait" not in res.own_verbs:
-        group.add_command(wait_verb(res))
-    return group
+    return ResourceGroup(resource(product, noun))
 
 
 # --- wait: the one wait flow (gwctl.cli.waiting) on a declared resource -------------------------
@@ -310,7 +322,7 @@ def wait_verb(res: Resource) -> click.Command:
                          short_help=f"Wait until a {res.singular} reaches a condition (or is deleted).")
 
 
-def _wait_resource(res: Any, hooks: Any, condition: Condition, value: str | None, ref: str | None,
+def _wait_resource(res: Any, hooks: Any, condition: Any, value: str | None, ref: str | None,
                    extra: dict[str, Any], timeout: float, interval: float) -> None:
     from gwctl.cli.context import get_app
     from gwctl.cli.lookup import Lookup

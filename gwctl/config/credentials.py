@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from gwctl.config import paths
@@ -157,11 +156,22 @@ def _file_rename(old: str, new: str) -> None:
         update_json(paths.secrets_file(), change)
 
 
-@dataclass
 class SecretSource:
-    value: str
-    origin: str  # "flag", "env", "keyring" or "file"
-    where: str  # variable name or store description
+    """A secret and where it came from (a plain class: no dataclass exec() on every API command)."""
+
+    __slots__ = ("value", "origin", "where")
+
+    def __init__(self, value: str, origin: str, where: str) -> None:
+        self.value = value
+        self.origin = origin  # "flag", "env", "keyring" or "file"
+        self.where = where  # variable name or store description
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SecretSource) and (self.value, self.origin, self.where) == (
+            other.value, other.origin, other.where)
+
+    def __repr__(self) -> str:  # never the value
+        return f"SecretSource(origin={self.origin!r}, where={self.where!r})"
 
 
 class Credentials:
