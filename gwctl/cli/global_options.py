@@ -25,6 +25,7 @@ class Seconds(click.ParamType):
 
 
 SECONDS = Seconds()
+MAX_LIMIT = 1_000_000  # --limit's ceiling: more is what --all is for
 OUTPUT_FORMATS = ("table", "tsv", "json", "jsonl", "yaml")
 META_KEY = "gwctl.globals"
 
@@ -94,8 +95,31 @@ def add_to_leaves(command: click.Command, params: Callable[[], list[click.Parame
 
 
 def attach_global_options(command: click.Command) -> click.Command:
-    """Give every leaf command the global options so they work anywhere on the line."""
-    return add_to_leaves(command, lambda: global_params(False))
+    """Give every leaf command the global options so they work anywhere on the line, and check
+    its --out files as they are parsed (before anything is sent)."""
+    return add_to_leaves(command, lambda: global_params(False), check_out_early)
+
+
+OUT_FLAGS = ("--out", "--token-out")
+
+
+def check_out_early(command: click.Command) -> None:
+    """Check a file flag's target while parsing (exists as a directory? parent missing or read-only?
+    a bad name?): every command that writes a file fails with exit 2 before its first request."""
+    for param in command.params:
+        flag = next((o for o in getattr(param, "opts", ()) if o in OUT_FLAGS), None)
+        if flag is None or getattr(param, "gwctl_out_checked", False):
+            continue
+        param.gwctl_out_checked = True  # type: ignore[attr-defined]
+
+        def callback(ctx: click.Context, p: click.Parameter, value, original=param.callback, flag=flag):
+            if value is not None and not ctx.resilient_parsing:
+                from gwctl.cli.secret_output import check_out
+
+                check_out(value, flag)
+            return original(ctx, p, value) if original else value
+
+        param.callback = callback
 
 
 def force_tty() -> bool:

@@ -155,7 +155,9 @@ def build_verb(res: Resource, verb: str) -> click.Command:
     extra_params = list(extra_options(res, verb)) if extra_options else []
     if verb == "list":
         params += [_filter_option(f) for f in res.filters]
-        params += [click.Option(["--limit"], type=click.IntRange(min=1), default=DEFAULT_LIMIT, show_default=True,
+        from gwctl.cli.global_options import MAX_LIMIT
+
+        params += [click.Option(["--limit"], type=click.IntRange(1, MAX_LIMIT), default=DEFAULT_LIMIT, show_default=True,
                                 help="Show at most N items (fetches only the pages needed)."),
                    click.Option(["--all", "all_"], is_flag=True, help="Fetch every item, ignoring --limit.")]
         callback = _list
