@@ -25,6 +25,7 @@ class Seconds(click.ParamType):
 
 
 SECONDS = Seconds()
+INT64 = click.IntRange(-(2**63), 2**63 - 1)  # what a JSON integer field can carry to any of the servers
 MAX_LIMIT = 1_000_000  # --limit's ceiling: more is what --all is for
 OUTPUT_FORMATS = ("table", "tsv", "json", "jsonl", "yaml")
 META_KEY = "gwctl.globals"
@@ -97,10 +98,45 @@ def add_to_leaves(command: click.Command, params: Callable[[], list[click.Parame
 def attach_global_options(command: click.Command) -> click.Command:
     """Give every leaf command the global options so they work anywhere on the line, and check
     its --out files as they are parsed (before anything is sent)."""
-    return add_to_leaves(command, lambda: global_params(False), check_out_early)
+    return add_to_leaves(command, lambda: global_params(False), check_early)
 
 
 OUT_FLAGS = ("--out", "--token-out")
+
+
+# Positional arguments that name an object on the server (by ID, or by ID or name).
+NAMING_METAVARS = {"CLIENT", "DEST", "DOMAIN", "GATEWAY", "GATEWAY_GROUP", "GROUP", "ID|DESCRIPTION", "ID|NAME",
+                   "METRIC", "NAMESPACE", "PLUGIN", "POLICY", "SERVICE", "TEMPLATE", "USER", "USERNAME"}
+
+
+def check_early(command: click.Command) -> None:
+    """Checks that run while a leaf's arguments are parsed, before its callback sends anything."""
+    check_out_early(command)
+    check_refs_early(command)
+
+
+def check_refs_early(command: click.Command) -> None:
+    """An argument naming a server object is checked as a path segment while parsing: an empty or
+    blank one is an error, never "not given" (which would fall back to a default or to all)."""
+    for param in command.params:
+        if not isinstance(param, click.Argument) or param.callback is not None:
+            continue
+        name = (param.metavar or "").strip("[]").removesuffix("...")
+        if not (name.endswith("_ID") or name in NAMING_METAVARS):
+            continue
+        ids_only = name.endswith("_ID")
+
+        def callback(ctx: click.Context, p: click.Parameter, value, what=name, ids_only=ids_only):
+            if value is None or ctx.resilient_parsing:
+                return value
+            from gwctl.api.base import check_segment
+
+            for ref in (value if isinstance(value, (tuple, list)) else (value,)):
+                if ref != "-":
+                    check_segment(ref, what, slash=not ids_only)
+            return value
+
+        param.callback = callback
 
 
 def check_out_early(command: click.Command) -> None:

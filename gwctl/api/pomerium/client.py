@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from gwctl.api.auth import ExchangedTokenAuth
-from gwctl.api.base import Connection, ProductClient, ResourceCalls, listed_items, seg
+from gwctl.api.base import Connection, ProductClient, ResourceCalls, check_segment, listed_items, seg
 from gwctl.api.http import HttpClient
 from gwctl.api.paging import truncate
 from gwctl.errors import ApiError, AuthError, ServerError, UsageError
@@ -124,6 +124,8 @@ class PomeriumClient(ResourceCalls, ProductClient):
         return str(org)
 
     def cluster_id(self, explicit: str | None = None) -> str:
+        if explicit is not None:
+            check_segment(explicit, "CLUSTER_ID")  # "" is a bad ID, not "the profile's cluster"
         cluster = explicit or self.options.get("cluster")
         if not cluster:
             raise UsageError(
