@@ -150,9 +150,9 @@ def check_out_early(command: click.Command) -> None:
 
         def callback(ctx: click.Context, p: click.Parameter, value, original=param.callback, flag=flag):
             if value is not None and not ctx.resilient_parsing:
-                from gwctl.cli.secret_output import check_out
+                from gwctl.config.files import check_target
 
-                check_out(value, flag)
+                check_target(value, flag)
             return original(ctx, p, value) if original else value
 
         param.callback = callback
