@@ -10,9 +10,29 @@ from gwctl.errors import ConfigError, GwctlError, UsageError
 
 
 def ensure_parent(path: str | os.PathLike) -> str:
+    """The directory of ``path``, created (with any missing ancestors) 0700."""
     parent = os.path.dirname(os.path.abspath(path))
-    os.makedirs(parent, mode=0o700, exist_ok=True)
+    make_private_dirs(parent)
     return parent
+
+
+def make_private_dirs(path: str) -> None:
+    """os.makedirs, but every directory it creates is 0700 (makedirs gives the ancestors the umask's mode)."""
+    missing = []
+    while path and not os.path.isdir(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    for directory in reversed(missing):
+        try:
+            os.mkdir(directory, 0o700)
+        except FileExistsError:
+            if not os.path.isdir(directory):
+                raise
+        else:
+            os.chmod(directory, 0o700)  # whatever the umask
 
 
 def write_private(path: str | os.PathLike, data: bytes | str) -> None:
