@@ -513,3 +513,49 @@ def test_credentials_file_holding_a_string_exits_4_naming_the_file(boxes, monkey
     result = run(boxes, ["auth", "logout", "-p", "sandbox-opa"])
     assert result.code == 0, result.err
     assert json.load(open(store)) == {}
+
+
+@bounded(80)
+@given(data=st.data())
+def test_generated_profile_add_values(boxes, data):
+    """`profile add` with a generated --timeout or --url: refused ones leave config.toml as it was and
+    never echo a password given in the URL."""
+    config = os.path.join(os.environ["GWCTL_CONFIG_DIR"], "config.toml")
+    before = open(config, "rb").read()
+    which = data.draw(st.sampled_from(["timeout", "url", "url-password"]), label="flag")
+    argv = ["profile", "add", "generated", "--product", "opa", "--team", "t"]
+    if which == "timeout":
+        value = data.draw(BAD_NUMBERS, label="timeout")
+        result = run(boxes, [*argv, "--url", "http://127.0.0.1:1", "--timeout", value], must_refuse=True)
+    elif which == "url":
+        value = data.draw(st.one_of(st.text(max_size=30), st.builds(lambda t: "http://" + t, st.text(max_size=20))),
+                          label="url")
+        result = run(boxes, [*argv, "--url", value])
+    else:
+        password = data.draw(st.text(st.characters(codec="ascii", categories=("L", "N")), min_size=6, max_size=20),
+                             label="password")
+        result = run(boxes, [*argv, "--url", f"http://user:{password}@127.0.0.1:1/"], must_refuse=True)
+        assert password not in result.out + result.err
+        assert password.encode() not in open(config, "rb").read()
+    if result.code != 0:
+        assert open(config, "rb").read() == before
+    else:
+        run(boxes, ["profile", "remove", "generated", "--yes"])
+
+
+@bounded(40)
+@given(data=st.data())
+def test_generated_secret_variables(boxes, data):
+    """A secret variable holding a control character or bytes that are not UTF-8 exits 4 (never sent)."""
+    product = data.draw(st.sampled_from(["opa", "pomerium", "api7", "sg"]), label="product")
+    box = boxes[product]
+    name, value = data.draw(st.sampled_from(sorted(box.env.items())), label="variable")
+    bad = data.draw(st.sampled_from(["\n", "\r\n", "\x00", "\x1b", "\x7f", "\udcff"]), label="char")
+    cut = data.draw(st.integers(0, len(value)), label="at")
+    argv = {"opa": ["opa", "gateways", "list"], "pomerium": ["pomerium", "routes", "list"],
+            "api7": ["api7", "routes", "list"], "sg": ["sg", "gateways", "list"]}[product]
+    if "\x00" in bad:  # a NUL cannot be in a real environment variable
+        return
+    result = run(boxes, argv, env={name: value[:cut] + bad + value[cut:]}, must_refuse=True, refuse_codes=(2, 4))
+    assert name in result.err
+    assert value[:cut] + bad not in result.err or not value[:cut]
