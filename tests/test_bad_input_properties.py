@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 from functools import lru_cache
 
@@ -262,6 +263,53 @@ def test_generated_ids(boxes, data):
     value = data.draw(st.one_of(BAD_IDS, st.text(max_size=30)), label="id")
     argv[position] = value
     run(boxes, argv, stdin=stdin, must_refuse=must_refuse_id(value))
+
+
+REF_METAVARS = re.compile(r"(^|[|_])ID$|^NAME\|ID$|^ID\|NAME$")
+
+
+@lru_cache(maxsize=None)
+def ref_option_cases() -> list[tuple[str, str, str]]:
+    """(product, example, flag) for every option of an example's command that names an object."""
+    out = []
+    for product, example in examples():
+        _, command = command_of(shlex.split(example))
+        out += [(product, example, p.opts[-1] if p.opts[-1].startswith("--") else p.opts[0])
+                for p in command.params if isinstance(p, click.Option) and not p.is_flag
+                and REF_METAVARS.search(p.metavar or "") and p.opts[0] not in ("-p", "--profile")]
+    return out
+
+
+@bounded(150)
+@given(data=st.data())
+def test_generated_reference_options(boxes, data):
+    """An option naming an object (--gateway-group, --org, --policy...) given a bad ID or name."""
+    product, example, flag = data.draw(st.sampled_from(ref_option_cases()), label="case")
+    argv, stdin = base_argv(boxes, product, example)
+    value = data.draw(BAD_IDS, label="value")
+    run(boxes, with_option(argv, flag, value), stdin=stdin, must_refuse=must_refuse_id(value))
+
+
+def delete_cases() -> list[tuple[str, str]]:
+    """Deletes that take several IDs (and - for stdin)."""
+    return [(p, e) for p, e in id_cases() if shlex.split(e)[2:3] == ["delete"] and any(
+        isinstance(a, click.Argument) and a.nargs == -1 for a in command_of(shlex.split(e))[1].params)]
+
+
+@bounded(30)
+@given(data=st.data())
+def test_generated_ids_on_stdin(boxes, data):
+    """`delete -` reads IDs from stdin: a bad one among good ones stops everything before any request."""
+    product, example = data.draw(st.sampled_from(delete_cases()), label="example")
+    argv, _ = base_argv(boxes, product, example)
+    path, _ = command_of(shlex.split(example))
+    good = argv[len(path)]
+    bad = data.draw(BAD_IDS.map(str.strip).filter(lambda v: v and "\n" not in v and "\r" not in v
+                                                   and must_refuse_id(v)), label="bad")
+    argv[len(path)] = "-"
+    if "--yes" not in argv:
+        argv.append("--yes")
+    run(boxes, argv, stdin=f"{good}\n{bad}\n", must_refuse=True)
 
 
 @bounded(250)

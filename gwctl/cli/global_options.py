@@ -116,25 +116,33 @@ def check_early(command: click.Command) -> None:
 
 
 def check_refs_early(command: click.Command) -> None:
-    """An argument naming a server object is checked as a path segment while parsing: an empty or
-    blank one is an error, never "not given" (which would fall back to a default or to all)."""
+    """An argument or option naming a server object is checked as a path segment while parsing:
+    an empty or blank one is an error, never "not given" (which would fall back to a default or to
+    all), and '.', '..' or a control character never reach a path or a body."""
     for param in command.params:
-        if not isinstance(param, click.Argument) or param.callback is not None:
-            continue
         name = (param.metavar or "").strip("[]").removesuffix("...")
-        if not (name.endswith("_ID") or name in NAMING_METAVARS):
+        if isinstance(param, click.Argument):
+            if param.callback is not None or not (name.endswith("_ID") or name in NAMING_METAVARS):
+                continue
+            what = name
+        elif isinstance(param, click.Option) and not param.is_flag and not getattr(param, "gwctl_ref_checked", False):
+            if not (name.endswith("_ID") or name in ("ID", "NAME|ID", "ID|NAME")) or "--profile" in param.opts:
+                continue
+            what = f"{param.opts[-1] if param.opts[-1].startswith('--') else param.opts[0]} value"
+            param.gwctl_ref_checked = True  # type: ignore[attr-defined]
+        else:
             continue
-        ids_only = name.endswith("_ID")
+        ids_only = name.endswith("ID") and "NAME" not in name
 
-        def callback(ctx: click.Context, p: click.Parameter, value, what=name, ids_only=ids_only):
-            if value is None or ctx.resilient_parsing:
-                return value
-            from gwctl.api.base import check_segment
+        def callback(ctx: click.Context, p: click.Parameter, value, what=what, ids_only=ids_only,
+                     original=param.callback):
+            if value is not None and not ctx.resilient_parsing:
+                from gwctl.api.base import check_segment
 
-            for ref in (value if isinstance(value, (tuple, list)) else (value,)):
-                if ref != "-":
-                    check_segment(ref, what, slash=not ids_only)
-            return value
+                for ref in (value if isinstance(value, (tuple, list)) else (value,)):
+                    if ref != "-":
+                        check_segment(ref, what, slash=not ids_only)
+            return original(ctx, p, value) if original else value
 
         param.callback = callback
 

@@ -100,13 +100,19 @@ def _message(error: dict) -> str:
 
 
 def read_ids(ids: Sequence[str]) -> list[str]:
-    """IDs from the arguments, with `-` meaning one ID per line on stdin."""
+    """IDs from the arguments, with `-` meaning one ID per line on stdin; each checked as a path
+    segment ('.', '..', control characters) before anything is sent."""
+    from gwctl.api.base import check_segment
+    from gwctl.resources.values import stdin_text
+
     out: list[str] = []
     for value in ids:
         if value == "-":
-            out.extend(line.strip() for line in sys.stdin if line.strip())
+            out.extend(line.strip() for line in stdin_text("IDs on stdin").splitlines() if line.strip())
         else:
             out.append(value)
     if not out:
         raise UsageError("no IDs given")
+    for value in out:
+        check_segment(value, "ID or name", slash=True)
     return list(dict.fromkeys(out))
