@@ -345,7 +345,8 @@ def _delete(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
     from gwctl.api.base import check_segment
 
     for item_id in ids:  # a ref that matched no name is sent as an ID: all are valid, or none is deleted
-        check_segment(item_id, f"{res.singular} ID")
+        check_segment(item_id, f"{res.singular} ID", slash=True)  # compound IDs (manager/id) keep their '/'
+
     confirm_change("delete", res.singular, res.noun.replace("-", " "), [lookup.label(i) for i in ids], args["yes"])
     delete_all = hooks.get("delete_all")
     if delete_all and delete_all(res, ids, extra, client, values):
