@@ -148,6 +148,30 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def check_argv_and_env(argv: list[str]) -> None:
+    """Every argument and GWCTL_* variable must be text UTF-8 can carry: bytes that are not UTF-8
+    reach Python as lone surrogates, which no file, header or JSON body can hold."""
+    from gwctl.errors import UsageError
+
+    for i, arg in enumerate(argv):
+        if "\0" in arg:
+            raise UsageError(f"argument {i + 1} holds a NUL byte")
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            before = argv[i - 1] if i and argv[i - 1].startswith("-") and "=" not in argv[i - 1] else ""
+            flag = arg.partition("=")[0] if arg.startswith("--") and "=" in arg else ""
+            what = f"the value of {before or flag}" if before or flag else f"argument {i + 1}"
+            raise UsageError(f"{what} is not valid UTF-8 text", hint="pass it as UTF-8") from None
+    for name, value in os.environ.items():
+        if name.startswith("GWCTL_"):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UsageError(f"the environment variable {name} is not valid UTF-8 text",
+                                 hint=f"set {name} to UTF-8 text or unset it") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _ARGV[:] = argv
@@ -190,6 +214,7 @@ def _run(argv: list[str], pages=None) -> int:
         if os.environ.get("_GWCTL_COMPLETE"):
             _record_completion(pages.pages)
     try:
+        check_argv_and_env(argv)
         root = build_root()
         result = root.main(args=argv, prog_name="gwctl", standalone_mode=False)
         return result if isinstance(result, int) else 0
@@ -230,6 +255,10 @@ def _run(argv: list[str], pages=None) -> int:
     except KeyboardInterrupt:
         _report("interrupted", code=130, hint=None, as_json=as_json, new_line=True)
         return 130
+    except UnicodeDecodeError:
+        # Text gwctl reads (stdin, a file) that is not UTF-8: the readers name the flag; this is the net.
+        _report("the input (stdin or a file) is not UTF-8 text", code=2, hint=None, as_json=as_json)
+        return 2
     except BrokenPipeError:
         return _stdout_closed()
     except Exception as exc:  # noqa: BLE001 - the last line of defence

@@ -26,7 +26,7 @@ SHOW = ("import sys, ssl; made = []; new = ssl.SSLContext.__new__\n"
 @pytest.mark.parametrize("product", list(LISTS))
 @pytest.mark.parametrize("output", ["json", "tsv", "table"])
 def test_a_list_loads_only_what_it_needs(sandbox, product, output, isolated):
-    box = sandbox(product)
+    sandbox(product)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", "GWCTL_FORCE_TTY": "1" if output == "table" else ""}
     argv = [sys.executable, "-c", SHOW, *LISTS[product], "-o", output]
     result = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)

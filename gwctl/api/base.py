@@ -53,6 +53,8 @@ def check_segment(text: str, what: str = "ID", *, slash: bool = False) -> None:
         problem = f"invalid {what} {text!r}: it contains a control character"
     elif "/" in text and not slash:
         problem = f"invalid {what} {text!r}: an ID cannot contain '/'"
+    elif "/" in text and any(part.strip() in (".", "..") for part in text.split("/")):
+        problem = f"invalid {what} {text!r}: '.' and '..' are not path segments of a name"
     if problem:
         from gwctl.errors import UsageError
 

@@ -60,7 +60,9 @@ def _field_option(field: Field, verb: str) -> click.Parameter:
     else:
         metavar = field.metavar or {"labels": "KEY=VALUE", "json": "JSON", "plugins": "NAME[=JSON]",
                                     "int": "N"}.get(field.kind, "TEXT")
-    type_: Any = click.Choice(field.choices) if field.choices else (int if field.kind == "int" else str)
+    from gwctl.cli.global_options import INT64
+
+    type_: Any = click.Choice(field.choices) if field.choices else (INT64 if field.kind == "int" else str)
     if field.argument and verb == "create":
         return click.Argument([field.param], required=False, type=type_,
                               metavar=field.metavar or field.param.upper())
@@ -88,7 +90,9 @@ def _filter_option(filt: Filter) -> click.Parameter:
         return click.Option([switches, filt.dest], default=None, help=filt.help)
     many = filt.kind in ("labels", "list")
     metavar = filt.metavar or ("KEY=VALUE" if filt.kind == "labels" else "TEXT")
-    type_: Any = click.Choice(filt.choices) if filt.choices else (int if filt.kind == "int" else str)
+    from gwctl.cli.global_options import INT64
+
+    type_: Any = click.Choice(filt.choices) if filt.choices else (INT64 if filt.kind == "int" else str)
     return click.Option(decls + [filt.dest], type=type_, multiple=many, metavar=metavar,
                         help=filt.help.rstrip(".") + " (repeatable)." if many else filt.help)
 
@@ -100,11 +104,32 @@ def _ref_argument(res: Resource, name: str = "ref", many: bool = False) -> click
     if res.name_fields:
         metavar = "ID|NAME"
     complete = resource_refs(res.product, res.noun)  # IDs and names from the profile's server (cached)
+    check = _ref_check(res)
     if many:
-        return click.Argument([name], nargs=-1, required=True, metavar=f"{metavar}...", shell_complete=complete)
+        return click.Argument([name], nargs=-1, required=True, metavar=f"{metavar}...", shell_complete=complete,
+                              callback=check)
     if res.default_ref:
-        return click.Argument([name], required=False, metavar=f"[{metavar}]", shell_complete=complete)
-    return click.Argument([name], metavar=metavar, shell_complete=complete)
+        return click.Argument([name], required=False, metavar=f"[{metavar}]", shell_complete=complete,
+                              callback=check)
+    return click.Argument([name], metavar=metavar, shell_complete=complete, callback=check)
+
+
+def _ref_check(res: Resource) -> Callable[..., Any]:
+    """Check refs as they are parsed (empty, blank, '.', '..', control characters), so a hook that
+    asks the server something first (a gateway group by name) never runs for a bad one."""
+    what = f"{res.singular} ID or name" if res.name_fields else f"{res.singular} ID"
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None or ctx.resilient_parsing:
+            return value
+        from gwctl.api.base import check_segment
+
+        for ref in (value if isinstance(value, (tuple, list)) else (value,)):
+            if ref != "-" or not isinstance(value, (tuple, list)):
+                check_segment(ref, what, slash=bool(res.name_fields))
+        return value
+
+    return callback
 
 
 def _target(res: Resource, client: Any, values: dict[str, Any], ref: str | None) -> str:
@@ -169,7 +194,9 @@ def build_verb(res: Resource, verb: str) -> click.Command:
     extra_params = list(extra_options(res, verb)) if extra_options else []
     if verb == "list":
         params += [_filter_option(f) for f in res.filters]
-        params += [click.Option(["--limit"], type=click.IntRange(min=1), default=DEFAULT_LIMIT, show_default=True,
+        from gwctl.cli.global_options import MAX_LIMIT
+
+        params += [click.Option(["--limit"], type=click.IntRange(1, MAX_LIMIT), default=DEFAULT_LIMIT, show_default=True,
                                 help="Show at most N items (fetches only the pages needed)."),
                    click.Option(["--all", "all_"], is_flag=True, help="Fetch every item, ignoring --limit.")]
         callback = _list
@@ -455,6 +482,11 @@ def delete_items(res: Resource, hooks: Hooks, refs: Any, *, yes: bool, concurren
     client, values = _start(res, hooks, "delete", extra)
     lookup = Lookup(client, res, **values)
     ids = lookup.resolve_many(refs)
+    from gwctl.api.base import check_segment
+
+    for item_id in ids:  # a ref that matched no name is sent as an ID: all are valid, or none is deleted
+        check_segment(item_id, f"{res.singular} ID", slash=True)  # compound IDs (manager/id) keep their '/'
+
     confirm_change("delete", res.singular, res.noun.replace("-", " "), [lookup.label(i) for i in ids], yes)
     delete_all = hooks.get("delete_all")
     if delete_all and delete_all(res, ids, extra, client, values):
@@ -541,6 +573,21 @@ def _validated(res: Resource, verb: str, body: dict[str, Any], source: str, give
     return validate_body(model, body, source, flag_names, from_flags)
 
 
+def _flags_valid(res: Resource, given: dict[str, Any]) -> None:
+    """The flags' own values against the write model, before the current object is read: a bad
+    value exits 2 without a request (fields the flags did not give are checked after the merge)."""
+    from gwctl.cli.input import validate_body
+
+    model = res.model("update") or res.model("create")
+    if model is None or not given:
+        return
+    partial: dict[str, Any] = {}
+    for key, value in given.items():
+        _set(partial, key, value)
+    flag_names = {f.key.split(".")[0]: f.flag.split("/")[0] for f in res.fields}
+    validate_body(model, partial, "options", flag_names, {k.split(".")[0] for k in given}, only=set(partial))
+
+
 def _resolve_refs(res: Resource, client: Any, body: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """References by name become IDs (`--policy employees` -> the policy's ID)."""
     from gwctl.cli.lookup import Lookup
@@ -620,9 +667,17 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
         raise _nothing_to_change(res, "update")
     file_body = _file_object(from_file)
     given = _checked(res, hooks, "update", given, file_body if from_file is not None else None)
+    _flags_valid(res, given)
+    whole = from_file is not None and res.update == "put"  # the file is the whole new object
+    if whole:
+        early = dict(file_body)
+        for key, value in given.items():
+            _set(early, key, value)
+        early.pop(res.id_field, None) if res.id_field in res.managed else None
+        _validated(res, "update", early, "--from-file", given)  # before the lookup asks the server
     client, values = _start(res, hooks, "update", extra)
     item_id = _target(res, client, values, args["ref"])
-    if from_file is not None and res.update == "put":
+    if whole:
         body = file_body
     else:
         current = client.read(res, item_id, **values) or {}

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from gwctl.api.auth import ExchangedTokenAuth
-from gwctl.api.base import Connection, ProductClient, ResourceCalls, listed_items, seg
+from gwctl.api.base import Connection, ProductClient, ResourceCalls, check_segment, listed_items, seg
 from gwctl.api.http import HttpClient
 from gwctl.api.paging import smaller_page, truncate
 from gwctl.errors import CREDENTIAL_REFUSALS, ApiError, AuthError, ServerError, UsageError
@@ -113,6 +113,8 @@ class PomeriumClient(ResourceCalls, ProductClient):
         return str(org)
 
     def cluster_id(self, explicit: str | None = None) -> str:
+        if explicit is not None:
+            check_segment(explicit, "CLUSTER_ID")  # "" is a bad ID, not "the profile's cluster"
         cluster = explicit or self.options.get("cluster")
         if not cluster:
             raise UsageError(
