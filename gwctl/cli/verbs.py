@@ -175,8 +175,10 @@ def build_verb(res: Resource, verb: str) -> click.Command:
         fields = [f for f in res.fields if verb in f.on]
         params += [_field_option(f, verb) for f in fields if f.argument and verb == "create"]
         params += [_field_option(f, verb) for f in fields if not (f.argument and verb == "create")]
-        params.append(click.Option(["--from-file", "-f"], metavar="FILE|-",
-                                   help="Request body as JSON or YAML (- for stdin); flags override its fields."))
+        file_help = ("A JSON Patch document: a list of RFC 6902 operations, as JSON or YAML (- for stdin); the "
+                     "flags add operations that set their fields." if verb == "patch" and res.patch_body == "json-patch"
+                     else "Request body as JSON or YAML (- for stdin); flags override its fields.")
+        params.append(click.Option(["--from-file", "-f"], metavar="FILE|-", help=file_help))
         callback = {"create": _create, "update": _update, "patch": _patch}[verb]
     params += extra_params
     extra_names = [p.name for p in extra_params]
@@ -513,6 +515,10 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
 def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any], verb: str = "patch") -> None:
     from gwctl.cli.flows import report_done
 
+    if verb == "patch" and res.patch_body == "json-patch":
+        _json_patch(res, hooks, args, extra)
+        return
+
     given = _flags_of(res, verb, args)
     from_file = args.get("from_file")
     if not given and from_file is None:
@@ -532,3 +538,29 @@ def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, A
     report_done("updated", res.singular, res.label(result if isinstance(result, dict) else {}, item_id))
     _finish(res, hooks, verb)
     _emit_result(res, hooks, verb, result, extra, client)
+
+
+def _json_patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
+    """PATCH with an RFC 6902 document: --from-file's operations, then one `add` per flag (which sets
+    the field whether or not the object has it)."""
+    from gwctl.cli.flows import report_done
+    from gwctl.cli.input import read_json_patch
+
+    given = _flags_of(res, "patch", args)
+    from_file = args.get("from_file")
+    if not given and from_file is None:
+        raise _nothing_to_change(res, "patch")
+    operations = read_json_patch(from_file) if from_file is not None else []
+    given = _checked(res, hooks, "patch", given, None)
+    client, values = _start(res, hooks, "patch", extra)
+    item_id = _target(res, client, values, args["ref"])
+    given = _resolve_refs(res, client, dict(given), values)
+    for key, value in given.items():
+        pointer = "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in key.split("."))
+        operations.append({"op": "add", "path": pointer, "value": value})
+    result = client.patch_item(res, item_id, operations, **values)
+    if result is None:
+        result = client.read(res, item_id, **values)
+    report_done("updated", res.singular, res.label(result if isinstance(result, dict) else {}, item_id))
+    _finish(res, hooks, "patch")
+    _emit_result(res, hooks, "patch", result, extra, client)

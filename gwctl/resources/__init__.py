@@ -100,6 +100,7 @@ class Resource:
         envelope: str | None = None,
         verbs: tuple[str, ...] = VERBS,
         update: str = "put",
+        patch_body: str = "merge",
         models: dict[str, str] | None = None,
         managed: tuple[str, ...] = ("id", "created_at", "updated_at"),
         secrets: tuple[str, ...] = (),
@@ -135,6 +136,7 @@ class Resource:
         self.paging = paging  # none | page (page/page_size) | offset (offset/limit) | link (RFC 5988) | product
         self.envelope = envelope  # key of the item list in a list answer, None for a bare array
         self.verbs = verbs
+        self.patch_body = patch_body  # what PATCH takes: merge (the fields to change) | json-patch (RFC 6902 operations)
         self.update = update  # put (full replace) | put-merge (PUT of current+changes) | put-partial (PUT of the changes only) | patch | json-patch
         self.models = models or {}  # verb -> "module:Class" write model, imported only when used
         self.managed = managed  # fields the server sets: never sent, ignored in diffs
