@@ -140,7 +140,7 @@ def test_cluster_logs_since_and_route(pom, logs_clock):
     result = pom.run("pomerium", "clusters", "logs", "clProd", "--since", "2h", "--route", "routeGrafana", "-o", "json")
     assert [e["message"] for e in result.json()] == ["http-request"]
     get = [r for r in pom.emulator.requests if r.path.endswith("/logs")][-1]
-    assert get.args == {"startTime": "2026-09-21T12:13:20Z", "endTime": "2026-09-21T14:13:20Z",
+    assert get.query.to_dict() == {"startTime": "2026-09-21T12:13:20Z", "endTime": "2026-09-21T14:13:20Z",
                         "routeId": "routeGrafana"}
 
 
