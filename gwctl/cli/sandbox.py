@@ -141,6 +141,9 @@ def group() -> None:
     """
 
 
+API7_VERSIONS = ("3.2.11", "3.2.14", "3.9")
+
+
 def _port_base_option(fn):
     return click.option("--port-base", type=click.IntRange(1024, 65000), default=None,
                         help="First port; products use consecutive ports (default: free ports).")(fn)
@@ -149,7 +152,9 @@ def _port_base_option(fn):
 @group.command("serve")
 @_port_base_option
 @click.option("--detached", is_flag=True, hidden=True, help="Internal: run as the background process of `start`.")
-def serve(port_base: int | None, detached: bool) -> None:
+@click.option("--api7-version", type=click.Choice(API7_VERSIONS), default="3.2.11", show_default=True,
+              help="The API7 Enterprise version the API7 emulator follows.")
+def serve(port_base: int | None, detached: bool, api7_version: str = "3.2.11") -> None:
     """Run the sandbox in the foreground until Ctrl-C (or SIGTERM)."""
     from gwctl.config.files import write_private
     from gwctl.sandbox import registry
@@ -164,7 +169,7 @@ def serve(port_base: int | None, detached: bool) -> None:
     endpoints: dict[str, tuple[str, dict, dict]] = {}
     try:
         for offset, product in enumerate(products):
-            emulator = registry.load(product)()
+            emulator = registry.load(product)(**({"version": api7_version} if product == "api7" else {}))
             port = port_base + offset if port_base else 0
             try:
                 server = serve_app(emulator, port=port)
@@ -213,7 +218,9 @@ def _state_pid() -> int | None:
 
 @group.command("start")
 @_port_base_option
-def start(port_base: int | None) -> None:
+@click.option("--api7-version", type=click.Choice(API7_VERSIONS), default="3.2.11", show_default=True,
+              help="The API7 Enterprise version the API7 emulator follows (3.9: API products, IAM, plugin catalogs).")
+def start(port_base: int | None, api7_version: str = "3.2.11") -> None:
     """Start the sandbox in the background (idempotent: reports a running one)."""
     app = get_app()
     state = read_state()
@@ -226,6 +233,7 @@ def start(port_base: int | None) -> None:
     argv = [sys.executable, "-m", "gwctl", "sandbox", "serve", "--detached"]
     if port_base:
         argv += ["--port-base", str(port_base)]
+    argv += ["--api7-version", api7_version]
     # The log may show request paths and profile names: 0600 like every file gwctl writes.
     log_fd = os.open(log_file(), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.chmod(log_file(), 0o600)

@@ -243,7 +243,12 @@ def _start(res: Resource, hooks: Hooks, verb: str, extra: dict[str, Any]) -> tup
 
     prepare = hooks.get("prepare")
     values = (prepare(res, verb, extra) if prepare else None) or {}
-    return get_app().client(res.product), values
+    client = get_app().client(res.product)
+    if res.versions:
+        from gwctl.cli.versions import require
+
+        require(client, *verb_call(res, verb), res.versions_of(verb))
+    return client, values
 
 
 def _shown(res: Resource, hooks: Hooks, item: Any) -> Any:

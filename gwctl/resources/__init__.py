@@ -121,6 +121,7 @@ class Resource:
         extra: str | None = None,
         own_verbs: tuple[str, ...] = (),
         create_status: tuple[int, ...] = (),
+        versions: dict[str, dict[str, str]] | None = None,
     ) -> None:
         # --- API facts
         self.product = product
@@ -147,6 +148,8 @@ class Resource:
         self.detail_all = detail_all  # one item (get, create, update) shows every column, not only the list's
         self.default_ref = default_ref  # profile scope whose value get/update/patch use when no ID is given
         self.create_status = create_status
+        # verb (or "*") -> {"since", "until", "source"}: the server versions that have the operation
+        self.versions = versions or {}
         # --- presentation
         self.help = help
         self.columns = columns
@@ -169,6 +172,9 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"Resource({self.product}:{self.noun})"
+
+    def versions_of(self, verb: str) -> dict[str, str]:
+        return dict(self.versions.get(verb) or self.versions.get("*") or {})
 
     @property
     def item_columns(self) -> tuple:

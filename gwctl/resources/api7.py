@@ -181,7 +181,7 @@ GLOBAL_RULES = Resource(
 )
 
 PLUGIN_METADATA = Resource(
-    "api7", "plugin-metadata", "plugin metadata", "/apisix/admin/plugin_metadata", name_fields=(),
+    "api7", "plugin-metadata", "plugin metadata", "/apisix/admin/plugin_metadata", name_fields=(), versions={"delete": {"since": "3.2.11", "source": "API reference 3.2.11.1; path in the permission reference 3.2.14.0"}},
     verbs=("get", "delete"), scope=GG, managed=(),
     help="Plugin metadata of a gateway group (shared settings of a plugin).",
     summaries={"get": "Show a plugin's metadata in a gateway group (--default-if-unset: the default when none "
@@ -281,3 +281,8 @@ PUBLISHED_SERVICES = Resource(
 
 RESOURCES = (ROUTES, SERVICES, CONSUMERS, SSLS, GLOBAL_RULES, PLUGIN_METADATA, SECRETS, SERVICE_REGISTRIES,
              GATEWAY_GROUPS, PUBLISHED_SERVICES) + ADMIN_RESOURCES
+
+# `gwctl api7 operations`: the server versions of an operation without a range of its own (a declared
+# resource's `versions`, an operations.yaml row's since/until/source). The vendor's admin API specs of
+# 3.2.9 to 3.2.14 are one and the same document.
+DEFAULT_VERSIONS = {"since": "3.2.9", "source": "admin API specs 3.2.9-3.2.14"}

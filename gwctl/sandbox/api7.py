@@ -86,9 +86,22 @@ SPEC_ALIASES = (("/api/services/template", "/apisix/admin/services"), ("/api/rou
 class Api7Emulator(Api7AdminMixin, Api7Base):
     product = "api7"
 
+    # `gwctl sandbox start --api7-version`: the release each short version stands for.
+    RELEASES = {"3.2.11": "3.2.11.5", "3.2.14": "3.2.14.3", "3.9": "3.9.3"}
+
     def __init__(self, *, version: str = "3.2.11.5", **kwargs: Any) -> None:
-        self.version = version
+        self.version = self.RELEASES.get(version, version)
         super().__init__(**kwargs)
+
+    def version_tuple(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.version.split(".") if p.isdigit())
+
+    def since(self, request: Request, first: str, message: str | None = None) -> None:
+        """404 (as for any unknown path) when this server's version predates ``first``."""
+        if self.version_tuple() < tuple(int(p) for p in first.split(".")):
+            if message:
+                self.abort(400, message)
+            self.abort(404, "404 page not found")
 
     @property
     def family(self) -> str:
@@ -1241,6 +1254,15 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
     def list_tokens(self, request):
         self._tokens_gate(request)
         return self.page(request, [t for t in self.tokens.values() if self._visible(t)], order_default="created_at")
+
+    @route("/api/settings/tokens/check_name")
+    @route("/api/tokens/check_name")
+    def check_token_name(self, request):
+        self._tokens_gate(request)
+        name = request.args.get("name")
+        if not name:
+            self.abort(400, "name is required")
+        return self.value({"exist": any(t["name"] == name for t in self.tokens.values())})
 
     @route("/api/settings/tokens", "POST")
     @route("/api/tokens", "POST")

@@ -86,14 +86,11 @@ class paths:
     prometheus = "/api/control_plane/prometheus"
     # Paths dashboards differ on: the most likely ones, overridable with --path.
     guessed = {
-        "plugin_catalog": "/api/plugins/catalog",
+        "plugin_catalog": "/api/plugins/catalogs",
         "plugin_usage": "/api/plugins/{name}/usage",
-        "rbac_label_impact": "/api/rbac/label_impact",
         "api_product_delete": "/api/api_products/{id}",
-        "developer_api_products": "/api/developer/api_products",
-        "developer_api_product": "/api/developer/api_products/{id}",
         "system_infos": "/api/system_infos",
-        "custom_plugin_parse": "/api/custom_plugins/parse",
+        "custom_plugin_parse": "/api/custom_plugins/code/parse",
     }
     tokens = {"3.2.11": "/api/settings/tokens", "3.2.14": "/api/tokens"}
     services = {"3.2.11": "/apisix/admin/services", "3.2.14": "/api/services/template"}

@@ -13,9 +13,16 @@ import click
 PATH_HELP = "Use this API path instead (dashboards differ here; {id} is filled in)."
 
 
+PORTAL_HELP = "The developer portal the product belongs to (API7 Enterprise 3.8 and later)."
+PORTAL_ID_SINCE = "3.8"
+
+
 def options(res: Any, verb: str) -> list[click.Parameter]:
-    if res.noun == "api-products" and verb == "delete":
-        return [click.Option(["--path", "path"], metavar="PATH", help=PATH_HELP)]
+    if res.noun == "api-products":
+        portal = [click.Option(["--portal-id", "portal_id"], metavar="PORTAL_ID", help=PORTAL_HELP)]
+        if verb == "delete":
+            return [click.Option(["--path", "path"], metavar="PATH", help=PATH_HELP), *portal]
+        return portal
     if res.noun == "tokens" and verb == "create":
         from pathlib import Path
 
@@ -37,7 +44,34 @@ def prepare(res: Any, verb: str, extra: dict[str, Any]) -> dict[str, Any]:
     from gwctl.cli.secret_output import check_out
 
     check_out(extra.get("out"))  # before the token is minted
-    return {}
+    portal = extra.get("portal_id")
+    if portal is None:
+        return {}
+    if not str(portal).strip():
+        from gwctl.errors import UsageError
+
+        raise UsageError("invalid --portal-id: must not be empty")
+    _require_portal_id()
+    return {"query": {"portal_id": portal}}
+
+
+def _require_portal_id() -> None:
+    """--portal-id: the parameter exists from 3.8 on (API changelog)."""
+    from gwctl.cli.context import get_app
+    from gwctl.cli.versions import in_range
+
+    server = get_app().client("api7").version().split(" ")[0]
+    if not in_range(server, {"since": PORTAL_ID_SINCE}):
+        from gwctl.errors import UsageError
+
+        raise UsageError(f"--portal-id is not in API7 Enterprise {server}: the portal_id parameter was introduced in "
+                         f"{PORTAL_ID_SINCE} (API changelog 3.6-3.9)")
+
+
+def list_params(res: Any, params: dict[str, Any], extra: dict[str, Any], client: Any) -> dict[str, Any]:
+    if res.noun == "api-products" and extra.get("portal_id"):
+        params["portal_id"] = extra["portal_id"]
+    return params
 
 
 def body(res: Any, verb: str, body: dict[str, Any], extra: dict[str, Any], client: Any) -> dict[str, Any]:

@@ -22,12 +22,21 @@ PARSE_COLUMNS = cols("name", "version", "priority")
 
 @app.command("parse")
 def parse(file: Annotated[str, typer.Argument(metavar="FILE|-", help="Lua source file (- for stdin).")], path: PathOpt = None) -> None:
-    """Check a plugin's source and show its name, version and priority (POST /api/custom_plugins/parse).
+    """Check a plugin's source and show its name, version and priority (PUT /api/custom_plugins/code/parse).
 
-    Dashboards differ on this path: correct it with --path if yours does.
+    The source is sent base64-encoded in the body's `file` field (API7 Enterprise 3.6 and later).
     Example: gwctl api7 custom-plugins parse hello.lua
     """
-    from gwctl.api.api7.client import paths
+    import base64
 
-    body = build_body("CustomPluginParse", None, {"source_code": read_text(file, f"--source {file}")})
-    show(client().create(override_path(paths.guessed["custom_plugin_parse"], path), body), PARSE_COLUMNS)
+    from gwctl.api.api7.client import paths
+    from gwctl.cli.versions import require_operation
+    from gwctl.errors import UsageError
+
+    source = read_text(file, f"FILE {file}")
+    if not source.strip():
+        raise UsageError(f"invalid FILE {file}: the plugin source is empty")
+    target = override_path(paths.guessed["custom_plugin_parse"], path)
+    require_operation("api7", "PUT", "/api/custom_plugins/code/parse")
+    body = {"file": base64.b64encode(source.encode()).decode()}
+    show(client().replace(target, body), PARSE_COLUMNS)

@@ -101,7 +101,11 @@ def system_info(path: PathOpt = None) -> None:
     """
     from gwctl.api.api7.client import paths
 
-    value = client().get(override_path(paths.guessed["system_infos"], path))
+    target = override_path(paths.guessed["system_infos"], path)
+    from gwctl.cli.versions import require_operation
+
+    require_operation("api7", "GET", "/api/system_infos")
+    value = client().get(target)
     if isinstance(value, dict) and value and all(not isinstance(v, (dict, list)) for v in value.values()):
         from gwctl.cli.context import get_app
 
