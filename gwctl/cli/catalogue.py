@@ -177,3 +177,16 @@ def resource_operations(product: str) -> list[Operation]:
                                   command=f"gwctl {product} {res.noun} {verb}", example=res.examples.get(verb),
                                   note="; ".join(moved) or None, **res.versions_of(verb)))
     return rows
+
+
+def require_operation(product: str, method: str, path: str) -> None:
+    """`require` for a product's own command, with the range its catalogue row records."""
+    from gwctl.cli.context import get_app
+    from gwctl.cli.versions import needs_check, require
+
+    for op in catalogue(product):
+        if op.method == method and op.path == path:
+            if needs_check(op.versions):
+                require(get_app().client(product), method, path, op.versions)
+            return
+    raise LookupError(f"{method} {path} is not in the {product} catalogue")

@@ -57,16 +57,3 @@ def require(client: Any, method: str, path: str, versions: dict[str, Any] | None
         from gwctl.errors import UsageError
 
         raise UsageError(message, hint="see `gwctl api7 operations --server-version VERSION`")
-
-
-def require_operation(product: str, method: str, path: str) -> None:
-    """`require` for a product's own command, with the range its catalogue row records."""
-    from gwctl.cli.catalogue import catalogue
-    from gwctl.cli.context import get_app
-
-    for op in catalogue(product):
-        if op.method == method and op.path == path:
-            if needs_check(op.versions):
-                require(get_app().client(product), method, path, op.versions)
-            return
-    raise LookupError(f"{method} {path} is not in the {product} catalogue")

@@ -46,7 +46,7 @@ def list_(portal: PortalOpt = None, portal_id: PortalIdOpt = None, path: PathOpt
     Example: gwctl api7 api-products list --portal developers
     """
     from gwctl.api.base import seg
-    from gwctl.cli.versions import require_operation
+    from gwctl.cli.catalogue import require_operation
 
     query = _checked(portal, portal_id, path)
     if portal is not None:
@@ -66,7 +66,7 @@ def get(product: ProductArg, portal: PortalOpt = None, portal_id: PortalIdOpt = 
     Example: gwctl api7 api-products get Petstore -o json
     """
     from gwctl.api.base import seg
-    from gwctl.cli.versions import require_operation
+    from gwctl.cli.catalogue import require_operation
 
     query = _checked(portal, portal_id, path)
     override_path(PRODUCTS.item_path, path, id="x")  # a bad --path is refused before any request

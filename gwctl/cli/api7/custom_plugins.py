@@ -30,7 +30,7 @@ def parse(file: Annotated[str, typer.Argument(metavar="FILE|-", help="Lua source
     import base64
 
     from gwctl.api.api7.client import paths
-    from gwctl.cli.versions import require_operation
+    from gwctl.cli.catalogue import require_operation
     from gwctl.errors import UsageError
 
     source = read_text(file, f"FILE {file}")

@@ -58,7 +58,7 @@ def catalog(path: PathOpt = None, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt 
     """
     from gwctl.api.api7.client import paths
     from gwctl.cli.api7.calls import override_path
-    from gwctl.cli.versions import require_operation
+    from gwctl.cli.catalogue import require_operation
 
     target = override_path(paths.guessed["plugin_catalog"], path)
     require_operation("api7", "GET", "/api/plugins/catalogs")
@@ -79,7 +79,7 @@ def usage(plugin: Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin n
 
     if not 1 <= len(plugin) <= 64:
         raise UsageError("invalid PLUGIN: 1..64 characters")
-    from gwctl.cli.versions import require_operation
+    from gwctl.cli.catalogue import require_operation
 
     require_operation("api7", "GET", "/api/plugins/{plugin_name}/usage")
     value = client().get(override_path(paths.guessed["plugin_usage"], path, name=plugin))

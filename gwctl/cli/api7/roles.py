@@ -42,7 +42,7 @@ def policy_references(policy_id: Annotated[str, typer.Argument(metavar="POLICY_I
     Example: gwctl api7 permission-policies references POLICY_ID
     """
     from gwctl.api.base import seg
-    from gwctl.cli.versions import require_operation
+    from gwctl.cli.catalogue import require_operation
 
     target = f"/api/permission_policies/{seg(policy_id, 'permission policy ID')}/references"
     require_operation("api7", "GET", "/api/permission_policies/{permission_policy_id}/references")
@@ -56,7 +56,7 @@ def allow_access(action: Annotated[List[str], typer.Option("--action", metavar="
 
     Example: gwctl api7 allow-access --action gateway:GetGatewayGroup --action iam:UpdateCustomRole
     """
-    from gwctl.cli.versions import require_operation
+    from gwctl.cli.catalogue import require_operation
 
     resources = list(resource or [])
     if len(resources) > len(action):

@@ -102,7 +102,7 @@ def system_info(path: PathOpt = None) -> None:
     from gwctl.api.api7.client import paths
 
     target = override_path(paths.guessed["system_infos"], path)
-    from gwctl.cli.versions import require_operation
+    from gwctl.cli.catalogue import require_operation
 
     require_operation("api7", "GET", "/api/system_infos")
     value = client().get(target)
