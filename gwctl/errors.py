@@ -71,8 +71,12 @@ class PartialFailure(GwctlError):
     """Some items of a bulk operation failed."""
 
 
+class DriftDetected(GwctlError):
+    """`config diff --exit-code`: the server differs from the documents."""
+
+
 class Cancelled(GwctlError):
-    """The user answered no at a confirmation prompt."""
+    """The user answered no at a confirmation prompt: nothing was changed."""
 
 
 class SecretStorageError(GwctlError):
@@ -163,7 +167,8 @@ def error_class_for_status(status: int) -> type[ApiError]:
 # lazily: `gwctl --version` must not pay for importing anything.
 EXIT_CODES: tuple[tuple[str, int], ...] = (
     ("PartialFailure", 10),
-    ("Cancelled", 130),
+    ("DriftDetected", 11),
+    ("Cancelled", 13),
     ("UsageError", 2),
     ("NotFoundError", 3),
     ("AuthError", 4),
@@ -188,7 +193,10 @@ EXIT_TABLE = (
     (8, "server error after retries (5xx)"),
     (9, "network or TLS failure (DNS, refused, certificate)"),
     (10, "partial failure of a bulk operation"),
-    (130, "interrupted"),
+    (11, "drift: config diff --exit-code found changes"),
+    (13, "declined at a confirmation prompt: nothing was changed"),
+    (130, "interrupted (Ctrl-C)"),
+    (141, "standard output closed early (`gwctl ... | head`): no message"),
 )
 
 

@@ -40,12 +40,27 @@ def _verbosity(argv: list[str]) -> int:
     return count
 
 
-def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_status=None, request_id=None) -> None:
+_ARGV: list[str] = []  # this run's arguments (for --no-color when an error is printed)
+
+
+def _red(text: str, stream) -> str:
+    """Red on a terminal only (NO_COLOR, --no-color and pipes stay plain)."""
+    from gwctl.cli.global_options import force_tty
+
+    try:
+        tty = force_tty() or stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty or os.environ.get("NO_COLOR") or "--no-color" in _ARGV:
+        return text
+    return f"\x1b[31m{text}\x1b[0m"
+
+
+def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_status=None, request_id=None,
+            new_line: bool = False) -> None:
+    """The error on stderr: `error:`/`hint:` lines, or with `-o json` only the JSON error object."""
     stream = sys.stderr
     try:
-        stream.write(f"error: {message}\n")
-        if hint:
-            stream.write(f"hint: {hint}\n")
         if as_json:
             import json
 
@@ -53,6 +68,12 @@ def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_st
             if hint:
                 payload["hint"] = hint
             stream.write(json.dumps(payload) + "\n")
+        else:
+            if new_line and stream.isatty():  # after `^C` at a prompt the cursor is mid-line
+                stream.write("\n")
+            stream.write(_red(f"error: {message}", stream) + "\n")
+            if hint:
+                stream.write(f"hint: {hint}\n")
         stream.flush()
     except (BrokenPipeError, ValueError):
         pass
@@ -63,10 +84,47 @@ def default_hint(exc: BaseException) -> str | None:
     from gwctl import errors
 
     if isinstance(exc, errors.AuthError) and exc.http_status == 401:
-        return "the server rejected the credentials: see `gwctl auth status`, then `gwctl auth login -p PROFILE`"
+        return "the server rejected the credentials: see `gwctl auth status -p PROFILE`, then `gwctl auth login -p PROFILE`"
     if isinstance(exc, errors.NetworkError):
         return "check the profile's URL (`gwctl profile show PROFILE`), that the server is up, and the network"
     return None
+
+
+
+def _runnable(hint: str | None) -> str | None:
+    if hint and "gwctl.cli.context" in sys.modules:
+        from gwctl.cli.context import runnable_hint
+
+        return runnable_hint(hint)
+    return hint
+
+
+def _unknown_command(message: str) -> str | None:
+    import re
+
+    match = re.match(r"No such command '(.*?)'\.", message)
+    return match.group(1) if match else None
+
+
+def _suggest(ctx, word: str, argv: list[str]) -> str | None:
+    """One suggestion, as the whole command line corrected: `gwctl sg gateways list` for `gwctl sg gateway list`."""
+    import difflib
+    import shlex
+
+    names = ctx.command.list_commands(ctx) if hasattr(ctx.command, "list_commands") else []
+    lowered = word.lower()
+    forms = {lowered, lowered + "s", lowered + "es", lowered.rstrip("s"), lowered[:-2] if lowered.endswith("es") else lowered}
+    match = next((n for n in names if n in forms), None)
+    if match is None:
+        close = difflib.get_close_matches(lowered, names, n=1, cutoff=0.6)
+        match = close[0] if close else None
+    if match is None:
+        return None
+    fixed = list(argv)
+    if word in fixed:
+        fixed[fixed.index(word)] = match
+        return f"did you mean `gwctl {shlex.join(fixed)}`?"
+    return f"did you mean `{ctx.command_path} {match}`?"
 
 
 def _write_help(text: str) -> None:
@@ -77,12 +135,26 @@ def _write_help(text: str) -> None:
         pass
 
 
+STDOUT_CLOSED = 141  # 128 + SIGPIPE, what a shell reports for a writer killed by a closed pipe
+
+
+def _stdout_closed() -> int:
+    """The reader went away (`gwctl ... | head -1`): no message, and no error at exit when Python flushes."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return STDOUT_CLOSED
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _ARGV[:] = argv
     fast = _fast_path(argv)
     if fast is not None:
         return fast
@@ -103,15 +175,18 @@ def main(argv: list[str] | None = None) -> int:
         return result if isinstance(result, int) else 0
     except errors.GwctlError as exc:
         code = exit_code_for(exc)
-        _report(_one_line(exc.message), code=code, hint=exc.hint or default_hint(exc), as_json=as_json,
+        _report(_one_line(exc.message), code=code, hint=_runnable(exc.hint or default_hint(exc)), as_json=as_json,
                 http_status=exc.http_status, request_id=exc.request_id)
         return code
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except SystemExit as exc:  # click's shell completion (`_GWCTL_COMPLETE=...`) exits by itself
+        if "PacifyFlushWrapper" in type(sys.stdout).__name__:  # click's own answer to a closed stdout
+            return _stdout_closed()
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except click.exceptions.Abort:
-        _report("interrupted", code=130, hint=None, as_json=as_json)
+    except click.exceptions.Abort as exc:
+        # click starts a new line itself after a Ctrl-C it caught; not after one at a prompt
+        _report("interrupted", code=130, hint=None, as_json=as_json, new_line=exc.__cause__ is None)
         return 130
     except click.UsageError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # `gwctl`, `gwctl profile`: the help, as is
@@ -119,21 +194,21 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         message = exc.format_message()
         cmd = exc.ctx.command_path if exc.ctx else "gwctl"
-        _report(_one_line(message), code=2, hint=f"see `{cmd} --help`", as_json=as_json)
+        hint = f"see `{cmd} --help`"
+        unknown = _unknown_command(message)
+        if unknown is not None and exc.ctx is not None:
+            message = f"no such command {unknown!r} in `{cmd}`"
+            hint = _suggest(exc.ctx, unknown, argv) or hint
+        _report(_one_line(message), code=2, hint=hint, as_json=as_json)
         return 2
     except click.ClickException as exc:
         _report(_one_line(exc.format_message()), code=exc.exit_code or 1, hint=None, as_json=as_json)
         return exc.exit_code or 1
     except KeyboardInterrupt:
-        _report("interrupted", code=130, hint=None, as_json=as_json)
+        _report("interrupted", code=130, hint=None, as_json=as_json, new_line=True)
         return 130
     except BrokenPipeError:
-        # The reader went away (`gwctl ... | head`): not an error worth a message.
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
-        except OSError:
-            pass
-        return 0
+        return _stdout_closed()
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if _verbosity(argv) >= 3:
             import traceback

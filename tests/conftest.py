@@ -223,3 +223,18 @@ def clock():
     from fake_clock import FakeClock
 
     return FakeClock()
+
+
+@pytest.fixture
+def fake_time(monkeypatch, clock, sleeps):
+    """`wait` polls on ``clock``: its sleeps advance it (and are recorded in ``sleeps``)."""
+    import gwctl.cli.context as context
+    import gwctl.cli.waiting as waiting
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        clock.advance(seconds)
+
+    monkeypatch.setattr(waiting, "monotonic", clock)
+    monkeypatch.setattr(context, "sleep", sleep)
+    return clock

@@ -15,20 +15,66 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def truncate(pages: Iterable[list[T]], limit: int | None) -> Iterator[list[T]]:
-    """Pages cut so that at most ``limit`` items come out in total; empty pages are skipped."""
-    iterator = iter(pages)
-    remaining = limit
-    while remaining is None or remaining > 0:
-        # Checked before pulling the next page, so a lazy source is never asked for one too many.
-        page = next(iterator, None)
-        if page is None:
-            return
-        if remaining is not None:
-            page = page[:remaining]
-            remaining -= len(page)
-        if page:
-            yield page
+class Truncated(Iterator[list[T]]):
+    """Pages cut so that at most ``limit`` items come out in total; empty pages are skipped.
+
+    ``more`` tells whether the limit left items behind: True (a page was cut, or the source
+    says another page is waiting), None (the limit ended on a full page and the source cannot
+    tell), False (nothing was left behind, or no limit).
+    """
+
+    def __init__(self, pages: Iterable[list[T]], limit: int | None,
+                 has_more: Callable[[], bool | None] | None = None) -> None:
+        self._iterator = iter(pages)
+        self._remaining = limit
+        self._has_more = has_more
+        self.limit = limit
+        self.more: bool | None = False
+
+    def __iter__(self) -> Truncated[T]:
+        return self
+
+    def __next__(self) -> list[T]:
+        while self._remaining is None or self._remaining > 0:
+            # Checked before pulling the next page, so a lazy source is never asked for one too many.
+            page = next(self._iterator, None)
+            if page is None:
+                raise StopIteration
+            if self._remaining is not None:
+                if len(page) > self._remaining:
+                    self.more = True
+                page = page[:self._remaining]
+                self._remaining -= len(page)
+                if self._remaining == 0 and not self.more:
+                    self.more = self._has_more() if self._has_more else None
+            if page:
+                return page
+        raise StopIteration
+
+
+def truncate(pages: Iterable[list[T]], limit: int | None,
+             has_more: Callable[[], bool | None] | None = None) -> Truncated[T]:
+    """Pages cut so that at most ``limit`` items come out in total (see Truncated)."""
+    return Truncated(pages, limit, has_more)
+
+
+class MappedPages(Iterator[list[Any]]):
+    """``fn`` applied to every item of ``pages``, keeping the source's ``more``."""
+
+    def __init__(self, pages: Iterable[list[Any]], fn: Callable[[Any], Any]) -> None:
+        self._pages = pages
+        self._iterator = iter(pages)
+        self._fn = fn
+
+    def __iter__(self) -> MappedPages:
+        return self
+
+    def __next__(self) -> list[Any]:
+        return [self._fn(item) for item in next(self._iterator)]
+
+    @property
+    def more(self) -> bool | None:
+        return getattr(self._pages, "more", False)
 
 
 def take(pages: Iterable[list[T]], limit: int | None = None) -> Iterator[T]:
@@ -42,17 +88,21 @@ def offset_pages(
 ) -> Iterator[list[T]]:
     """``fetch(offset, count)`` style (Pomerium offset/limit). Asks only for the items still wanted."""
 
+    full = [False]
+
     def pages() -> Iterator[list[T]]:
         offset = 0
         while limit is None or offset < limit:
             count = page_size if limit is None else min(page_size, limit - offset)
             page = list(fetch(offset, count))
+            full[0] = len(page) >= count
             yield page[:count]  # a server that ignores count must not make us skip items
             if len(page) < count:
                 return
             offset += count
 
-    return truncate(pages(), limit)
+    # A full last page may or may not be followed by more: unknown.
+    return truncate(pages(), limit, lambda: None if full[0] else False)
 
 
 def page_number_pages(
@@ -64,18 +114,21 @@ def page_number_pages(
 ) -> Iterator[list[T]]:
     """``fetch(page, page_size) -> (items, total)`` style (API7 page/page_size)."""
 
+    state: dict[str, Any] = {"more": False}
+
     def pages() -> Iterator[list[T]]:
         page_number, fetched = first_page, 0
         while True:
             items, total = fetch(page_number, page_size)
             page = list(items)
             fetched += len(page)
+            state["more"] = (None if len(page) >= page_size else False) if total is None else fetched < total
             yield page
             if len(page) < page_size or (total is not None and fetched >= total):
                 return
             page_number += 1
 
-    return truncate(pages(), limit)
+    return truncate(pages(), limit, lambda: state["more"])
 
 
 def link_pages(
@@ -89,6 +142,8 @@ def link_pages(
     page_size_param: str = "count",
 ) -> Iterator[list[Any]]:
     """GET ``path`` and follow RFC 5988 ``Link: <url>; rel="next"`` (OPA)."""
+
+    waiting = [False]  # the last page had a rel="next"
 
     def pages() -> Iterator[list[Any]]:
         first = dict(params or {})
@@ -104,7 +159,6 @@ def link_pages(
             from gwctl.api.base import listed_items
 
             page = list(listed_items(body, items_key, "GET", response.url.path))
-            yield page
             next_link = response.links.get("next", {}).get("url")
             # The next URL carries its own query; resolve it against the page's URL, not base_url.
             next_url = response.url.join(next_link) if next_link and page else None
@@ -113,12 +167,15 @@ def link_pages(
                 # A link to another origin keeps its path and query but stays on this server,
                 # so the profile's credentials are never sent anywhere else.
                 next_url = response.url.copy_with(raw_path=next_url.raw_path)
-            if next_url is not None and str(next_url) in seen:
+            loops = next_url is not None and str(next_url) in seen
+            url = str(next_url) if next_url is not None else None
+            waiting[0] = url is not None and not loops
+            yield page
+            if loops:
                 from gwctl.errors import ServerError
 
                 raise ServerError(f"GET {next_url.path}: the server's Link rel=\"next\" points back at a page "
                                   "already fetched; stopping")
-            url = str(next_url) if next_url is not None else None
             query = None
 
-    return truncate(pages(), limit)
+    return truncate(pages(), limit, lambda: waiting[0])

@@ -9,6 +9,7 @@ import click
 
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
+from gwctl.columns import duration_text
 from gwctl.errors import AuthError, UsageError
 
 
@@ -23,13 +24,17 @@ STATUS_COLUMNS = (Column("profile", "profile"), Column("product", "product"), Co
 
 def _selected_profile():
     """The profile named by -p, or the only one; later client() calls then use it too."""
+    from gwctl.cli import context
+
     app_ctx = get_app()
     config = app_ctx.config
     if app_ctx.opts.profile:
-        return config.get(app_ctx.opts.profile)
+        profile = config.get(app_ctx.opts.profile)
+        context.active_profile = profile.name
+        return profile
     if len(config.profiles) == 1:
         profile = next(iter(config.profiles.values()))
-        app_ctx.opts.profile = profile.name
+        app_ctx.opts.profile = context.active_profile = profile.name
         return profile
     if not config.profiles:
         raise UsageError("no profiles configured", hint="create one with `gwctl profile add` or run `gwctl sandbox start`")
@@ -88,12 +93,17 @@ def _prompt_secrets(spec) -> dict[str, str]:
 
 @group.command("login")
 @click.option("--stdin", is_flag=True, help="Read secrets from stdin: NAME=VALUE lines, or the values in order.")
-@click.option("--insecure-storage", is_flag=True, help="Store in a 0600 file instead of the OS keyring.")
+@click.option("--insecure-storage", is_flag=True,
+              help="Store in a 0600 file instead of the OS keyring (a profile that already uses the file keeps it).")
+@click.option("--keyring", "use_keyring", is_flag=True, help="Store in the OS keyring, also for a profile that uses the file.")
 @click.option("--no-verify", is_flag=True, help="Store without checking against the API first.")
-def login(stdin, insecure_storage, no_verify) -> None:
+def login(stdin, insecure_storage, use_keyring, no_verify) -> None:
     """Verify a profile's credentials against its API, then store them.
 
-    Example: printf 'key_id=...\\nkey_secret=...\\n' | gwctl auth login -p prod --stdin
+    The secrets go where the profile keeps them: the OS keyring, or the 0600 file for a
+    profile stored with --insecure-storage before (--keyring moves it back).
+
+    Example: printf 'key_id=%s\\nkey_secret=%s\\n' "$KEY_ID" "$KEY_SECRET" | gwctl auth login -p sandbox-opa --stdin
     """
     from gwctl.config.credentials import TokenCache, keyring_usable, NO_KEYRING_HINT
     from gwctl.config.profiles import Edit
@@ -108,7 +118,9 @@ def login(stdin, insecure_storage, no_verify) -> None:
     else:
         sets = spec.secret_sets
     all_names = list(dict.fromkeys(n for names in sets for n in names))
-    storage = "file" if insecure_storage else "keyring"
+    if insecure_storage and use_keyring:
+        raise UsageError("--insecure-storage and --keyring cannot be combined")
+    storage = "file" if insecure_storage or (profile.storage == "file" and not use_keyring) else "keyring"
     if storage == "keyring" and not keyring_usable():
         raise AuthError("cannot store credentials: no usable OS keyring", hint=NO_KEYRING_HINT)
     if stdin:
@@ -154,8 +166,15 @@ def login(stdin, insecure_storage, no_verify) -> None:
 
 
 @group.command("status")
-def status() -> None:
-    """Show, per profile, which secrets are present and where they come from (never their values)."""
+@click.option("--check", is_flag=True,
+              help="Exit 4 when a selected profile has no usable credentials (for scripts and monitoring).")
+def status(check: bool) -> None:
+    """Show, per profile, which secrets are present and where they come from (never their values).
+
+    Examples:
+      gwctl auth status
+      gwctl auth status -p sandbox-opa --check
+    """
     from gwctl.config.credentials import KeyringUnavailable, TokenCache, keyring_usable
     from gwctl.products import PRODUCTS
 
@@ -164,6 +183,7 @@ def status() -> None:
     profiles = [config.get(app_ctx.opts.profile)] if app_ctx.opts.profile else list(config.profiles.values())
     cache = TokenCache()
     rows = []
+    unusable: list[str] = []
     now = time.time()
     for profile in profiles:
         creds = app_ctx.credentials(profile)
@@ -188,6 +208,9 @@ def status() -> None:
                                 "kind": "secret", "source": source, "detail": detail})
         # A product with alternative credentials (API7: API key, or username+password) needs one set only.
         complete = next((names for names in spec.secret_sets if all(n in present for n in names)), None)
+        needed = spec.secret_sets or ((tuple(s.name for s in spec.secrets),) if spec.secrets else ())
+        if needed and not any(all(n in present for n in names) for names in needed):
+            unusable.append(profile.name)
         if complete is not None:
             for row in secret_rows:
                 if row["source"] == "missing" and row["item"] not in complete:
@@ -198,14 +221,20 @@ def status() -> None:
             rows.append({"profile": profile.name, "product": profile.product, "item": key.split(":", 1)[1],
                          "kind": "cached token", "source": "token cache",
                          # The cache keeps when gwctl renews the token (just before the server's expiry).
-                         "detail": f"fresh for {left}s" if left > 0 else "stale: renewed on next use",
+                         "detail": f"fresh for {duration_text(left)}" if left > 0 else "stale: renewed on next use",
                          "expires_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires_at))})
     emit(rows, STATUS_COLUMNS)
+    if check and unusable:
+        raise AuthError(f"no usable credentials for profile(s): {', '.join(unusable)}",
+                        hint=f"store them with `gwctl auth login -p {unusable[0]}`, or set the product's variable")
 
 
 @group.command("logout")
 def logout() -> None:
-    """Remove a profile's stored secrets and cached tokens (keyring and file)."""
+    """Remove a profile's stored secrets and cached tokens (keyring and file).
+
+    Example: gwctl auth logout -p sandbox-opa
+    """
     from gwctl.config.credentials import TokenCache
 
     app_ctx = get_app()
@@ -218,7 +247,10 @@ def logout() -> None:
 
 @group.command("token")
 def token() -> None:
-    """Print the profile's current short-lived bearer token (for scripts)."""
+    """Print the profile's current short-lived bearer token (for scripts).
+
+    Example: gwctl auth token -p sandbox-opa
+    """
     app_ctx = get_app()
     profile = _selected_profile()
     client = app_ctx.client(profile.product)

@@ -134,21 +134,21 @@ def operations_app(product: str) -> typer.Typer:
     app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
 
     if _default_versions(product):
-        @app.command("operations")
+        @app.command("operations", help="List every API operation gwctl knows for this product, the command that "
+                     "performs it and the server versions that have it.\n\nExamples:\n"
+                     f"  gwctl {product} operations\n  gwctl {product} operations --server-version 3.9 -o json")
         def versioned_operations(
             server_version: Annotated[Optional[str], typer.Option(
                 "--server-version", metavar="VERSION",
                 help="Only the operations a server of this version has (e.g. 3.2.11, 3.9), with its paths.")] = None,
         ) -> None:
-            """List every API operation gwctl knows for this product, the command that performs it and the
-            server versions that have it."""
             emit([op.public() for op in for_version(product, server_version)], VERSIONED_COLUMNS)
 
         return app
 
-    @app.command("operations")
+    @app.command("operations", help="List every API operation gwctl knows for this product and the command that "
+                 f"performs it.\n\nExamples:\n  gwctl {product} operations\n  gwctl {product} operations -o json")
     def operations() -> None:
-        """List every API operation gwctl knows for this product and the command that performs it."""
         emit([op.public() for op in catalogue(product)], OPERATION_COLUMNS)
 
     return app

@@ -21,9 +21,14 @@ def completion_script(shell: str) -> str:
 @click.command("completion")
 @click.argument("shell", type=click.Choice(SHELLS))
 def completion(shell) -> None:
-    """Print a shell completion script.
+    """Print a shell completion script: it completes commands, options, profile names, resource
+    IDs and names (from the profile's server, cached briefly) and option values.
 
-    bash: eval "$(gwctl completion bash)"; zsh: gwctl completion zsh > "${fpath[1]}/_gwctl";
-    fish: gwctl completion fish > ~/.config/fish/completions/gwctl.fish
+    Load it for the running bash with `eval "$(gwctl completion bash)"`.
+
+    Examples:
+      gwctl completion bash > ~/.local/share/bash-completion/completions/gwctl
+      gwctl completion zsh > "${fpath[1]}/_gwctl"
+      gwctl completion fish > ~/.config/fish/completions/gwctl.fish
     """
     sys.stdout.write(completion_script(shell))

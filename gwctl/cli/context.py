@@ -24,11 +24,14 @@ if TYPE_CHECKING:
 # Tests replace this so retries never really wait.
 sleep = time.sleep
 
+# The profile the running command uses, once resolved: hints name it so they run as printed.
+active_profile: str | None = None
+
 
 class GlobalOptions:
     """The parsed global options (from the root or any leaf; the leaf wins)."""
 
-    DEFAULTS: dict[str, Any] = {"profile": None, "output": None, "query": None, "columns": None,
+    DEFAULTS: dict[str, Any] = {"profile": None, "profile_from_env": False, "output": None, "query": None, "columns": None,
                                 "no_headers": False, "verbose": 0, "timeout": None, "no_color": False}
     __slots__ = tuple(DEFAULTS)
 
@@ -82,8 +85,13 @@ class AppContext:
         sys.stderr.write(text + "\n")
         sys.stderr.flush()
 
+    @property
+    def stderr_color(self) -> bool:
+        return not (self.opts.no_color or os.environ.get("NO_COLOR")) and self.stderr_tty
+
     def warn(self, text: str) -> None:
-        self.err(f"warning: {text}")
+        line = f"warning: {runnable_hint(text)}"
+        self.err(f"\x1b[33m{line}\x1b[0m" if self.stderr_color else line)  # yellow on a terminal only
 
     def log(self, line: str) -> None:
         """HTTP debug lines (already redacted by the transport)."""
@@ -99,7 +107,10 @@ class AppContext:
         return self._config
 
     def profile(self, product: str) -> Profile:
-        return self.config.resolve(product, self.opts.profile)
+        profile = self.config.resolve(product, self.opts.profile, from_env=self.opts.profile_from_env)
+        global active_profile
+        active_profile = profile.name
+        return profile
 
     def credentials(self, profile: Profile) -> Credentials:
         if profile.name not in self._credentials:
@@ -165,6 +176,32 @@ class AppContext:
         self._clients.clear()
 
 
+PRODUCT_WORDS = ("opa", "pomerium", "api7", "sg", "gatekeeper")
+
+
+def runnable_hint(text: str) -> str:
+    """The commands quoted in a hint as they run: with the profile the command used (`-p NAME`, PROFILE filled in)."""
+    if not active_profile or "`" not in text:
+        return text
+    import re
+    import shlex
+
+    name = shlex.quote(active_profile)
+
+    def with_profile(match: re.Match) -> str:
+        command = match.group(0).replace("PROFILE", name)
+        words = command.split()
+        if len(words) < 2 or "-p" in words or "--profile" in words:
+            return command
+        if words[1] in PRODUCT_WORDS:
+            return f"gwctl -p {name} {command[len('gwctl '):]}"
+        if words[1] == "auth" and len(words) > 2 and words[2] in ("login", "status", "logout", "token"):
+            return f"{command.rstrip()} -p {name}"
+        return command
+
+    return re.sub(r"`[^`]*`", lambda span: re.sub(r"\bgwctl [^`|;&]*", with_profile, span.group(0)), text)
+
+
 def _isatty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -181,6 +218,7 @@ def get_app(ctx: click.Context | None = None) -> AppContext:
         output = "json" if raw.get("json") else raw.get("output")
         opts = GlobalOptions(
             profile=raw.get("profile"),
+            profile_from_env=bool(raw.get("profile_from_env")),
             output=output,
             query=raw.get("query"),
             columns=raw.get("columns"),
@@ -191,6 +229,8 @@ def get_app(ctx: click.Context | None = None) -> AppContext:
         )
         if opts.query:
             _check_query(opts.query)
+        global active_profile
+        active_profile = None
         root.obj = AppContext(opts)
         root.call_on_close(root.obj.close)
     return root.obj

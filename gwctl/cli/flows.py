@@ -32,9 +32,16 @@ def confirm_change(action: str, singular: str, plural: str, labels: Sequence[str
         raise UsageError(f"{action.lower()} {what}{tail}: confirmation required; re-run with --yes")
     import click
 
-    if not click.confirm(f"{action[:1].upper()}{action[1:]} {what}{tail}?", default=False, err=True):
-        from gwctl.errors import Cancelled
+    from gwctl.errors import Cancelled
 
+    try:
+        agreed = click.confirm(f"{action[:1].upper()}{action[1:]} {what}{tail}?", default=False, err=True)
+    except click.exceptions.Abort as exc:
+        if not isinstance(exc.__context__, EOFError):  # Ctrl-C stays an interrupt
+            raise
+        agreed = False  # end of input: no answer is not a yes
+        get_app().err("")
+    if not agreed:
         raise Cancelled("cancelled; nothing was changed")
 
 

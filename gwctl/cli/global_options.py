@@ -25,7 +25,7 @@ class Seconds(click.ParamType):
 
 
 SECONDS = Seconds()
-OUTPUT_FORMATS = ("table", "tsv", "json", "jsonl", "yaml")
+OUTPUT_FORMATS = ("table", "wide", "tsv", "json", "jsonl", "yaml")
 META_KEY = "gwctl.globals"
 
 
@@ -38,9 +38,17 @@ def store_option(name: str, accumulate: bool = False):
         elif value is not None and value is not False:
             # Leaf flags are parsed after root ones, so the leaf value wins.
             opts[name] = value
+            source = ctx.get_parameter_source(param.name) if param.name else None
+            opts[f"{name}_from_env"] = source is not None and source.name == "ENVIRONMENT"
         return value
 
     return callback
+
+
+def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    from gwctl.cli.profile_names import profile_names
+
+    return profile_names(ctx, param, incomplete)
 
 
 def global_params(with_env: bool) -> list[click.Parameter]:
@@ -49,18 +57,19 @@ def global_params(with_env: bool) -> list[click.Parameter]:
     def env(name: str) -> str | None:
         return name if with_env else None
 
-    return [
+    params = [
         click.Option(["-p", "--profile"], metavar="NAME", envvar=env("GWCTL_PROFILE"), expose_value=False,
-                     callback=store_option("profile"), help="Profile to use [env: GWCTL_PROFILE]."),
+                     callback=store_option("profile"), help="Profile to use [env: GWCTL_PROFILE].",
+                     shell_complete=_complete_profiles),
         click.Option(["-o", "--output"], type=click.Choice(OUTPUT_FORMATS), envvar=env("GWCTL_OUTPUT"),
                      expose_value=False, callback=store_option("output"),
-                     help="Output format; table on a terminal, tsv when piped [env: GWCTL_OUTPUT]."),
+                     help="Output format; table on a terminal, tsv when piped; wide: a table of every column [env: GWCTL_OUTPUT]."),
         click.Option(["--json", "json_"], is_flag=True, default=None, expose_value=False, callback=store_option("json"),
                      help="Same as -o json."),
         click.Option(["--query"], metavar="JMESPATH", expose_value=False, callback=store_option("query"),
                      help="JMESPath expression applied to the JSON result before rendering."),
         click.Option(["--columns"], metavar="A,B", expose_value=False, callback=store_option("columns"),
-                     help="Table/TSV columns to show, comma-separated."),
+                     help="Columns to show, comma-separated (headers or names, any case); with json/jsonl/yaml the fields kept."),
         click.Option(["--no-headers"], is_flag=True, default=None, expose_value=False, callback=store_option("no_headers"),
                      help="Omit the header row of table/TSV output."),
         click.Option(["-v", "--verbose"], count=True, expose_value=False, callback=store_option("verbose", accumulate=True),
@@ -70,6 +79,9 @@ def global_params(with_env: bool) -> list[click.Parameter]:
         click.Option(["--no-color"], is_flag=True, default=None, expose_value=False, callback=store_option("no_color"),
                      help="Disable colour (also NO_COLOR)."),
     ]
+    for param in params:
+        param.gwctl_global = True  # type: ignore[attr-defined] - help lists these in their own section
+    return params
 
 
 GLOBAL_OPTION_NAMES = {opt for p in global_params(False) for opt in p.opts}
@@ -79,6 +91,7 @@ def add_to_leaves(command: click.Command, params: Callable[[], list[click.Parame
                   wrap: Callable[[click.Command], None] | None = None) -> click.Command:
     """Give every leaf below ``command`` the parameters it does not have yet (then ``wrap`` it)."""
     if isinstance(command, click.Group):
+        _accept_aliases(command)
         for sub in command.commands.values():
             add_to_leaves(sub, params, wrap)
         if hasattr(command, "on_load"):  # a group whose other commands load later (gwctl.cli.verbs)
@@ -93,9 +106,30 @@ def add_to_leaves(command: click.Command, params: Callable[[], list[click.Parame
     return command
 
 
+COMMAND_ALIASES = {"ls": "list", "rm": "delete"}
+
+
+def _accept_aliases(group: click.Group) -> None:
+    """`ls` and `rm` wherever a group has list or delete (not listed in help)."""
+    if getattr(group, "_gwctl_aliases", False):
+        return
+    plain = group.get_command
+
+    def get_command(ctx: click.Context, name: str) -> click.Command | None:
+        command = plain(ctx, name)
+        if command is None and name in COMMAND_ALIASES:
+            command = plain(ctx, COMMAND_ALIASES[name])
+        return command
+
+    group.get_command = get_command  # type: ignore[method-assign]
+    group._gwctl_aliases = True  # type: ignore[attr-defined]
+
+
 def attach_global_options(command: click.Command) -> click.Command:
-    """Give every leaf command the global options so they work anywhere on the line."""
-    return add_to_leaves(command, lambda: global_params(False))
+    """Give every leaf command the global options so they work anywhere on the line (and one help layout)."""
+    from gwctl.cli.help import decorate
+
+    return add_to_leaves(command, lambda: global_params(False), decorate)
 
 
 def force_tty() -> bool:

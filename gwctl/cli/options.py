@@ -34,3 +34,14 @@ def product_app(name: str, help_: str) -> typer.Typer:
 
     _group.__doc__ = help_
     return app
+
+
+# `wait` verbs written by hand (gwctl.cli.waiting runs them); the generic wait verb has the same options.
+def wait_for_help(conditions: dict) -> str:
+    return "What to wait for: " + "; ".join(f"{c.usage}: {c.help}" for c in conditions.values()) + "."
+
+
+WaitTimeoutOpt = Annotated[str, typer.Option("--timeout", metavar="DURATION",
+                                             help="Give up after this long (30s, 5m, 1h30m or seconds): exit 7.")]
+WaitIntervalOpt = Annotated[str, typer.Option("--interval", metavar="DURATION",
+                                              help="First pause between polls; it grows by half each time, up to 10s.")]

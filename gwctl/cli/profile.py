@@ -9,6 +9,7 @@ from gwctl.cli.global_options import SECONDS
 from gwctl.cli.render import Column, emit
 from gwctl.errors import UsageError
 from gwctl.products import PRODUCT_NAMES
+from gwctl.cli.profile_names import profile_names
 
 
 @click.group("profile", no_args_is_help=True)
@@ -32,13 +33,19 @@ PROFILE_COLUMNS = (Column("name", "name"), Column("product", "product"), Column(
 @click.option("--region", help="sg: us-south, us-east, eu-gb, eu-de or au-syd.")
 @click.option("--resource-group", help="sg: resource group ID.")
 @click.option("--iam-url", help="sg: IAM endpoint override.")
+@click.option("--vault-addr", metavar="URL", help="gatekeeper: Vault that holds the policy.")
+@click.option("--kv-mount", metavar="MOUNT", help="gatekeeper: KV engine of the policy (default secret).")
+@click.option("--policy-path", metavar="PATH", help="gatekeeper: policy path in that engine (default gatekeeper).")
+@click.option("--kv-version", type=click.Choice(("1", "2")), help="gatekeeper: KV engine version (default 2).")
+@click.option("--peers", metavar="URL,...", help="gatekeeper: HA peers to check (default: as the instance reports).")
 @click.option("--ca-bundle", metavar="FILE", help="PEM bundle to verify TLS.")
 @click.option("--insecure", is_flag=True, help="Skip TLS verification (warns on every use).")
 @click.option("--timeout", type=SECONDS, metavar="SECONDS", help="Default request timeout in seconds.")
 @click.option("--default", "default", is_flag=True, help="Make it the default profile for its product.")
 @click.option("--force", is_flag=True, help="Replace an existing profile of that name.")
 def add_profile(name, product, url, team, org, cluster, gateway_group, region, resource_group, iam_url,
-                ca_bundle, insecure, timeout, default, force) -> None:
+                vault_addr, kv_mount, policy_path, kv_version, peers, ca_bundle, insecure, timeout, default,
+                force) -> None:
     """Add a profile: one product endpoint.
 
     Example: gwctl profile add prod --product opa --url https://acme.pam.okta.com --team ops
@@ -46,7 +53,8 @@ def add_profile(name, product, url, team, org, cluster, gateway_group, region, r
     from gwctl.config.profiles import Edit, build_profile
 
     options = {"team": team, "org": org, "cluster": cluster, "gateway_group": gateway_group, "region": region,
-               "resource_group": resource_group, "iam_url": iam_url}
+               "resource_group": resource_group, "iam_url": iam_url, "vault_addr": vault_addr, "kv_mount": kv_mount,
+               "policy_path": policy_path, "kv_version": kv_version, "peers": peers}
     profile = build_profile(name, product, url, options, ca_bundle=ca_bundle, insecure=insecure, timeout=timeout)
     replaced = None
     with Edit() as config:
@@ -77,25 +85,34 @@ def add_profile(name, product, url, team, org, cluster, gateway_group, region, r
 @click.option("--limit", type=click.IntRange(min=1), default=1000, show_default=True, help="Show at most N profiles.")
 @click.option("--all", "all_", is_flag=True, help="Show every profile.")
 def list_profiles(product, limit, all_) -> None:
-    """List profiles (the default per product is marked)."""
+    """List profiles (the default per product is marked).
+
+    Example: gwctl profile list
+    """
     config = get_app().config
     rows = [p.public_dict(config.is_default(p)) for p in config.profiles.values() if not product or p.product == product]
     emit(rows if all_ else rows[:limit], PROFILE_COLUMNS)
 
 
 @group.command("show")
-@click.argument("name")
+@click.argument("name", shell_complete=profile_names)
 def show_profile(name) -> None:
-    """Show one profile."""
+    """Show one profile.
+
+    Example: gwctl profile show sandbox-opa
+    """
     config = get_app().config
     profile = config.get(name)
     emit(profile.public_dict(config.is_default(profile)), PROFILE_COLUMNS)
 
 
 @group.command("use")
-@click.argument("name")
+@click.argument("name", shell_complete=profile_names)
 def use_profile(name) -> None:
-    """Make a profile the default for its product."""
+    """Make a profile the default for its product.
+
+    Example: gwctl profile use sandbox-opa
+    """
     from gwctl.config.profiles import Edit
 
     with Edit() as config:
@@ -105,10 +122,13 @@ def use_profile(name) -> None:
 
 
 @group.command("remove")
-@click.argument("name")
+@click.argument("name", shell_complete=profile_names)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required when not on a terminal).")
 def remove_profile(name, yes) -> None:
-    """Remove a profile with its stored credentials and cached tokens."""
+    """Remove a profile with its stored credentials and cached tokens.
+
+    Example: gwctl profile remove sandbox-opa --yes
+    """
     from gwctl.cli.flows import confirm_change
     from gwctl.config.credentials import Credentials, TokenCache
     from gwctl.config.profiles import Edit
@@ -129,10 +149,13 @@ def remove_profile(name, yes) -> None:
 
 
 @group.command("rename")
-@click.argument("old")
+@click.argument("old", shell_complete=profile_names)
 @click.argument("new")
 def rename_profile(old, new) -> None:
-    """Rename a profile, keeping its credentials and default status."""
+    """Rename a profile, keeping its credentials and default status.
+
+    Example: gwctl profile rename sandbox-opa opa-dev
+    """
     from gwctl.config.credentials import rename_profile_secrets
     from gwctl.config.profiles import Edit, validate_name
 

@@ -15,18 +15,28 @@ from gwctl.cli.render import emit
 from gwctl.errors import UsageError
 
 
+# A request each product's sandbox answers (TEAM: the profile's team).
+RAW_EXAMPLES = {"opa": "GET /v1/teams/TEAM/gateways", "pomerium": "GET /organizations",
+                "api7": "GET /apisix/admin/services", "sg": "GET /v1/sgconfig", "gatekeeper": "GET /status"}
+
+
 def api_app(product: str) -> typer.Typer:
     """`gwctl <product> api`: the raw escape hatch."""
     app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
 
-    @app.command("api")
+    example = RAW_EXAMPLES.get(product, "GET /")
+
+    @app.command("api", help="Send a raw request with the profile's auth, TLS and retries (the escape hatch).\n\n"
+                 "The HTTP status maps to the documented exit codes.\n\n"
+                 f"Examples:\n  gwctl {product} api {example}\n  gwctl {product} api {example} --paginate -o json")
     def api(
         method: Annotated[str, typer.Argument(metavar="METHOD", help="HTTP method, e.g. GET.")],
         path: Annotated[str, typer.Argument(metavar="PATH", help="Path relative to the profile URL (or a full URL on it).")],
         data: Annotated[
             Optional[str],
-            typer.Option("--data", "-d", metavar="@FILE|-|JSON", help="Request body: @FILE, - for stdin, or inline JSON."),
+            typer.Option("--data", metavar="@FILE|-|JSON", help="Request body: @FILE, - for stdin, or inline JSON."),
         ] = None,
+        data_short: Annotated[Optional[str], typer.Option("-d", hidden=True)] = None,  # curl's spelling, kept
         form: Annotated[
             Optional[List[str]], typer.Option("--form", "-F", metavar="KEY=VALUE", help="Form field (sent form-encoded).")
         ] = None,
@@ -37,8 +47,10 @@ def api_app(product: str) -> typer.Typer:
     ) -> None:
         """Send a raw request with the profile's auth, TLS and retries (the escape hatch).
 
-        The HTTP status maps to the documented exit codes.
+        The response body is printed as JSON (a list of every item with --paginate) unless
+        -o asks for another format. The HTTP status maps to the documented exit codes.
         """
+        data = data if data is not None else data_short
         raw_api(product, method, path, data=data, form=form, header=header, param=param, paginate=paginate, include=include)
 
     return app
@@ -67,6 +79,8 @@ def raw_api(product: str, method: str, path: str, *, data, form, header, param, 
     elif form:
         kwargs["data"] = parse_labels(form, "--form")
     app = get_app()
+    if not app.opts.output:  # the response body as JSON, whether on a terminal or piped (like `gh api`)
+        app.opts.output = "json"
     _check_same_origin(path, app.profile(product).url)
     client = app.client(product)
     if paginate:

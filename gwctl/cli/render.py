@@ -7,7 +7,7 @@ objects and field names. Rich is imported only to draw a table on a terminal.
 from __future__ import annotations
 
 import sys
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from gwctl.columns import Column, cols, compact, dig, format_cell  # noqa: F401 - re-exported
 from gwctl.errors import UsageError
@@ -27,18 +27,25 @@ def human_bytes(value: Any) -> str:
     return str(value)
 
 
-def select_columns(columns: Sequence[Column], spec: str | None) -> list[Column]:
+def _column_key(text: str) -> str:
+    return text.strip().lower().replace("-", "_")
+
+
+def select_columns(columns: Sequence[Column], spec: str | None, every: bool = False) -> list[Column]:
+    """The columns --columns names: by the header shown or the column's name, case-insensitively."""
     if not spec:
-        return [c for c in columns if c.default]
-    by_name = {c.name: c for c in columns}
-    by_name.update({c.name.replace("-", "_"): c for c in columns})
+        return list(columns) if every else [c for c in columns if c.default]
+    by_name: dict[str, Column] = {}
+    for c in columns:
+        by_name.setdefault(_column_key(c.title), c)
+        by_name.setdefault(_column_key(c.name), c)
     chosen = []
     for name in (n.strip() for n in spec.split(",")):
         if not name:
             continue
-        col = by_name.get(name) or by_name.get(name.lower())
+        col = by_name.get(_column_key(name))
         if col is None:
-            valid = ", ".join(c.name for c in columns)
+            valid = ", ".join(c.title for c in columns)
             raise UsageError(f"unknown column {name!r} for --columns; valid columns: {valid}")
         chosen.append(col)
     return chosen
@@ -86,11 +93,22 @@ class Renderer:
     def emit(self, data: Any, columns: Sequence[Column] | None = None) -> None:
         """Render one object or a list (or an iterator of pages, streamed for jsonl/tsv)."""
         if isinstance(data, Iterator) or _is_page_stream(data):
-            data = _Pages(data)
+            data = _Pages(data, self._progress_line())
+        try:
+            self._emit(data, columns)
+        finally:
+            if isinstance(data, _Pages) and data._progress:
+                data._progress(-1)
+        if isinstance(data, _Pages):
+            self._notice_more(data)
+
+    def _emit(self, data: Any, columns: Sequence[Column] | None) -> None:
         if self.opts.query:
             data = self.apply_query(data.all() if isinstance(data, _Pages) else data)
             columns = None
         fmt = self.format
+        if fmt in ("json", "jsonl", "yaml") and self.opts.columns:
+            data = self.select_fields(data, columns)
         if fmt in ("json", "jsonl"):
             import json  # not on the table/TSV path: `profile list` stays light
 
@@ -109,6 +127,41 @@ class Renderer:
         else:
             self._rows(data, columns)
 
+    def _progress_line(self) -> Callable[[int], None] | None:
+        """`fetched N items…` on stderr after about a second, for output that waits for the whole list.
+
+        Only when both stdout and stderr are a terminal: never when piped, never between streamed rows.
+        """
+        if not (self.app.stdout_tty and self.app.stderr_tty) or self.format in ("tsv", "jsonl"):
+            return None
+        import time
+
+        started = time.monotonic()
+        shown = [False]
+
+        def progress(count: int) -> None:
+            if count < 0:  # done: clear the line
+                if shown[0]:
+                    sys.stderr.write("\r\x1b[K")
+                    sys.stderr.flush()
+                return
+            if time.monotonic() - started >= PROGRESS_AFTER:
+                shown[0] = True
+                sys.stderr.write(f"\rfetched {count} items…")
+                sys.stderr.flush()
+
+        return progress
+
+    def _notice_more(self, pages: _Pages) -> None:
+        """A list cut by the default --limit says so (an explicit --limit is what the user asked for)."""
+        more = getattr(pages.source, "more", False)
+        if more is False or not _limit_is_default():
+            return
+        if more:
+            self.app.err(f"showing {pages.count}; more exist: --all or --limit N")
+        else:
+            self.app.err(f"showing {pages.count}; there may be more: --all or --limit N")
+
     def apply_query(self, data: Any) -> Any:
         import jmespath
         from jmespath.exceptions import JMESPathError
@@ -117,6 +170,51 @@ class Renderer:
             return jmespath.search(self.opts.query, data)
         except JMESPathError as exc:
             raise UsageError(f"invalid --query: {' '.join(str(exc).split())}") from None
+
+    def select_fields(self, data: Any, columns: Sequence[Column] | None) -> Any:
+        """--columns with json/jsonl/yaml: each object keeps only those fields, under the API's own names."""
+        spec = self.opts.columns
+        if columns:
+            chosen = select_columns(columns, spec)
+            computed = [c.title for c in chosen if callable(c.path)]
+            if computed:
+                raise UsageError(f"--columns {','.join(computed)} is computed for tables and has no field in "
+                                 f"-o {self.format}; pick fields with --query instead")
+            paths = [c.path or c.name for c in chosen]
+        else:
+            items = data.all() if isinstance(data, _Pages) else data
+            sample = [i for i in (items if isinstance(items, list) else [items]) if isinstance(i, dict)]
+            if not sample:
+                raise UsageError(f"--columns needs objects; -o {self.format} here prints "
+                                 f"{type(items).__name__} values (use --query)")
+            keys = {}
+            for item in sample:
+                for key in item:
+                    keys.setdefault(_column_key(key), key)
+            paths = []
+            for name in (n.strip() for n in spec.split(",") if n.strip()):
+                if _column_key(name) not in keys:
+                    raise UsageError(f"unknown field {name!r} for --columns; fields: {', '.join(keys.values())}")
+                paths.append(keys[_column_key(name)])
+
+        def pick(item: Any) -> Any:
+            if not isinstance(item, dict):
+                return item
+            picked: dict[str, Any] = {}
+            for path in paths:
+                parts = path.split(".")
+                target = picked
+                for part in parts[:-1]:
+                    target = target.setdefault(part, {})
+                target[parts[-1]] = dig(item, path)
+            return picked
+
+        if isinstance(data, _Pages):
+            return _Pages([pick(i) for i in page] if isinstance(page, (list, tuple)) else pick(page)
+                          for page in data._pages)
+        if isinstance(data, list):
+            return [pick(i) for i in data]
+        return pick(data)
 
     # --- table / tsv ---------------------------------------------------
     def _rows(self, data: Any, columns: Sequence[Column] | None) -> None:
@@ -137,95 +235,184 @@ class Renderer:
             for item in items:
                 self._write(format_cell(item) if not isinstance(item, (dict, list)) else compact(item))
             return
-        chosen = select_columns(columns or generic_columns(items), self.opts.columns)
+        chosen = select_columns(columns or generic_columns(items), self.opts.columns, every=self.format == "wide")
         rows = [[c.cell(i) for c in chosen] for i in items]
-        self._table([c.title for c in chosen], rows)
+        self._table(chosen, rows)
 
     def _single(self, item: Any, columns: Sequence[Column] | None) -> None:
         if not isinstance(item, dict):
             if item is not None:
                 self._write(format_cell(item) if not isinstance(item, list) else compact(item))
             return
-        chosen = select_columns(columns, self.opts.columns) if columns else generic_columns([item])
-        rows = [[c.title, c.cell(item)] for c in chosen]
-        self._table(["FIELD", "VALUE"], rows, vertical=True)
-
-    def _table(self, headers: list[str], rows: list[list[str]], vertical: bool = False) -> None:
+        chosen = (select_columns(columns, self.opts.columns, every=self.format == "wide") if columns
+                  else generic_columns([item]))
         if self.format == "tsv":
-            if not self.opts.no_headers and not vertical and headers:
+            for c in chosen:
+                self._write(f"{_tsv_escape(c.title)}\t{_tsv_escape(c.cell(item))}")
+            return
+        shown = [c for c in chosen if c.kind != "secret" or not c.cell(item)]
+        self._vertical(shown, [c.cell(item) for c in shown])
+        # A secret stands on its own line: nothing to wrap or indent it, so it copies whole.
+        for c in chosen:
+            if c not in shown:
+                self._write(f"{_escape_controls(c.title)}:")
+                self._write(_escape_controls(c.cell(item)))
+
+    def _console(self, width: int | None):
+        from rich.console import Console
+
+        return Console(file=sys.stdout, markup=False, emoji=False, highlight=False,
+                       force_terminal=self.app.color or None, no_color=not self.app.color, soft_wrap=False,
+                       width=width)
+
+    def _terminal_width(self) -> int | None:
+        """The width to fit (None: no limit, e.g. `-o table | cat` or -o wide)."""
+        if self.format == "wide" or not self.app.stdout_tty:
+            return None
+        import shutil
+
+        return shutil.get_terminal_size((80, 24)).columns
+
+    def _vertical(self, columns: list[Column], values: list[str]) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        color = self.app.color
+        cells = [_screen_safe(v, multiline=True) for v in values]
+        width = self._terminal_width()
+        from rich.cells import cell_len
+
+        titles = [_escape_controls(c.title) for c in columns]
+        natural = max([cell_len(t) for t in titles] + [0]) + 2 + max(
+            [cell_len(line) for v in cells for line in v.split("\n")] + [0])
+        console = self._console(width if width is not None else max(natural, 1))
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column("FIELD", style="bold" if color else None, no_wrap=True)
+        table.add_column("VALUE", overflow="fold")
+        for column, title, cell in zip(columns, titles, cells):
+            colour = column.colour(cell) if color else None
+            table.add_row(title, Text(cell, style=colour or ""))
+        console.print(table)
+
+    def _table(self, columns: list[Column], rows: list[list[str]]) -> None:
+        headers = [c.title for c in columns]
+        if self.format == "tsv":
+            if not self.opts.no_headers and headers:
                 self._write("\t".join(headers))
             for row in rows:
                 self._write("\t".join(_tsv_escape(c) for c in row))
             return
-        if not rows and not vertical:
+        if not rows:
             self.app.err("No results.")
             return
-        from rich.console import Console
         from rich.table import Table
         from rich.text import Text
 
-        console = Console(
-            file=sys.stdout,
-            markup=False,
-            emoji=False,
-            highlight=False,
-            force_terminal=self.app.color or None,
-            no_color=not self.app.color,
-            soft_wrap=False,
-        )
-        table = Table(box=None, show_header=not vertical and not self.opts.no_headers,
-                      header_style="bold" if self.app.color else None, pad_edge=False)
-        cells = [[_screen_safe(c, multiline=vertical) for c in row] for row in rows]
-        caps = [None] * len(headers) if vertical else _column_caps(headers, cells, console.width)
-        for i, header in enumerate(headers):
-            style = "bold" if vertical and i == 0 and self.app.color else None
-            table.add_column(_escape_controls(header), overflow="fold" if vertical else "ellipsis", style=style,
-                             no_wrap=not vertical, max_width=caps[i])
+        color = self.app.color
+        cells = [[_screen_safe(c) for c in row] for row in rows]
+        titles = [_escape_controls(h) for h in headers]
+        widths, shown = _layout(columns, titles, cells, self._terminal_width())
+        hidden = [titles[i] for i in range(len(columns)) if i not in shown]
+        console = self._console(sum(w for w in widths if w) + 2 * (len(shown) - 1) if shown else 1)
+        table = Table(box=None, show_header=not self.opts.no_headers,
+                      header_style="bold" if color else None, pad_edge=False)
+        for i in shown:
+            keep = columns[i].keep or widths[i] is None
+            table.add_column(titles[i], no_wrap=keep, overflow="fold", width=widths[i],
+                             min_width=widths[i])
         for row in cells:
-            table.add_row(*(Text(c) for c in row))
+            texts = []
+            for i in shown:
+                colour = columns[i].colour(row[i]) if color else None
+                texts.append(Text(row[i], style=colour or ""))
+            table.add_row(*texts)
         console.print(table)
+        if hidden:
+            self.app.err(f"note: {len(hidden)} column{'s' if len(hidden) > 1 else ''} hidden to fit the terminal "
+                         f"({', '.join(hidden)}); -o wide shows every column")
 
     def _write(self, line: str) -> None:
         sys.stdout.write(line + "\n")
 
 
-def _column_caps(headers: list[str], rows: list[list[str]], width: int) -> list[int | None]:
-    """Widths that fit a one-line-per-row table into `width`: the widest columns give way first.
+_NO_WRAP = ("timestamp", "duration", "state")
 
-    (Rich would shrink every column by the same amount, squeezing short ones such as a
-    name or ID down to "…" while a long description keeps most of its width.)
+
+def _layout(columns: list[Column], headers: list[str], rows: list[list[str]],
+            width: int | None) -> tuple[list[int], list[int]]:
+    """(width of each column, indexes of the columns shown) fitting a table into `width`.
+
+    ID, name and secret columns keep their full width. The others shrink, widest first, down to
+    about 12 cells (their text wraps; times and states do not); when even that is too wide, the
+    rightmost of them are left out.
     """
     from rich.cells import cell_len
 
     natural = [max([cell_len(h)] + [cell_len(r[i]) for r in rows if i < len(r)]) for i, h in enumerate(headers)]
-    room = width - 2 * (len(headers) - 1)  # one space of padding each side between columns
-    if sum(natural) <= room:
-        return [None] * len(headers)
-    cap = max(natural)
-    while cap > 1 and sum(min(n, cap) for n in natural) > room:
-        cap -= 1
-    cap = max(cap, 8)  # below this nothing is readable; let the terminal crop instead
-    return [cap if n > cap else None for n in natural]
+    shown = list(range(len(headers)))
+    if width is None:
+        return natural, shown
+    while True:
+        room = width - 2 * (len(shown) - 1)
+        if sum(natural[i] for i in shown) <= room:
+            return natural, shown
+        flex = [i for i in shown if not columns[i].keep]
+        fixed = sum(natural[i] for i in shown if columns[i].keep)
+        # Below about 12 cells a wrapped column is unreadable; short values (times, states) never wrap.
+        floor = {i: natural[i] if columns[i].kind in _NO_WRAP else min(natural[i], max(cell_len(headers[i]), 12))
+                 for i in flex}
+        left = room - fixed
+        if flex and sum(floor.values()) <= left:
+            cap = max(natural[i] for i in flex)
+            while cap > 1 and sum(max(floor[i], min(natural[i], cap)) for i in flex) > left:
+                cap -= 1
+            widths = list(natural)
+            for i in flex:
+                widths[i] = max(floor[i], min(natural[i], cap))
+            return widths, shown
+        if not flex:  # only columns never cut: show them whole; the terminal wraps the line
+            return natural, shown
+        shown.remove(flex[-1])
 
 
 class _Pages:
-    """A lazily consumed stream of pages."""
+    """A lazily consumed stream of pages; counts the items and, on a terminal, shows progress."""
 
-    def __init__(self, pages: Iterable[Any]) -> None:
+    def __init__(self, pages: Iterable[Any], progress: Callable[[int], None] | None = None) -> None:
+        self.source = pages
         self._pages = iter(pages)
         self._items: list | None = None
+        self.count = 0
+        self._progress = progress
 
     def __iter__(self) -> Iterator[Any]:
         for page in self._pages:
             if isinstance(page, (list, tuple)):
+                self.count += len(page)
                 yield from page
             else:  # an iterator of items rather than pages: never iterate an object's keys
+                self.count += 1
                 yield page
+            if self._progress:
+                self._progress(self.count)
 
     def all(self) -> list:
         if self._items is None:
             self._items = list(self)
         return self._items
+
+
+PROGRESS_AFTER = 1.0  # seconds before a progress line appears
+
+
+def _limit_is_default() -> bool:
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or not any(p.name == "limit" for p in ctx.command.params):
+        return False
+    source = ctx.get_parameter_source("limit")
+    return source is not None and source.name == "DEFAULT"
 
 
 def _is_page_stream(data: Any) -> bool:

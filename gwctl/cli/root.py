@@ -28,7 +28,8 @@ Exit codes:
   0 success                 1 unexpected error            2 usage error
   3 not found               4 authentication              5 permission denied
   6 rejected (400/409/422)  7 rate limited or timed out   8 server error (5xx)
-  9 network or TLS          10 partial failure            130 interrupted
+  9 network or TLS          10 partial failure            11 drift (config diff)
+  13 declined at a prompt   130 interrupted               141 stdout closed (| head)
 """
 
 

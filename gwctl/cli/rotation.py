@@ -235,8 +235,8 @@ class Rotation:
             write_private(path, self._secret + "\n")
         except OSError as exc:
             self._recovery_error = exc.strerror or type(exc).__name__
-            get_app().err(f"warning: could not write the recovery file {path} ({self._recovery_error}); "
-                          "storing the new secret all the same")
+            get_app().warn(f"could not write the recovery file {path} ({self._recovery_error}); "
+                           "storing the new secret all the same")
             return
         self.recovery = path
 

@@ -105,6 +105,10 @@ def _summary(state: dict, verb: str) -> None:
         return
     app.err(f"sandbox {verb} (pid {state['pid']}); credentials stored in the {state['storage']}")
     emit(_rows(state), STATUS_COLUMNS)
+    app.err("to try:")
+    for product, info in state["products"].items():
+        for line in info.get("fixtures") or ():
+            app.err(f"  {product}: {line}")
     app.err("stop it with `gwctl sandbox stop`")
 
 
@@ -155,7 +159,10 @@ def _port_base_option(fn):
 @click.option("--api7-version", type=click.Choice(API7_VERSIONS), default="3.2.11", show_default=True,
               help="The API7 Enterprise version the API7 emulator follows.")
 def serve(port_base: int | None, detached: bool, api7_version: str = "3.2.11") -> None:
-    """Run the sandbox in the foreground until Ctrl-C (or SIGTERM)."""
+    """Run the sandbox in the foreground until Ctrl-C (or SIGTERM).
+
+    Example: gwctl sandbox serve
+    """
     from gwctl.config.files import write_private
     from gwctl.sandbox import registry
     from gwctl.sandbox.server import serve as serve_app
@@ -167,6 +174,7 @@ def serve(port_base: int | None, detached: bool, api7_version: str = "3.2.11") -
     products = registry.available()
     servers = []
     endpoints: dict[str, tuple[str, dict, dict]] = {}
+    fixtures: dict[str, list[str]] = {}
     try:
         for offset, product in enumerate(products):
             emulator = registry.load(product)(**({"version": api7_version} if product == "api7" else {}))
@@ -179,12 +187,18 @@ def serve(port_base: int | None, detached: bool, api7_version: str = "3.2.11") -
             servers.append(server)
             endpoints[product] = (emulator.profile_url(server.url), emulator.profile_options(server.url),
                                   emulator.credentials())
+            fixtures[product] = emulator.fixtures()
+            if product == "gatekeeper":  # HA peers on free ports, so `status --peers` has peers to ask
+                from gwctl.sandbox.gatekeeper import start_peers
+
+                servers += [peer_server for _, peer_server in start_peers(emulator, server.url, serve_app)]
         storage = register_profiles(endpoints)
         state = {
             "pid": os.getpid(),
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "storage": storage,
-            "products": {p: {"url": e[0], "profile": PROFILE_PREFIX + p} for p, e in endpoints.items()},
+            "products": {p: {"url": e[0], "profile": PROFILE_PREFIX + p, "fixtures": fixtures[p]}
+                         for p, e in endpoints.items()},
         }
         write_private(state_file(), json.dumps(state, indent=2))
         if not detached:
@@ -221,7 +235,12 @@ def _state_pid() -> int | None:
 @click.option("--api7-version", type=click.Choice(API7_VERSIONS), default="3.2.11", show_default=True,
               help="The API7 Enterprise version the API7 emulator follows (3.9: API products, IAM, plugin catalogs).")
 def start(port_base: int | None, api7_version: str = "3.2.11") -> None:
-    """Start the sandbox in the background (idempotent: reports a running one)."""
+    """Start the sandbox in the background (idempotent: reports a running one).
+
+    Examples:
+      gwctl sandbox start
+      gwctl sandbox start --api7-version 3.9
+    """
     app = get_app()
     state = read_state()
     if state:
@@ -256,7 +275,10 @@ def start(port_base: int | None, api7_version: str = "3.2.11") -> None:
 
 @group.command("status")
 def status() -> None:
-    """Show the running sandbox's endpoints and profiles (exit 3 when none runs)."""
+    """Show the running sandbox's endpoints and profiles (exit 3 when none runs).
+
+    Example: gwctl sandbox status
+    """
     state = read_state()
     if not state:
         app = get_app()
@@ -269,7 +291,12 @@ def status() -> None:
 @group.command("stop")
 @click.option("--purge", is_flag=True, help="Also remove the sandbox-* profiles and their credentials.")
 def stop(purge: bool) -> None:
-    """Stop the background sandbox; keeps its profiles unless --purge."""
+    """Stop the background sandbox; keeps its profiles unless --purge.
+
+    Examples:
+      gwctl sandbox stop
+      gwctl sandbox stop --purge
+    """
     app = get_app()
     state = read_state()
     if state:

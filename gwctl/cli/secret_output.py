@@ -31,7 +31,10 @@ def emit_secret(record: dict[str, Any], secret_key: str, out: Path | None, colum
     """Print a record holding a secret, or write the secret to --out and print only metadata."""
     app = get_app()
     if out is None:
-        emit(record, columns)
+        secret = record.get(secret_key)
+        # The secret's column stands on its own line on a terminal (see gwctl.columns: kind "secret").
+        emit(record, [c.copy(kind="secret") if secret and c.value(record) == secret else c for c in columns]
+             if columns else columns)
         return
     secret = record.get(secret_key)
     if not secret:

@@ -71,6 +71,15 @@ def _field_option(field: Field, verb: str) -> click.Parameter:
     return click.Option(decls + [field.param], type=type_, multiple=field.many, metavar=metavar, help=help_)
 
 
+def _field_options(field: Field, verb: str) -> list[click.Parameter]:
+    """A field's option, then its hidden older spellings (same destination: the one given wins)."""
+    main = _field_option(field, verb)
+    if not field.aliases or isinstance(main, click.Argument):
+        return [main]
+    return [main, *(click.Option([alias, field.param], type=main.type, multiple=field.many, hidden=True)
+                    for alias in field.aliases)]
+
+
 def _filter_option(filt: Filter) -> click.Parameter:
     decls = [filt.flag] + ([filt.short] if filt.short else [])
     if filt.kind == "bool":
@@ -85,14 +94,17 @@ def _filter_option(filt: Filter) -> click.Parameter:
 
 
 def _ref_argument(res: Resource, name: str = "ref", many: bool = False) -> click.Argument:
+    from gwctl.cli.completion_values import resource_refs
+
     metavar = f"{res.singular.upper().replace(' ', '_')}_ID"
     if res.name_fields:
         metavar = "ID|NAME"
+    complete = resource_refs(res.product, res.noun)  # IDs and names from the profile's server (cached)
     if many:
-        return click.Argument([name], nargs=-1, required=True, metavar=f"{metavar}...")
+        return click.Argument([name], nargs=-1, required=True, metavar=f"{metavar}...", shell_complete=complete)
     if res.default_ref:
-        return click.Argument([name], required=False, metavar=f"[{metavar}]")
-    return click.Argument([name], metavar=metavar)
+        return click.Argument([name], required=False, metavar=f"[{metavar}]", shell_complete=complete)
+    return click.Argument([name], metavar=metavar, shell_complete=complete)
 
 
 def _target(res: Resource, client: Any, values: dict[str, Any], ref: str | None) -> str:
@@ -129,9 +141,9 @@ def _help(res: Resource, verb: str, method: str, path: str) -> str:
     if example:
         import re
 
-        # Catalogue examples hold {placeholders} the tests fill in; help shows them as NAMES.
-        # \b: click prints the example as is (a wrapped command would not run as printed).
-        text += "\n\n\b\nExample: gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
+        # Catalogue examples hold {placeholders} the tests fill in; help shows them as NAMES
+        # (gwctl.cli.help prints the Examples section verbatim).
+        text += "\n\nExamples:\n  gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
     return text
 
 
@@ -148,6 +160,8 @@ def verb_call(res: Resource, verb: str) -> tuple[str, str]:
 
 
 def build_verb(res: Resource, verb: str) -> click.Command:
+    from gwctl.cli.help import first_clause
+
     hooks = Hooks(res)
     method, path = verb_call(res, verb)
     params: list[click.Parameter] = []
@@ -174,7 +188,7 @@ def build_verb(res: Resource, verb: str) -> click.Command:
             params.append(_ref_argument(res))
         fields = [f for f in res.fields if verb in f.on]
         params += [_field_option(f, verb) for f in fields if f.argument and verb == "create"]
-        params += [_field_option(f, verb) for f in fields if not (f.argument and verb == "create")]
+        params += [p for f in fields if not (f.argument and verb == "create") for p in _field_options(f, verb)]
         file_help = ("A JSON Patch document: a list of RFC 6902 operations, as JSON or YAML (- for stdin); the "
                      "flags add operations that set their fields." if verb == "patch" and res.patch_body == "json-patch"
                      else "Request body as JSON or YAML (- for stdin); flags override its fields.")
@@ -189,7 +203,7 @@ def build_verb(res: Resource, verb: str) -> click.Command:
 
     return click.Command(verb, params=params, callback=run, help=_help(res, verb, method, path),
                          context_settings=CONTEXT_SETTINGS,
-                         short_help=verb_summary(res, verb).split(";")[0] + ".")
+                         short_help=first_clause(verb_summary(res, verb)))
 
 
 class ResourceGroup(click.Group):
@@ -232,7 +246,105 @@ def resource_group(product: str, noun: str) -> click.Group:
     group = ResourceGroup(res)
     for verb in res.verbs:
         group.add_command(build_verb(res, verb))
+    from gwctl.cli.waiting import has_wait
+
+    if has_wait(res) and "wait" not in res.own_verbs:
+        group.add_command(wait_verb(res))
     return group
+
+
+# --- wait: the one wait flow (gwctl.cli.waiting) on a declared resource -------------------------
+
+class Target:
+    """What a probe of a resource's condition sees: the client, the resolved ID and scope values."""
+
+    def __init__(self, res: Any, client: Any, values: dict[str, Any], item_id: str) -> None:
+        self.res, self.client, self.values, self.id = res, client, values, item_id
+
+    def read(self) -> Any:
+        """The object: GET of the item, or found in the listing when the API has no item GET."""
+        from gwctl.errors import NotFoundError
+
+        res = self.res
+        if "get" in res.verbs:
+            return self.client.read(res, self.id, **self.values)
+        for page in self.client.list_pages(res, None, None, **self.values):
+            for item in page:
+                if isinstance(item, dict) and str(item.get(res.id_field)) == self.id:
+                    return item
+        raise NotFoundError(f"{res.singular} {self.id} not found")
+
+
+def wait_verb(res: Resource) -> click.Command:
+    """`gwctl PRODUCT NOUN wait REF --for CONDITION [--timeout D]` for a declared resource."""
+    from gwctl.cli.waiting import (WAIT_EXITS, _declared, choose, conditions_for, for_option, interval_option,
+                                   parse_duration, timeout_option)
+
+    conditions = conditions_for(res)
+    hooks = Hooks(res)
+    extra_options = hooks.get("options")
+    extra_params = list(extra_options(res, "get")) if extra_options else []
+    params = [_ref_argument(res), for_option(conditions), timeout_option(), interval_option(), *extra_params]
+    extra_names = [p.name for p in extra_params]
+
+    def run(ref: str | None, for_: str, wait_timeout: str, interval: str, **kwargs: Any) -> None:
+        extra = {name: kwargs.pop(name) for name in extra_names}
+        condition, value = choose(conditions, for_)
+        timeout = parse_duration(wait_timeout)
+        first = parse_duration(interval, "--interval")
+        _wait_resource(res, hooks, condition, value, ref, extra, timeout, first)
+
+    names = " or ".join(res.name_fields)
+    text = (f"Wait until a {res.singular} reaches a condition, polling with back-off.\n\n"
+            + (f"A {res.singular} is named by its ID or its {names}. " if res.name_fields else "")
+            + WAIT_EXITS)
+    example = res.examples.get("wait") or _declared(res, "EXAMPLES")
+    if example:
+        import re
+
+        text += "\n\n\b\nExample: gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
+    return click.Command("wait", params=params, callback=run, help=text, context_settings=CONTEXT_SETTINGS,
+                         short_help=f"Wait until a {res.singular} reaches a condition (or is deleted).")
+
+
+def _wait_resource(res: Any, hooks: Any, condition: Condition, value: str | None, ref: str | None,
+                   extra: dict[str, Any], timeout: float, interval: float) -> None:
+    from gwctl.cli.context import get_app
+    from gwctl.cli.lookup import Lookup
+    from gwctl.cli.render import emit
+    from gwctl.cli.waiting import PENDING, wait_for
+
+    client, values = _start(res, hooks, "get", extra)
+    state: dict[str, Any] = {}
+
+    def target() -> Target:
+        # Resolve again until found: the name may not exist yet, or may come back after a delete.
+        if "id" not in state:
+            if ref is None and res.default_ref:
+                item_id = client.scope_value(res.default_ref)
+            else:
+                item_id = Lookup(client, res, **values).resolve(ref)
+            state["id"] = item_id
+        return Target(res, client, values, state["id"])
+
+    def probe() -> Any:
+        from gwctl.errors import NotFoundError
+
+        current = target()
+        try:
+            observed = condition.probe(current) if condition.probe else current.read()
+        except NotFoundError:
+            if condition.absent == PENDING:
+                state.pop("id", None)
+            raise
+        return observed
+
+    what = f"{res.singular} {ref}" if ref is not None else f"the profile's {res.singular}"
+    observed = wait_for(what, condition, probe, value=value, timeout=timeout, interval=interval)
+    app = get_app()
+    if observed is not None and (app.machine_output or app.opts.query):
+        emit(observed)
+
 
 
 # --- what the verbs do -------------------------------------------------------------------------
@@ -296,8 +408,10 @@ def _list(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, An
     list_params = hooks.get("list_params")
     if list_params:
         params = list_params(res, params, extra, client)
+    from gwctl.api.paging import MappedPages
+
     pages = client.list_pages(res, params or None, limit, **values)
-    emit(([_shown(res, hooks, i) for i in page] for page in pages), res.columns)
+    emit(MappedPages(pages, lambda item: _shown(res, hooks, item)), res.columns)
     _finish(res, hooks, "list")
 
 
@@ -316,21 +430,28 @@ def _get(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any
 
 
 def _delete(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
+    delete_items(res, hooks, args["refs"], yes=args["yes"], concurrency=args["concurrency"], extra=extra)
+
+
+def delete_items(res: Resource, hooks: Hooks, refs: Any, *, yes: bool, concurrency: int,
+                 extra: dict[str, Any]) -> None:
+    """The delete verb (names or IDs, `-` for stdin, one confirmation, bulk report); also for product verbs
+    that are another resource's delete (`api7 services unpublish`)."""
     from gwctl.cli.flows import confirm_change, run_bulk
     from gwctl.cli.input import read_ids
     from gwctl.cli.lookup import Lookup
 
-    refs = read_ids(args["refs"])
+    refs = read_ids(refs)
     client, values = _start(res, hooks, "delete", extra)
     lookup = Lookup(client, res, **values)
     ids = lookup.resolve_many(refs)
-    confirm_change("delete", res.singular, res.noun.replace("-", " "), [lookup.label(i) for i in ids], args["yes"])
+    confirm_change("delete", res.singular, res.noun.replace("-", " "), [lookup.label(i) for i in ids], yes)
     delete_all = hooks.get("delete_all")
     if delete_all and delete_all(res, ids, extra, client, values):
         _finish(res, hooks, "delete")
         return
     run_bulk(ids, lambda item_id: client.delete_item(res, item_id, **values), verb="deleted", noun=res.singular,
-             concurrency=args["concurrency"], labels=lookup.labels, plural=res.noun.replace("-", " "))
+             concurrency=concurrency, labels=lookup.labels, plural=res.noun.replace("-", " "))
     _finish(res, hooks, "delete")
 
 

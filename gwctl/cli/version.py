@@ -14,7 +14,12 @@ from gwctl.cli.render import emit
 
 @click.command("version")
 def version() -> None:
-    """Show the gwctl version (-o json for details)."""
+    """Show the gwctl version (-o json for details).
+
+    Examples:
+      gwctl version
+      gwctl version -o json
+    """
     app_ctx = get_app()
     info = {"version": __version__, "python": platform.python_version(), "platform": sys.platform}
     if app_ctx.machine_output or app_ctx.opts.query:

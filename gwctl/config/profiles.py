@@ -94,8 +94,14 @@ class Config:
     def is_default(self, profile: Profile) -> bool:
         return self.defaults.get(profile.product) == profile.name
 
-    def resolve(self, product: str, name: str | None) -> Profile:
-        """The profile a `gwctl <product> ...` command uses."""
+    def resolve(self, product: str, name: str | None, from_env: bool = False) -> Profile:
+        """The profile a `gwctl <product> ...` command uses.
+
+        A GWCTL_PROFILE (``from_env``) of another product is ignored: one exported profile
+        must not break the other products' commands. An explicit --profile of another product is an error.
+        """
+        if name and from_env and name in self.profiles and self.profiles[name].product != product:
+            name = None
         if name:
             profile = self.get(name)
             if profile.product != product:
@@ -249,8 +255,14 @@ def build_profile(
             continue
         if opt.choices and value not in opt.choices:
             raise UsageError(f"invalid {opt.flag} {value!r}: choose from {', '.join(opt.choices)}")
-        if opt.name.endswith("_url"):
+        if opt.name.endswith("_url") or opt.name == "vault_addr":
             value = validate_url(value, opt.flag)
+        elif opt.name == "peers":
+            value = ",".join(validate_url(peer.strip(), opt.flag) for peer in str(value).split(",") if peer.strip())
+        elif opt.name in ("kv_mount", "policy_path"):
+            value = str(value).strip("/")
+            if not value or any(part in ("", ".", "..") for part in value.split("/")):
+                raise UsageError(f"invalid {opt.flag} {options.get(opt.name)!r}: give a path like gatekeeper or team/gatekeeper")
         clean[opt.name] = value
     if not url:
         if product == "sg" and clean.get("region"):

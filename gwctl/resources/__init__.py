@@ -31,13 +31,13 @@ class Field:
     """
 
     __slots__ = ("key", "flag", "help", "kind", "ref", "many", "required", "choices", "metavar", "short",
-                 "on", "transform", "argument", "merge", "default")
+                 "on", "transform", "argument", "merge", "default", "aliases")
 
     def __init__(self, key: str, flag: str, help: str, kind: str = "str", *, ref: str | None = None,
                  many: bool = False, required: bool = False, choices: tuple = (), metavar: str | None = None,
                  short: str | None = None, on: tuple = ("create", "update", "patch"),
                  transform: Callable[[Any], Any] | None = None, argument: bool = False,
-                 merge: bool = False, default: Any = None) -> None:
+                 merge: bool = False, default: Any = None, aliases: tuple[str, ...] = ()) -> None:
         self.key = key  # dotted body path, e.g. "details.labels"
         self.flag = flag
         self.help = help
@@ -53,6 +53,7 @@ class Field:
         self.argument = argument  # create takes it as the first positional argument instead of a flag
         self.merge = merge  # update merges a mapping into the current one (e.g. plugins keep credentials)
         self.default = default  # create: the value when neither the flag nor --from-file sets it
+        self.aliases = aliases  # older spellings, accepted but hidden (one spelling per meaning is shown)
 
     @property
     def param(self) -> str:

@@ -60,7 +60,7 @@ ROUTES = Resource(
     examples={'list': 'api7 routes list --service {service_id}',
               'create': 'api7 routes create get-headers --service {service_id} --path /headers -m GET',
               'update': 'api7 routes update {route_id} --path /ip --path /ip/v2',
-              'patch': "api7 routes patch {route_id} --desc 'client IP'"},
+              'patch': "api7 routes patch {route_id} --description 'client IP'"},
     hooks=HOOKS,
 )
 
@@ -92,14 +92,14 @@ SERVICES = Resource(
                     "(name or ID).", metavar="NAME|ID")),
     summaries={"update": "Replace a service; with --from-file the file is the whole new service, with flags "
                          "only the current service changes by them",
-               "delete": "Delete services and their routes (unpublish them first); several IDs or names, "
+               "delete": "Delete services and their routes (unpublish them first: services unpublish); several IDs or names, "
                          "or - to read them from stdin",
                "patch": "Change fields of a service (--dry-run: the server only validates)"},
     examples={"list": "api7 services list --search httpbin --order-by created_at",
               "get": "api7 services get {service_id}",
               "create": "api7 services create shop --path-prefix /shop --upstream-node shop.internal:8080",
               "update": "api7 services update {service_id} --upstream-node 10.0.0.5:8080",
-              "patch": "api7 services patch {service_id} --desc 'v2 backend'",
+              "patch": "api7 services patch {service_id} --description 'v2 backend'",
               "delete": "api7 services delete {unpublished_service_id} --yes"},
     hooks=HOOKS, extra="gwctl.cli.api7.services:app",
 )
@@ -129,9 +129,9 @@ CONSUMERS = Resource(
     summaries={"update": "Replace a consumer; with flags only the current consumer changes by them (the vendor's "
                          "PUT schema allows only letters, digits and _ in usernames)"},
     examples={"list": "api7 consumers list -g default", "get": "api7 consumers get alice",
-              "create": "api7 consumers create carol --desc 'mobile app'",
-              "update": "api7 consumers update {consumer_id} --desc updated",
-              "patch": "api7 consumers patch {consumer_id} --desc patched",
+              "create": "api7 consumers create carol --description 'mobile app'",
+              "update": "api7 consumers update {consumer_id} --description updated",
+              "patch": "api7 consumers patch {consumer_id} --description patched",
               "delete": "api7 consumers delete {consumer_id} --yes"},
     hooks=HOOKS,
 )
@@ -224,7 +224,7 @@ SERVICE_REGISTRIES = Resource(
                   metavar="URL"),
             Field("kubernetes_config", "--k8s-api", "Kubernetes API server URL, e.g. https://10.0.0.1:6443.",
                   metavar="URL", transform=k8s_api),
-            Field("description", "--description", "Description.", short="--desc")),
+            Field("description", "--description", "Description.", short="-d", aliases=("--desc",))),
     filters=(SEARCH, order_by(*_CU, "last_connect_time"), DIRECTION),
     summaries={"create": "Connect a service registry", "delete": "Disconnect service registries; several IDs or "
                                                                  "names, or - to read them from stdin"},
@@ -244,7 +244,7 @@ GATEWAY_GROUPS = Resource(
     columns=cols("id", "name", "description", "labels", ts("updated-at"), ts("created-at", default=False),
                  Column("image-tag", "config.image_tag", default=False)),
     fields=(Field("name", "--name", "Name (1..255 chars).", short="-n", argument=True),
-            Field("description", "--description", "Description.", short="--desc"),
+            Field("description", "--description", "Description.", short="-d", aliases=("--desc",)),
             SET_LABELS),
     filters=(SEARCH, LABELS, order_by(*_CU), DIRECTION),
     summaries={"update": "Replace a gateway group's name, description and labels; fields not given keep their "
@@ -286,3 +286,19 @@ RESOURCES = (ROUTES, SERVICES, CONSUMERS, SSLS, GLOBAL_RULES, PLUGIN_METADATA, S
 # resource's `versions`, an operations.yaml row's since/until/source). The vendor's admin API specs of
 # 3.2.9 to 3.2.14 are one and the same document.
 DEFAULT_VERSIONS = {"since": "3.2.9", "source": "admin API specs 3.2.9-3.2.14"}
+
+# --- configuration as code (gwctl api7 config): the gateway group's configuration, dependencies first
+from gwctl.resources.config_code import ConfigSpec, Kind  # noqa: E402
+
+CONFIG = ConfigSpec("api7", (
+    Kind("services", "name", labels="labels",
+         defaults={"strip_path_prefix": True, "upstream.type": "roundrobin", "upstream.pass_host": "pass",
+                   "upstream.scheme": "http"}),
+    Kind("routes", "name", identity=("service",), refs={"service": ("service_id", "services")}, labels="labels",
+         defaults={"enable_websocket": False}),
+    Kind("consumers", "username", labels="labels",
+         secrets={"plugins.key-auth.key": None, "plugins.basic-auth.password": None}),
+    Kind("ssls", "snis", labels="labels", secrets={"key": True}, defaults={"type": "server"}),
+    Kind("global-rules", "plugins"),
+    Kind("plugin-metadata", "plugin", update="put"),
+), scope={"gateway_group": "gateway_group"}, hooks="gwctl.cli.api7.config_hooks")

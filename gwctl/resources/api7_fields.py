@@ -34,7 +34,7 @@ def fmt_time(value: Any) -> str:
 
 
 def ts(name: str, key: str | None = None, default: bool = True) -> Column:
-    return Column(name, key or name.replace("-", "_"), fmt=fmt_time, default=default)
+    return Column(name, key or name.replace("-", "_"), default=default, kind="timestamp")
 
 
 def methods(value: list[str]) -> list[str]:
@@ -67,7 +67,7 @@ GATEWAY_GROUP_QUERY: dict[str, dict[str, bool]] = {
 }
 
 NAME = Field("name", "--name", "Name.", short="-n")
-DESC = Field("desc", "--desc", "Description.")
+DESC = Field("desc", "--description", "Description.", short="-d", aliases=("--desc",))
 SET_LABELS = Field("labels", "--label", "Label to set.", kind="labels", short="-l")
 PLUGINS = Field("plugins", "--plugin", "Plugin and its JSON config, e.g. cors or 'limit-count={\"count\":10}'.",
                 kind="plugins")

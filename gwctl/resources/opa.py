@@ -64,7 +64,7 @@ GATEWAYS = Resource(
         Column("access-address", "access_address"),
         Column("default-address", "default_address"),
         Column("refuse-connections", "refuse_connections"),
-        Column("last-seen", "last_seen"),
+        Column("last-seen", "last_seen", kind="timestamp"),
         Column("description", "description", default=False),
         Column("cloud-provider", "cloud_provider", default=False),
         Column("labels", "labels", default=False),
@@ -88,7 +88,8 @@ GATEWAYS = Resource(
                "delete": "Delete gateways from the team; several IDs or names, or - to read them from stdin"},
     examples={"list": "opa gateways list --all", "get": "opa gateways get {gateway_id}",
               "update": "opa gateways update {gateway_id} --description 'updated from the catalogue'",
-              "delete": "opa gateways delete {delete_gateway_id} --yes"},
+              "delete": "opa gateways delete {delete_gateway_id} --yes",
+              "wait": "opa gateways wait 'Dev Gateway' --for online --timeout 2m"},
     hooks=HOOKS, extra="gwctl.cli.opa.gateways:app",
 )
 
@@ -99,7 +100,7 @@ SETUP_TOKENS = Resource(
     models={"create": f"{MODELS}:SetupTokenCreate"},
     managed=("id", "created_at", "token"), secrets=("token",),
     help="Gateway setup tokens: the one-time secrets gateways enrol with.",
-    columns=cols("id", "description", Column("labels", "details.labels"), "created_at",
+    columns=cols("id", "description", Column("labels", "details.labels"), Column("created-at", "created_at", kind="timestamp"),
                  Column("name", "name", default=False),
                  Column("registration-type", "registration_type", default=False)),
     fields=(Field("description", "--description", "What the token is for (1-1024 characters).", short="-d",
@@ -114,8 +115,22 @@ SETUP_TOKENS = Resource(
                          "descriptions, or - to read them from stdin"},
     examples={"list": "opa setup-tokens list --all", "get": "opa setup-tokens get {setup_token_id}",
               "create": "opa setup-tokens create --description 'catalogue token' --label env=dev",
-              "delete": "opa setup-tokens delete {delete_setup_token_id} --yes"},
+              "delete": "opa setup-tokens delete {delete_setup_token_id} --yes",
+              "wait": "opa setup-tokens wait {delete_setup_token_id} --for delete --timeout 30s"},
     hooks=HOOKS, extra="gwctl.cli.opa.setup_tokens:app",
 )
 
 RESOURCES = (GATEWAYS, SETUP_TOKENS)
+
+# --- configuration as code (gwctl opa config): the team's setup tokens and gateways
+from gwctl.resources.config_code import ConfigSpec, Kind  # noqa: E402
+
+CONFIG = ConfigSpec("opa", (
+    # A setup token's secret is returned once, by its creation (apply writes it under --secrets-out).
+    Kind("setup-tokens", "description", ignore=("registration_type",), defaults={"details.labels": {}},
+         mints="token"),
+    # Gateways enrol themselves with a setup token: apply updates them, never creates them.
+    Kind("gateways", "name", fields=("name", "description", "labels", "access_address", "default_address",
+                                     "refuse_connections"),
+         defaults={"refuse_connections": False}, create="enrolls itself; cannot be created", delete=False),
+), scope={"team": "team"})

@@ -80,7 +80,7 @@ ROUTES = Resource(
             Field("policyIds", "--policy", "Policy to assign, by name or ID (replaces the list on update).",
                   kind="ref", ref="policies", many=True, metavar="NAME|ID"),
             NAMESPACE,
-            Field("description", "--description", "Description shown in the console.")),
+            Field("description", "--description", "Description shown in the console.", short="-d")),
     filters=SCOPED_FILTERS,
     summaries={"list": "List routes of a namespace, paging with offset/limit",
                "create": "Create a route; without --namespace it goes to the cluster's namespace",
@@ -115,7 +115,7 @@ POLICIES = Resource(
             Field("allowDomain", "--allow-domain", "Shortcut PPL: allow users of this email domain.", kind="list",
                   metavar="DOMAIN"),
             Field("allowEmail", "--allow-email", "Shortcut PPL: allow this user.", kind="list", metavar="EMAIL"),
-            Field("description", "--description", "Description."),
+            Field("description", "--description", "Description.", short="-d"),
             Field("explanation", "--explanation", "Shown to users who are denied."),
             Field("remediation", "--remediation", "What a denied user can do about it.")),
     filters=SCOPED_FILTERS,
@@ -223,7 +223,7 @@ SERVICE_ACCOUNTS = Resource(
              Column("expires", "expiresAt"), Column("created", "createdAt")),
     fields=(Field("userId", "--user-id", "User ID the service account acts as.", metavar="USER_ID",
                   required=True, on=("create",)),
-            Field("description", "--description", "What the account is for.", default=""),
+            Field("description", "--description", "What the account is for.", short="-d", default=""),
             Field("expiresAt", "--expires-at", "Expiry, RFC 3339 (default: never).", metavar="TIME")),
     summaries={"list": "List the cluster's service accounts, paging with offset/limit",
                "create": "Create a service account and print its token once (--out FILE: to FILE, 0600)",
@@ -282,3 +282,32 @@ USERS = Resource(
 
 RESOURCES = (ORGANIZATIONS, USERS, INVITATIONS, CLUSTERS, NAMESPACES, ROUTES, POLICIES, KEY_PAIRS, SERVICE_ACCOUNTS,
              CUSTOM_DOMAINS)
+
+# --- configuration as code (gwctl pomerium config): the organization's namespaced objects and the
+# cluster's settings and service accounts, dependencies first
+from gwctl.resources.config_code import ConfigSpec, Kind  # noqa: E402
+
+ROUTE_FLAGS = ("allowWebsockets", "allowSpdy", "tlsSkipVerify", "tlsUpstreamAllowRenegotiation", "preserveHostHeader",
+               "enableGoogleCloudServerlessAuthentication", "showErrorDetails")
+# The console's defaults of a new cluster's settings (a PUT must carry all of them).
+SETTINGS_DEFAULTS = {
+    "logLevel": "info", "address": ":443", "dnsLookupFamily": "V4_PREFERRED", "timeoutRead": "30s",
+    "timeoutWrite": "0s", "timeoutIdle": "5m", "codecType": "auto", "cookieName": "_pomerium", "cookieHttpOnly": True,
+    "cookieExpire": "14h", "defaultUpstreamTimeout": "30s", "skipXffAppend": False, "passIdentityHeaders": False,
+    "autoApplyChangesets": True}
+SETTINGS = Resource(
+    "pomerium", "settings", "cluster settings", CLUSTER + "/settings", item_path=CLUSTER + "/settings",
+    scope=("org", "cluster"), name_fields=(), verbs=("get", "update"), managed=STAMPS,
+    models={"update": f"{MODELS}:SettingsWrite"})
+NS = ("namespaceId", "namespaces")
+
+CONFIG = ConfigSpec("pomerium", (
+    Kind("namespaces", "name", fields=("name",), create="cannot be created through the API", delete=False),
+    Kind("policies", "name", refs={"namespace": NS}, defaults={"enforced": False}),
+    Kind("key-pairs", "name", refs={"namespace": NS}, secrets={"key": "hasKey"}),
+    Kind("routes", "name", refs={"namespace": NS, "policies": ("policyIds", "policies")},
+         defaults=dict.fromkeys(ROUTE_FLAGS, False)),
+    Kind("settings", "settings", singleton=True, defaults=SETTINGS_DEFAULTS, res=SETTINGS),
+    # Metadata only: creating one returns its token once (apply writes it under --secrets-out).
+    Kind("service-accounts", "description", fields=("description", "userId", "expiresAt"), mints="token"),
+), scope={"organization": "org", "cluster": "cluster"}, hooks="gwctl.cli.pomerium.config_hooks")

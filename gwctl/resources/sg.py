@@ -118,14 +118,14 @@ def _token_expiry(gateway: dict) -> str:
     return epoch_ms(gateway.get("expiry")) or ("never" if gateway.get("expiry") == 0 else "")
 
 
-GATEWAY_COLUMNS = (Column("id", "_id", header="ID"), Column("desc", "desc", header="DESCRIPTION"),
-                   Column("status", "status"), Column("active", "active"),
+GATEWAY_COLUMNS = (Column("id", "_id", header="ID"), Column("desc", "desc", header="DESCRIPTION", kind="name"),
+                   Column("status", "status", kind="state"), Column("active", "active"),
                    Column("enf-tok-sec", "enf_tok_sec", header="TOKEN_ENFORCED"),
                    Column("clients", lambda g: len(g.get("connectedClientsArr") or []), header="CLIENTS"),
                    Column("token-expiry", _token_expiry, header="TOKEN_EXPIRY"),
-                   Column("created", "created_at", default=False), Column("hostname", "hostname", default=False),
+                   Column("created", "created_at", default=False, kind="timestamp"), Column("hostname", "hostname", default=False),
                    Column("resource-group", "resource_group", default=False),
-                   Column("last-change", "last_status_change", default=False))
+                   Column("last-change", "last_status_change", default=False, kind="timestamp"))
 
 
 def _cloud(dest: dict) -> str:
@@ -149,7 +149,7 @@ DEST_COLUMNS = (Column("id", "_id", header="ID"), Column("desc", "desc", header=
                 Column("gateway", "configuration", default=False), Column("active", "active", default=False),
                 Column("client-tls", "client_tls", default=False),
                 Column("sni", "connection_info.sni", default=False), Column("timeout", "timeout", default=False),
-                Column("created", "created_at", default=False))
+                Column("created", "created_at", default=False, kind="timestamp"))
 
 ENABLED = Filter("type", "--enabled/--disabled", "Only ENABLED ones (--disabled: only DISABLED ones; type=...).",
                  kind="bool")
@@ -164,7 +164,8 @@ GATEWAYS = Resource(
     secrets=("jwt",), scope=("resource_group",),
     help="Secure Gateway gateways: list, create, update, delete, activate, rotate tokens, export, migrate.",
     columns=GATEWAY_COLUMNS,
-    fields=(Field("desc", "--desc", "Description (name) of the gateway.", short="-d", required=True),
+    fields=(Field("desc", "--description", "Description (name) of the gateway.", short="-d", required=True,
+                  aliases=("--desc",)),
             Field("enf_tok_sec", "--enforce-token", "Require the security token when a client connects "
                   "(server default on create: on).", kind="bool"),
             Field("token_exp", "--token-expiration", "Days until the security token expires, 0-90 (0 = never; "
@@ -177,15 +178,15 @@ GATEWAYS = Resource(
     summaries={"list": "List the gateways of the profile's resource group (security tokens masked)",
                "get": "Show a gateway with its ACL and recently disconnected clients",
                "create": "Create a gateway; its security token is masked, cached for later calls, and written "
-                         "to --token-out FILE if given",
+                         "to --out FILE if given",
                "update": "Update a gateway's description, token enforcement or enabled state (only the fields "
                          "given are sent; `rotate-token` regenerates the token)",
                "delete": "Delete gateways and all their destinations; several IDs or names, or - to read them "
                          "from stdin"},
     example_ref='{gateway2}',
     examples={'get': 'sg gateways get {gateway}',
-              'create': "sg gateways create --desc 'Branch office' --token-expiration 30",
-              'update': "sg gateways update {gateway} --desc 'Production (EU)'"},
+              'create': "sg gateways create --description 'Branch office' --token-expiration 30",
+              'update': "sg gateways update {gateway} --description 'Production (EU)'"},
     hooks=HOOKS, extra="gwctl.cli.sg.gateways:app",
 )
 
@@ -240,3 +241,21 @@ DESTINATIONS = Resource(
 )
 
 RESOURCES = (GATEWAYS, DESTINATIONS)
+
+# --- configuration as code (gwctl sg config): the resource group's gateways and their destinations
+from gwctl.resources.config_code import ConfigSpec, Kind  # noqa: E402
+
+DEST_DEFAULTS = {"protocol": "TCP", "TLS": "none", "client_tls": "none", "private": False, "enable_client_tls": False,
+                 "rejectUnauth": False, "timeout": 0, "compressData": False, "enforceProxy": False, "enabled": True}
+CONFIG = ConfigSpec("sg", (
+    # A new gateway's security token is returned once (apply writes it under --secrets-out).
+    Kind("gateways", "desc", fields=("desc", "enf_tok_sec", "enabled"), defaults={"enf_tok_sec": True, "enabled": True},
+         mints="jwt"),
+    # Destinations in the API's write shape (endpoint ip/port, not the cloud port), with their IP table rules.
+    Kind("destinations", "desc", identity=("gateway",), parent=("gateway", "gateway"),
+         refs={"gateway": ("configuration", "gateways")},
+         fields=("desc", "ip", "port", "clientPort", "sni", "protocol", "TLS", "client_tls", "private",
+                 "enable_client_tls", "rejectUnauth", "timeout", "compressData", "enforceProxy", "proxy", "ipRules",
+                 "enabled"),
+         defaults=DEST_DEFAULTS),
+), scope={"region": "region", "resource_group": "resource_group"}, hooks="gwctl.cli.sg.config_hooks")

@@ -145,6 +145,8 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
         for gg_id, name, desc, labels in ((GG_DEFAULT, "default", "Default gateway group", {"env": "prod"}),
                                           (GG_STAGING, "staging", "Staging gateways", {"env": "staging"})):
             self.gateway_groups[gg_id] = self._new_gg(gg_id, name, desc, labels, t)
+        if self.empty:
+            return
         self.services[SVC_HTTPBIN] = {
             "id": SVC_HTTPBIN, "name": "httpbin", "desc": "httpbin demo service", "labels": {"team": "demo"},
             "hosts": ["httpbin.example.com"], "path_prefix": "/httpbin", "strip_path_prefix": True, "plugins": {},
@@ -216,6 +218,12 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
 
     def profile_options(self, server_url: str = "") -> dict[str, Any]:
         return {"gateway_group": "default"}
+
+    def fixtures(self) -> list[str]:
+        users = ", ".join(sorted(u["username"] for u in self.users.values()))
+        return ["gateway groups: default, staging; services: httpbin (published in default), petstore",
+                f"dashboard users: {users}",
+                "publish a service: gwctl -p sandbox-api7 api7 services publish petstore --gateway-group default"]
 
     def example_values(self) -> dict[str, str]:
         import tempfile

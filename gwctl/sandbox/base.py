@@ -134,14 +134,19 @@ class Emulator:
         self,
         *,
         seed: bool = True,
+        empty: bool = False,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.clock = clock
         self.sleep = sleep
         self.seeded = seed
+        # empty: only what a profile needs (credentials, the organization, team or gateway group it
+        # is scoped to); no demo configuration. A fresh server to apply documents to.
+        self.empty = empty
         self.requests: list[RecordedRequest] = []
         self._faults: list[Fault] = []
+        self._scheduled: list[tuple[float, Callable[[], Any]]] = []
         self._lock = threading.RLock()
         self.reset()
 
@@ -158,6 +163,7 @@ class Emulator:
         with self._lock:
             self.requests.clear()
             self._faults.clear()
+            self._scheduled.clear()
             self.clear_state()
             if self.seeded:
                 self.seed()
@@ -174,6 +180,10 @@ class Emulator:
 
     def profile_url(self, server_url: str) -> str:
         return server_url.rstrip("/") + self.base_path
+
+    def fixtures(self) -> list[str]:
+        """What a newcomer needs to try this emulator (task IDs, users, names), one line each."""
+        return []
 
     def example_values(self) -> dict[str, str]:
         """Values for the {placeholders} of the catalogue's examples (IDs of seeded objects)."""
@@ -242,6 +252,21 @@ class Emulator:
         with self._lock:
             self.requests.clear()
 
+    # -- state that changes later (what `wait` waits for) ------------------------------
+
+    def schedule(self, after: float, change: Callable[[], Any]) -> None:
+        """Run ``change()`` (under the lock) before the first request that arrives ``after`` seconds
+        from now by the emulator's clock: a gateway coming online, a changeset being applied."""
+        with self._lock:
+            self._scheduled.append((self.clock() + after, change))
+            self._scheduled.sort(key=lambda item: item[0])
+
+    def _run_due(self) -> None:
+        now = self.clock()
+        while self._scheduled and self._scheduled[0][0] <= now:
+            _, change = self._scheduled.pop(0)
+            change()
+
     # -- fault injection --------------------------------------------------------------
     # Each call queues one fault for the next n requests matching method/path. A
     # request takes the first matching fault in queue order, at most one.
@@ -299,6 +324,7 @@ class Emulator:
     def __call__(self, environ: dict, start_response: Callable) -> Any:
         request = Request(environ)
         with self._lock:
+            self._run_due()
             self.requests.append(_record(request))
             fault = self._take_fault(request.method, request.path)
         kind = fault.kind if fault else None

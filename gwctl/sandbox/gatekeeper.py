@@ -2,9 +2,11 @@
 
 Follows nemosupremo/vault-gatekeeper v1.1.3 (routes.go, gatekeeper.go,
 policy/policy.go): no authentication, {"unsealed", "message"|"error"} bodies,
-chi's plain-text 404 and empty 405. It also serves the one Vault call a
-Gatekeeper client makes, POST /v1/sys/wrapping/unwrap, so /token answers
-with this server's own URL as vault_addr.
+chi's plain-text 404 and empty 405. It also serves the Vault calls a
+Gatekeeper client makes: POST /v1/sys/wrapping/unwrap (so /token answers
+with this server's own URL as vault_addr) and the KV secrets engine where the
+policy is kept (mount "secret" is KV v2, mount "kv" is KV v1), which
+/policies/reload loads from. ``link_peers`` makes several emulators HA peers.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from werkzeug.wrappers import Request, Response
 
@@ -75,6 +78,10 @@ class _Refused(Exception):
         self.counter = counter
 
 
+KV_MOUNTS = {"secret": 2, "kv": 1}  # mount -> KV version
+POLICY_MOUNT, POLICY_PATH = "secret", "gatekeeper"  # --policy-path secret/data/gatekeeper (the default)
+
+
 class GatekeeperEmulator(Emulator):
     product = "gatekeeper"
     version = "1.1.3"
@@ -89,8 +96,16 @@ class GatekeeperEmulator(Emulator):
     aws_role = "gatekeeper"
     github_token = "3f9c1e7a5b2d4f6e8a0c1b3d5e7f9a2c4b6d8e0f"
 
+    def __init__(self, *, peer_id: str | None = None, **kwargs) -> None:
+        if peer_id:
+            self.peer_id = peer_id
+        self.links: list[tuple[GatekeeperEmulator, str]] = []  # live HA peers and their addresses
+        super().__init__(**kwargs)
+
     def clear_state(self) -> None:
         self.token: str | None = None  # the Vault token in use; unsealed while set
+        # The emulated Vault's KV engines: mount -> path -> {"data", "version", "created_time"}.
+        self.kv: dict[str, dict[str, dict]] = {mount: {} for mount in KV_MOUNTS}
         self.started = self.clock()
         self.stats = dict.fromkeys(("requests", "successful", "denied", "failed"), 0)
         self.policies: dict[str, dict] = {}  # policy key -> {"roles": [...], "num_uses": n}
@@ -103,14 +118,13 @@ class GatekeeperEmulator(Emulator):
         self.wrapped_token: str | None = None  # a single-use wrapping of vault_token
 
     def seed(self) -> None:
-        self.policies.update(
-            {
-                "mesos:web": {"roles": ["web", "web-admin"], "num_uses": 3},
-                "ecs:batch*": {"roles": ["batch"], "num_uses": 1},
-                "mesos:ghost": {"roles": ["ghost"], "num_uses": 1},  # its AppRole is missing from Vault
-                "mesos:reports:nightly": {"roles": ["reports"], "num_uses": 2},
-            }
-        )
+        self.kv_write(POLICY_MOUNT, POLICY_PATH, {
+            "mesos:web": {"roles": ["web", "web-admin"], "num_uses": 3},
+            "ecs:batch*": {"roles": ["batch"], "num_uses": 1},
+            "mesos:ghost": {"roles": ["ghost"], "num_uses": 1},  # its AppRole is missing from Vault
+            "mesos:reports:nightly": {"roles": ["reports"], "num_uses": 2},
+        })
+        self.policies.update(self.load_policies())
         self.vault_roles.update(
             {
                 "web": ["default", "web"],
@@ -143,9 +157,39 @@ class GatekeeperEmulator(Emulator):
         self.tasks[(scheduler, task_id)] = task = Task(task_id, name, group, started)
         return task
 
+    def fixtures(self) -> list[str]:
+        tasks = ", ".join(f"{task_id} ({scheduler})" for scheduler, task_id in self.tasks)
+        return [f"task IDs: {tasks}",
+                "a token for a task: gwctl -p sandbox-gatekeeper gatekeeper token request --task-id web-task --out web.token"]
+
     def credentials(self) -> dict[str, str]:
         return {"vault_token": self.vault_token}
 
+    def example_values(self) -> dict[str, str]:
+        return {"_stdin": json.dumps(self.kv[POLICY_MOUNT][POLICY_PATH]["data"])}
+
+    def profile_options(self, server_url: str = "") -> dict:
+        # This server is also the Vault that holds the policy.
+        return {"vault_addr": server_url.rstrip("/"), "kv_mount": POLICY_MOUNT, "policy_path": POLICY_PATH} \
+            if server_url else {}
+
+    # -- HA peers ------------------------------------------------------------------------------
+
+    def peer_list(self) -> list[dict]:
+        if self.links:
+            return [{"id": peer.peer_id, "address": address, "unsealed": peer.unsealed, "version": peer.version}
+                    for peer, address in self.links]
+        return [dict(peer) for peer in self.peers]
+
+    def load_policies(self) -> dict[str, dict]:
+        """The policy at the policy path and every path below it, merged (gatekeeper.go GetPolicyConfig)."""
+        merged: dict[str, dict] = {}
+        store = self.kv[POLICY_MOUNT]
+        for path in sorted(store, key=lambda p: (p != POLICY_PATH, p)):
+            if path == POLICY_PATH or path.startswith(POLICY_PATH + "/"):
+                data = store[path]["data"]
+                merged.update({k: v for k, v in data.items() if isinstance(v, dict)})
+        return merged
     @property
     def unsealed(self) -> bool:
         return self.token is not None
@@ -180,8 +224,9 @@ class GatekeeperEmulator(Emulator):
             "ok": True,
             "version": self.version,
         }
-        if self.peers:  # omitempty
-            body["peers"] = [dict(peer) for peer in self.peers]
+        peers = self.peer_list()
+        if peers:  # omitempty
+            body["peers"] = peers
         return self.json(body, 200 if self.unsealed else 503)
 
     @route("/seal", "POST")
@@ -210,6 +255,10 @@ class GatekeeperEmulator(Emulator):
                 500,
                 "There was an error attempting to reload the policies. Please check the gatekeeper logs for more info.",
             )
+        self.policies = self.load_policies()
+        for peer, _ in self.links:  # forwarded to the unsealed peers; their failures are only logged
+            if peer.unsealed and peer.vault_up:
+                peer.policies = peer.load_policies()
         return self.message(f"Policies reloaded. {len(self.policies)} total policies.")
 
     @route("/token", "POST")
@@ -339,6 +388,125 @@ class GatekeeperEmulator(Emulator):
             "warnings": None,
             "auth": auth,
         }
+
+
+    # -- the emulated Vault's KV secrets engine (v2 at "secret", v1 at "kv") -----------------------
+
+    def kv_write(self, mount: str, path: str, data: dict) -> dict:
+        current = self.kv[mount].get(path)
+        record = {"data": data, "version": (current["version"] + 1) if current else 1,
+                  "created_time": rfc3339(self.clock())}
+        self.kv[mount][path] = record
+        return record
+
+    def _vault(self, request: Request, mount: str) -> Response | None:
+        """Vault's refusals before a KV call: no or a wrong token (403), an unknown mount (404)."""
+        if request.headers.get("X-Vault-Token") != self.vault_token:
+            return self.json({"errors": ["permission denied"]}, 403)
+        if mount not in KV_MOUNTS:
+            return self.json({"errors": [f"no handler for route \"{mount}/\". route entry not found."]}, 404)
+        return None
+
+    @staticmethod
+    def _vault_answer(data: dict | None, lease: int = 0) -> dict:
+        return {"request_id": str(uuid.uuid4()), "lease_id": "", "renewable": False, "lease_duration": lease,
+                "data": data, "wrap_info": None, "warnings": None, "auth": None}
+
+    def _kv_metadata(self, record: dict) -> dict:
+        return {"created_time": record["created_time"], "custom_metadata": None, "deletion_time": "",
+                "destroyed": False, "version": record["version"]}
+
+    def _kv_list(self, mount: str, path: str) -> Response | dict:
+        prefix = path.rstrip("/") + "/" if path else ""
+        keys = sorted({(rest.split("/", 1)[0] + "/") if "/" in rest else rest
+                       for stored in self.kv[mount] if stored.startswith(prefix)
+                       for rest in (stored[len(prefix):],) if rest})
+        if not keys:
+            return self.json({"errors": []}, 404)
+        return self._vault_answer({"keys": keys})
+
+    @route("/v1/<mount>/data/<path:path>", "GET", "POST", "PUT")
+    def kv2_data(self, request: Request, mount: str, path: str) -> Response | dict:
+        refused = self._vault(request, mount)
+        if refused is not None:
+            return refused
+        if KV_MOUNTS[mount] == 1:
+            return self.kv1(request, mount, "data/" + path)
+        if request.method == "GET":
+            record = self.kv[mount].get(path)
+            if record is None:
+                return self.json({"errors": []}, 404)
+            return self._vault_answer({"data": record["data"], "metadata": self._kv_metadata(record)})
+        try:
+            body = json.loads(request.get_data(as_text=True) or "null")
+        except ValueError:
+            return self.json({"errors": ["error parsing JSON"]}, 400)
+        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+            return self.json({"errors": ["no data provided"]}, 400)
+        return self._vault_answer(self._kv_metadata(self.kv_write(mount, path, body["data"])))
+
+    @route("/v1/<mount>/metadata/<path:path>", "GET")
+    def kv2_metadata(self, request: Request, mount: str, path: str) -> Response | dict:
+        refused = self._vault(request, mount)
+        if refused is not None:
+            return refused
+        if KV_MOUNTS[mount] == 1:
+            return self.kv1(request, mount, "metadata/" + path)
+        if request.args.get("list") != "true":
+            record = self.kv[mount].get(path)
+            if record is None:
+                return self.json({"errors": []}, 404)
+            return self._vault_answer({"current_version": record["version"], "versions": {}})
+        return self._kv_list(mount, path)
+
+    @route("/v1/<mount>/<path:path>", "GET", "POST", "PUT")
+    def kv1(self, request: Request, mount: str, path: str) -> Response | dict:
+        refused = self._vault(request, mount)
+        if refused is not None:
+            return refused
+        if KV_MOUNTS[mount] == 2:  # a versioned engine answers only under data/ and metadata/
+            return self.json({"errors": [], "warnings": ["Invalid path for a versioned K/V secrets engine."]}, 404)
+        if request.method == "GET":
+            if request.args.get("list") == "true":
+                return self._kv_list(mount, path)
+            record = self.kv[mount].get(path)
+            if record is None:
+                return self.json({"errors": []}, 404)
+            return self._vault_answer(record["data"], lease=2764800)
+        try:
+            body = json.loads(request.get_data(as_text=True) or "null")
+        except ValueError:
+            return self.json({"errors": ["error parsing JSON"]}, 400)
+        if not isinstance(body, dict) or not body:
+            return self.json({"errors": ["no data provided"]}, 400)
+        self.kv_write(mount, path, body)
+        return Response(status=204)
+
+
+def link_peers(members: list[tuple[GatekeeperEmulator, str]]) -> None:
+    """Make running emulators HA peers of each other (``--peers``): each lists the others by their
+    URLs with their live seal state, and they share the first one's Vault (one KV store)."""
+    shared = members[0][0].kv
+    for emulator, _ in members:
+        emulator.links = [(other, address.rstrip("/") + "/") for other, address in members if other is not emulator]
+        emulator.kv = shared
+
+
+PEER_IDS = ("1xGkS6rTq8Wm3Yb5Zc7Ld9Nf2Hj", "1xGkS8uVn1Xp4Ac6Bd8Me0Qg3Kl")
+
+
+def start_peers(primary: GatekeeperEmulator, primary_url: str, serve: Callable[[Any], Any],
+                count: int = len(PEER_IDS)) -> list[tuple[GatekeeperEmulator, Any]]:
+    """Run ``count`` more Gatekeepers (``serve(app)`` -> a server with ``.url``) as HA peers of
+    ``primary``: all unsealed, sharing its Vault. Returns the peers and their servers."""
+    started = []
+    for peer_id in PEER_IDS[:count]:
+        peer = GatekeeperEmulator(peer_id=peer_id, clock=primary.clock, sleep=primary.sleep)
+        started.append((peer, serve(peer)))
+    link_peers([(primary, primary_url)] + [(peer, server.url) for peer, server in started])
+    for peer, _ in started:
+        peer.policies = peer.load_policies()
+    return started
 
 
 def _go_decode(text: str, fields: tuple[str, ...]) -> dict[str, str]:

@@ -93,6 +93,8 @@ class OpaEmulator(Emulator):
     def seed(self) -> None:
         self.add_service_user(self.admin_key_id, self.admin_key_secret, "gwctl-sandbox", [RESOURCE_ADMIN])
         self.add_service_user(self.reader_key_id, self.reader_key_secret, "gwctl-reader", [DELEGATED_RESOURCE_ADMIN])
+        if self.empty:
+            return
         gateways = (
             ("a0a05791-fc26-4386-93f4-eca6a157e015", "Production gateway", "192.168.190.144:7234", "192.168.19.32",
              "Gateway used for prod env", None, False, {"env": "prod", "region": "us-west-2"},
@@ -172,6 +174,10 @@ class OpaEmulator(Emulator):
 
     def profile_options(self, server_url: str = "") -> dict[str, Any]:
         return {"team": self.team}
+
+    def fixtures(self) -> list[str]:
+        return [f"team: {self.team}; gateways: Production gateway, Dev Gateway",
+                "a new setup token: gwctl -p sandbox-opa opa setup-tokens create --description demo --out demo.token"]
 
     def example_values(self) -> dict[str, str]:
         return {

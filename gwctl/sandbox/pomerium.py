@@ -400,6 +400,8 @@ class PomeriumEmulator(Emulator):
         self.add_cluster(self.other_org_id, "clGlobex", "globex", "calm-heron-9012", "nsGlobex")
         self.namespaces["nsTeamA"] = self._std("nsTeamA", name="team-a", parentId=self.namespace_id,
                                                type="regular", _org=self.org_id)
+        if self.empty:
+            return
 
         self.add_policy("polEmployees", "employees", self.namespace_id,
                         ppl={"allow": {"and": [{"domain": {"is": "acme.example"}}]}})
@@ -433,6 +435,7 @@ class PomeriumEmulator(Emulator):
         self.sa_tokens["saDeploy"] = random_id(64, "eyJ")
         self.custom_domains["cdApps"] = self._std("cdApps", clusterId=self.cluster_id,
                                                   domainName="apps.acme.example", keyPairId="kpWildcard",
+                                                  expiresAt="2027-03-01T00:00:00Z",  # verified: it has a certificate
                                                   _org=self.org_id)
 
         for cs_id, status in (("csInitial", "applied"), ("csCurrent", "current"), ("csPending", "pending"),
@@ -458,6 +461,10 @@ class PomeriumEmulator(Emulator):
 
     def profile_options(self, server_url: str = "") -> dict[str, Any]:
         return {"org": self.org_id, "cluster": self.cluster_id}
+
+    def fixtures(self) -> list[str]:
+        return [f"organization {self.org_id}, cluster {self.cluster_id}; users: {self.admin_user_id} (you), usrBob",
+                "routes and policies: gwctl -p sandbox-pomerium pomerium policies list"]
 
     def example_values(self) -> dict[str, str]:
         return {

@@ -103,6 +103,8 @@ class SecureGatewayEmulator(Emulator):
 
     def seed(self) -> None:
         now = self.clock()
+        if self.empty:
+            return
         prod = self.add_gateway("qCTv6Onseiy", "Production Gateway", created=now - 86400 * 30)
         staging = self.add_gateway("ZgNBtYKCG66", "Staging Gateway", enf_tok_sec=False, created=now - 86400 * 10)
         self.add_gateway("Xk3pLm9QrT2", "Finance Gateway", resource_group=OTHER_RESOURCE_GROUP, created=now - 86400)
@@ -152,6 +154,12 @@ class SecureGatewayEmulator(Emulator):
 
     def profile_options(self, server_url: str = "") -> dict[str, Any]:
         return {"region": REGION, "resource_group": RESOURCE_GROUP, "iam_url": server_url.rstrip("/")}
+
+    def fixtures(self) -> list[str]:
+        mine = [g for g in self.gateways.values() if g.get("resource_group") == RESOURCE_GROUP]
+        gateways = ", ".join(f"{g.get('desc')} ({g['_id']})" for g in mine)
+        return [f"gateways: {gateways}",
+                f"a gateway's destinations: gwctl -p sandbox-sg sg destinations list -g {mine[0]['_id']}"]
 
     def example_values(self) -> dict[str, str]:
         files = _example_files()

@@ -222,7 +222,7 @@ def test_help_keeps_summary_fields_and_example(sandbox):
     shown = box.run("api7", "alert-policies", "create", "--help")
     assert shown.code == 0
     for text in ("Create an alert policy for gateway groups", "--gateway-group", "--webhook-template",
-                 "--check-interval", "Example: gwctl api7 alert-policies create --name latency -g default"):
+                 "--check-interval", "Examples:\n  gwctl api7 alert-policies create --name latency -g default"):
         assert text in shown.out, text
     users = box.run("api7", "users", "--help")
     for verb in ("list", "get", "delete", "invite", "reset-password", "assign-roles"):

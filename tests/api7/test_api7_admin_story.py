@@ -111,7 +111,7 @@ def test_passwords_never_in_output_logs_or_files(sandbox, isolated):
     changed = box.run("api7", "me", "change-password", "--password-stdin", "-vvv", env=env,
                       stdin=f"N3w-{secret}\nTh1rd-{secret}\n")
     assert changed.code == 0, changed.err
-    assert "hint: update the stored password with `gwctl auth login`" in changed.err
+    assert "hint: update the stored password with `gwctl auth login -p sandbox-api7`" in changed.err
     assert box.emulator.users[uid]["_password"] == "Th1rd-" + secret
     wrong = box.run("api7", "me", "change-password", "--password-stdin", env={**env, "GWCTL_API7_PASSWORD": "Th1rd-" + secret},
                     stdin=f"nope-{secret}\nX-{secret}\n")

@@ -70,7 +70,7 @@ def test_sealed_status_exits_0_but_says_so(gk, clock):
     assert result.out == STATUS_TSV.format(state="SEALED")
     assert result.err == (
         "warning: Gatekeeper is SEALED: it will refuse token requests; "
-        "unseal it with `gwctl gatekeeper unseal --method ...`\n"
+        "unseal it with a Vault token on stdin: `printf '%s\\n' \"$VAULT_TOKEN\" | gwctl -p sandbox-gatekeeper gatekeeper unseal --method token --token-stdin`\n"
     )
 
 
@@ -79,7 +79,7 @@ def test_sealed_status_check_exits_8(gk):
     result = gk.run("gatekeeper", "status", "--check", "--query", "unsealed")
     assert result.code == 8
     assert result.out == "false\n"
-    assert result.err == "error: Gatekeeper is SEALED\nhint: unseal it with `gwctl gatekeeper unseal --method ...`\n"
+    assert result.err == "error: Gatekeeper is SEALED\nhint: unseal it with a Vault token on stdin: `printf '%s\\n' \"$VAULT_TOKEN\" | gwctl -p sandbox-gatekeeper gatekeeper unseal --method token --token-stdin`\n"
 
 
 def test_status_retries_an_injected_503_but_not_the_sealed_answer(gk, sleeps):
@@ -213,7 +213,7 @@ def test_policies_reload(gk):
     assert result.code == 8
     assert result.err == (
         "error: Gatekeeper is sealed: it cannot reload policies (server said: Failed to reload policies: gatekeeper is sealed.)\n"
-        "hint: unseal it with `gwctl gatekeeper unseal --method ...`\n"
+        "hint: unseal it with a Vault token on stdin: `printf '%s\\n' \"$VAULT_TOKEN\" | gwctl -p sandbox-gatekeeper gatekeeper unseal --method token --token-stdin`\n"
     )
     gk.emulator.token = gk.emulator.vault_token
     gk.emulator.vault_up = False
@@ -225,7 +225,7 @@ def test_token_request_prints_token_ttl_and_vault_addr(gk):
     assert result.code == 0, result.err
     fields = dict(line.split("\t") for line in result.out.splitlines())
     assert list(fields) == ["TOKEN", "TTL", "VAULT_ADDR"]
-    assert fields["TOKEN"].startswith("s.") and fields["TTL"] == "1h40m0s"
+    assert fields["TOKEN"].startswith("s.") and fields["TTL"] == "1h40m"
     assert fields["VAULT_ADDR"] == gk.server.url
     body = gk.emulator.calls("POST", "/token")[0].json
     assert body == {"task_id": "web-task"}
@@ -269,7 +269,7 @@ def test_token_request_when_sealed_is_503_and_not_retried(gk, sleeps):
     gk.emulator.token = None
     result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task")
     assert result.code == 8
-    assert result.err.endswith("hint: unseal it with `gwctl gatekeeper unseal --method ...`\n")
+    assert result.err.endswith("hint: unseal it with a Vault token on stdin: `printf '%s\\n' \"$VAULT_TOKEN\" | gwctl -p sandbox-gatekeeper gatekeeper unseal --method token --token-stdin`\n")
     assert len(gk.emulator.calls("POST", "/token")) == 1
     assert sleeps == []
 
@@ -282,21 +282,34 @@ def test_injected_503_on_token_is_not_retried(gk, sleeps):
     assert sleeps == []
 
 
-def test_unwrap_prints_the_client_token(gk):
+def test_unwrap_shows_the_accessor_and_ttl_never_the_token(gk):
     result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap", "-o", "json")
     assert result.code == 0, result.err
     auth = result.json()
-    assert auth["client_token"].startswith("s.")
+    assert "client_token" not in auth
+    assert len(auth["accessor"]) == 24
+    assert (auth["ttl"], auth["lease_duration"]) == ("768h", 32 * 24 * 3600)
+    assert auth["expires"].endswith("Z")
     assert auth["policies"] == ["default", "web"]
+    assert result.err == "the client token is not shown: pass --show-token to print it or --out FILE to keep it\n"
     unwrap = gk.emulator.calls("POST", "/v1/sys/wrapping/unwrap")
     assert len(unwrap) == 1 and unwrap[0].headers.get("X-Vault-Token", "").startswith("s.")
 
 
-def test_unwrap_at_an_explicit_vault_addr(gk):
-    result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap",
-                    "--vault-addr", gk.server.url + "/")
+def test_unwrap_table_names_accessor_and_ttl(gk):
+    result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap")
     assert result.code == 0, result.err
-    assert result.out.splitlines()[0].startswith("CLIENT_TOKEN\ts.")
+    lines = result.out.splitlines()
+    assert lines[0].startswith("ACCESSOR\t") and lines[1] == "TTL\t768h"
+    assert "s." not in result.out
+
+
+def test_unwrap_show_token_prints_it_with_its_accessor(gk):
+    result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap", "--show-token",
+                    "--vault-addr", gk.server.url + "/", "-o", "json")
+    assert result.code == 0, result.err
+    auth = result.json()
+    assert auth["client_token"].startswith("s.") and auth["accessor"] and auth["ttl"] == "768h"
 
 
 def test_bad_vault_addr_is_rejected_before_any_request(gk):
@@ -321,7 +334,8 @@ def test_out_writes_the_secret_0600_and_prints_only_metadata(gk, tmp_path, unwra
 
 
 def test_verbose_logging_never_shows_the_tokens(gk):
-    result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap", "-o", "json", "-vvv")
+    result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap", "--show-token", "-o", "json",
+                    "-vvv")
     assert result.code == 0
     client_token = result.json()["client_token"]
     assert client_token not in result.err
@@ -338,7 +352,7 @@ def test_empty_task_id_is_rejected(gk):
 
 def test_raw_api_escape_hatch(gk):
     result = gk.run("gatekeeper", "api", "GET", "/status", "--query", "version")
-    assert (result.code, result.out) == (0, "1.1.3\n")
+    assert (result.code, result.out) == (0, '"1.1.3"\n')  # the body as JSON, like `gh api`
     result = gk.run("gatekeeper", "api", "POST", "/token", "--data", json.dumps({"task_id": "nope"}))
     assert result.code == 4
     assert result.err.startswith("error: POST /token: 401")

@@ -46,5 +46,5 @@ def test_the_sealed_503_is_still_explained(gk):
     assert result.err == (
         "error: Gatekeeper is sealed: it cannot reload policies"
         " (server said: Failed to reload policies: gatekeeper is sealed.)\n"
-        "hint: unseal it with `gwctl gatekeeper unseal --method ...`\n"
+        "hint: unseal it with a Vault token on stdin: `printf '%s\\n' \"$VAULT_TOKEN\" | gwctl -p sandbox-gatekeeper gatekeeper unseal --method token --token-stdin`\n"
     )

@@ -101,7 +101,7 @@ def test_401_after_refetch_is_exit_4(opa, monkeypatch):
     assert result.err == (
         f"error: OPA refused the service user key {opa.emulator.admin_key_id} for team 'sandbox' "
         "(wrong key ID or secret, a revoked key, or another team)\n"
-        "hint: check GWCTL_OPA_KEY_ID/GWCTL_OPA_KEY_SECRET or run `gwctl auth login`\n"
+        "hint: check GWCTL_OPA_KEY_ID/GWCTL_OPA_KEY_SECRET or run `gwctl auth login -p sandbox-opa`\n"
     )
     assert "revoked-secret" not in result.all
 

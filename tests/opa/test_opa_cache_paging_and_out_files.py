@@ -114,7 +114,7 @@ def test_create_out_that_fails_after_the_create_names_the_new_token(opa, tmp_pat
     (new_id,) = set(opa.emulator.setup_tokens) - before
     assert result.code == 2
     assert f"setup token {new_id} was created" in result.err
-    assert f"gwctl opa setup-tokens reveal {new_id} --out FILE" in result.err
+    assert f"gwctl -p sandbox-opa opa setup-tokens reveal {new_id} --out FILE" in result.err
     assert opa.emulator.setup_tokens[new_id]["token"] not in result.all
     assert not os.path.exists(tmp_path / "t")
 

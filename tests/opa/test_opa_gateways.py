@@ -14,9 +14,9 @@ STAGING = "3b0fdbdd-1282-440d-a973-ddc409d6d743"
 EU = "5e8c2f4a-7b1d-4e3f-a6c9-0d2e4f6a8b1c"
 HEADER = "NAME\tID\tACCESS_ADDRESS\tDEFAULT_ADDRESS\tREFUSE_CONNECTIONS\tLAST_SEEN\n"
 ROWS = {
-    PROD: f"Production gateway\t{PROD}\t192.168.190.144:7234\t192.168.19.32\tfalse\t2023-08-25T13:00:00.000000Z\n",
-    DEV: f"Dev Gateway\t{DEV}\t192.168.190.145:7234\t192.168.19.33\tfalse\t2023-08-25T14:35:00.000000Z\n",
-    PRODGW: f"ProductionGateway\t{PRODGW}\t10.20.0.15:7234\t10.20.0.15\tfalse\t2023-08-25T13:00:00.000000Z\n",
+    PROD: f"Production gateway\t{PROD}\t192.168.190.144:7234\t192.168.19.32\tfalse\t2023-08-25T13:00:00Z\n",
+    DEV: f"Dev Gateway\t{DEV}\t192.168.190.145:7234\t192.168.19.33\tfalse\t2023-08-25T14:35:00Z\n",
+    PRODGW: f"ProductionGateway\t{PRODGW}\t10.20.0.15:7234\t10.20.0.15\tfalse\t2023-08-25T13:00:00Z\n",
     STAGING: f"Staging Gateway\t{STAGING}\t192.168.190.150:7234\t192.168.19.40\tfalse\t2023-08-25T12:00:00Z\n",
     EU: f"EU Gateway\t{EU}\t172.16.4.10:7234\t172.16.4.10\ttrue\t2023-08-20T08:15:00Z\n",
 }
@@ -128,7 +128,7 @@ def test_delegated_admin_may_read_gateways(opa):
 def test_get_by_name_and_id(opa):
     expected = (
         f"NAME\tDev Gateway\nID\t{DEV}\nACCESS_ADDRESS\t192.168.190.145:7234\nDEFAULT_ADDRESS\t192.168.19.33\n"
-        "REFUSE_CONNECTIONS\tfalse\nLAST_SEEN\t2023-08-25T14:35:00.000000Z\nDESCRIPTION\tGateway used for dev env\n"
+        "REFUSE_CONNECTIONS\tfalse\nLAST_SEEN\t2023-08-25T14:35:00Z\nDESCRIPTION\tGateway used for dev env\n"
         "CLOUD_PROVIDER\t\nLABELS\tenv=dev,region=us-west-2\n"
     )
     # One gateway shows every column (the list only the main ones); --columns picks.
@@ -162,7 +162,7 @@ def test_status_in_human_units(opa):
     assert (result.code, result.err) == (0, "")
     assert result.out == (
         f"GATEWAY_ID\t{PROD}\nSTATUS\tONLINE\nACTIVE_CONNECTIONS\t14\nSTORAGE_USED\t12.0 GiB\n"
-        "STORAGE_TOTAL\t50.0 GiB\nSTORAGE_USED_%\t24%\nUPDATED_AT\t2023-08-25T13:00:00.000000Z\n"
+        "STORAGE_TOTAL\t50.0 GiB\nSTORAGE_USED_%\t24%\nUPDATED_AT\t2023-08-25T13:00:00Z\n"
     )
 
 

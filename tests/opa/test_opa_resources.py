@@ -144,7 +144,7 @@ def test_help_has_summary_fields_and_example(opa):
     result = opa.run("opa", "setup-tokens", "create", "--help")
     assert result.code == 0
     for text in ("Create a gateway setup token", "--description", "(required)", "--label", "--out FILE",
-                 "Example: gwctl opa setup-tokens create"):
+                 "Examples:\n  gwctl opa setup-tokens create"):
         assert text in result.out, text
     result = opa.run("opa", "gateways", "--help")
     assert all(verb in result.out for verb in ("list", "get", "update", "delete", "status"))

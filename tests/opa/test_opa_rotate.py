@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+from gwctl.columns import format_timestamp
+
 import os
 import stat
 
@@ -74,7 +78,7 @@ def test_rotate_replace_by_id_and_description_table_output(opa, tmp_path):
     (new,) = new_tokens(opa)
     assert set(opa.emulator.setup_tokens) == {TOK3, new["id"]}
     assert result.out == (
-        f"ID\t{new['id']}\nDESCRIPTION\tmerged\nLABELS\t\nCREATED_AT\t{new['created_at']}\n"
+        f"ID\t{new['id']}\nDESCRIPTION\tmerged\nLABELS\t\nCREATED_AT\t{format_timestamp(new['created_at'])}\n"
         f"WRITTEN_TO\t{out}\nREPLACED\t{TOK1},{TOK2}\nFAILED\t\n"
     )
 
@@ -121,10 +125,11 @@ def test_rotate_when_deleting_an_old_token_fails(opa, tmp_path, sleeps):
     assert report["created"]["id"] == new["id"] and report["replaced"] == [TOK2]
     assert report["failed"] == [{"id": TOK1, "exit_code": 8, "error": (
         f"DELETE {T}/gateway_setup_tokens/{TOK1}: 500 Internal Server Error")}]
-    lines = result.err.splitlines()
-    assert lines[-3] == (f"error: the new setup token {new['id']} is created and written to {out}, "
-                         f"but 1 old setup token(s) are left: {TOK1}")
-    assert lines[-2] == f"hint: delete them later with `gwctl opa setup-tokens delete {TOK1} --yes`"
+    error = json.loads(result.err.splitlines()[-1])  # with -o json the error is only the JSON object
+    assert error["error"] == (f"the new setup token {new['id']} is created and written to {out}, "
+                              f"but 1 old setup token(s) are left: {TOK1}")
+    assert error["hint"] == f"delete them later with `gwctl -p sandbox-opa opa setup-tokens delete {TOK1} --yes`"
+    assert "error:" not in result.err
     assert len(sleeps) == 3
 
 

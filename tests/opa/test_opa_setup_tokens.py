@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from gwctl.columns import format_timestamp
+
 import json
 import os
 import stat
@@ -172,7 +174,7 @@ def test_create_out_writes_the_secret_and_prints_metadata(opa, tmp_path):
     assert out.read_text() == token["token"] + "\n"
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     assert token["token"] not in result.all
-    assert result.out == (f"ID\t{token['id']}\nDESCRIPTION\tdev\nLABELS\t\nCREATED_AT\t{token['created_at']}\n"
+    assert result.out == (f"ID\t{token['id']}\nDESCRIPTION\tdev\nLABELS\t\nCREATED_AT\t{format_timestamp(token['created_at'])}\n"
                           f"WRITTEN_TO\t{out}\n")
     assert result.err == f"created setup token {token['id']} (dev)\nwrote the setup token to {out} (mode 0600)\n"
 

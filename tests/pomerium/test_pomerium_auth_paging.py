@@ -32,7 +32,7 @@ def test_expires_in_seconds_is_a_string_and_sets_the_cache_expiry(pom, isolated)
     assert 3530 < entry["expires_at"] - time.time() <= 3540  # renewed 60 s before the 3600 s expiry
     assert entry["token"] in pom.emulator.id_tokens
     status = pom.run("auth", "status")
-    assert f"sandbox-pomerium\tpomerium\t{key.split(':', 1)[1]}\tcached token\ttoken cache\tfresh for 3539s" in status.out
+    assert f"sandbox-pomerium\tpomerium\t{key.split(':', 1)[1]}\tcached token\ttoken cache\tfresh for 58m59s" in status.out
     assert entry["token"] not in status.all
 
 

@@ -110,7 +110,7 @@ def test_scope_flags_work_on_generated_commands(pom):
 def test_help_keeps_a_summary_the_fields_and_an_example(pom):
     result = pom.run("pomerium", "routes", "create", "--help")
     assert result.code == 0
-    for text in ("Create a route", "--policy NAME|ID", "--from URL", "--namespace", "Example: gwctl pomerium routes "
+    for text in ("Create a route", "--policy NAME|ID", "--from URL", "--namespace", "Examples:\n  gwctl pomerium routes "
                  "create"):
         assert text in result.out
 

@@ -27,15 +27,27 @@ def state_path(tmp_path):
     return tmp_path / "state" / "sandbox.json"
 
 
-def test_start_status_stop(headless, gw, tmp_path):
+def test_start_status_stop(headless, gw, tmp_path, monkeypatch):
     started = gw("sandbox", "start")
     assert started.code == 0, started.err
     state = json.loads(state_path(tmp_path).read_text())
     pid = state["pid"]
-    assert started.err == (
-        f"sandbox started (pid {pid}); credentials stored in the 0600 credentials file\n"
-        "stop it with `gwctl sandbox stop`\n"
-    )
+    err = started.err.splitlines()
+    assert err[:2] == [f"sandbox started (pid {pid}); credentials stored in the 0600 credentials file", "to try:"]
+    assert err[-1] == "stop it with `gwctl sandbox stop`"
+    # What a newcomer needs, per product, and every command in it runs as printed.
+    fixtures = err[2:-1]
+    assert {line.split(":")[0].strip() for line in fixtures} == set(state["products"])
+    assert "  gatekeeper: task IDs: web-task (mesos), batch-task (ecs), reports-task (mesos), old-task (mesos), " \
+           "nopolicy-task (mesos), ghost-task (mesos)" in fixtures
+    monkeypatch.chdir(tmp_path)
+    commands = [line.split(": gwctl ", 1)[1] for line in fixtures if ": gwctl " in line]
+    assert len(commands) == len(state["products"])
+    import shlex
+
+    for command in commands:
+        tried = gw(*shlex.split(command))
+        assert tried.code == 0, (command, tried.err)
     lines = started.out.splitlines()
     assert lines[0] == "PRODUCT\tURL\tPROFILE\tEXAMPLE"
     products = [line.split("\t")[0] for line in lines[1:]]

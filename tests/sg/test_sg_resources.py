@@ -108,7 +108,7 @@ def test_help_has_summary_fields_and_example(sg):
     result = sg.run("sg", "destinations", "create", "--help")
     assert result.code == 0
     for text in ("Create a destination", "--gateway", "--name", "(required)", "--client-port",
-                 "Example: gwctl sg destinations create -g GATEWAY"):
+                 "Examples:\n  gwctl sg destinations create -g GATEWAY"):
         assert text in result.out, text
     result = sg.run("sg", "gateways", "--help")
     assert all(v in result.out for v in ("list", "get", "create", "update", "delete", "rotate-token", "migrate"))

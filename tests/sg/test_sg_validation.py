@@ -39,7 +39,7 @@ BAD = [
     (["iptables", "add", "-g", PROD, ORDERS], "pass --src, --src-range or --src-port"),
     (["iptables", "remove", "-g", PROD, ORDERS, "--rule", "foo=bar"], "invalid --rule 'foo=bar'"),
     (["iptables", "remove", "-g", PROD, ORDERS], "pass --rule"),
-    (["gateways", "create"], "missing --desc"),
+    (["gateways", "create"], "missing --description"),
     (["gateways", "create", "--desc", "x", "--token-expiration", "91"], "invalid --token-expiration 91: must be 0-90 days"),
     (["gateways", "update", PROD], "nothing to update"),
     (["clients", "logs", "-g", PROD, "--type", "info"], "invalid --type 'info'"),

@@ -31,7 +31,7 @@ def raising(add_command):
 
 
 def test_every_documented_code_has_a_test():
-    assert [code for code, _ in EXIT_TABLE] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130]
+    assert [code for code, _ in EXIT_TABLE] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 130, 141]
 
 
 # --- 0 -----------------------------------------------------------------------------------
@@ -106,10 +106,16 @@ def test_1_http_status_without_a_class(sandbox):
     ("argv", "err"),
     [
         (("--zzz",), "error: No such option '--zzz'.\nhint: see `gwctl --help`\n"),
-        (("nope",), "error: No such command 'nope'.\nhint: see `gwctl --help`\n"),
+        (("nope",), "error: no such command 'nope' in `gwctl`\nhint: see `gwctl --help`\n"),
+        (("profle", "list"), "error: no such command 'profle' in `gwctl`\nhint: did you mean `gwctl profile list`?\n"),
+        (("gatekeeper", "stauts", "--check"),
+         "error: no such command 'stauts' in `gwctl gatekeeper`\nhint: did you mean `gwctl gatekeeper status --check`?\n"),
+        (("sg", "gateway", "list"),
+         "error: no such command 'gateway' in `gwctl sg`\nhint: did you mean `gwctl sg gateways list`?\n"),
+        (("opaa",), "error: no such command 'opaa' in `gwctl`\nhint: did you mean `gwctl opa`?\n"),
         (("profile", "show"), "error: Missing argument 'NAME'.\nhint: see `gwctl profile show --help`\n"),
         (("-o", "xml", "version"),
-         "error: Invalid value for '-o' / '--output': 'xml' is not one of 'table', 'tsv', 'json', 'jsonl', 'yaml'.\n"
+         "error: Invalid value for '-o' / '--output': 'xml' is not one of 'table', 'wide', 'tsv', 'json', 'jsonl', 'yaml'.\n"
          "hint: see `gwctl --help`\n"),
         (("version", "--timeout", "0"),
          "error: Invalid value for '--timeout': '0' must be more than 0 and at most 86400 seconds\n"
@@ -177,8 +183,8 @@ def test_http_status_maps_to_exit_code(sandbox, sleeps, status, code):
     box.emulator.fail_next(10, status=status, headers={"X-Request-Id": "req-42"})
     result = box.run("gatekeeper", "api", "GET", "/status", "-o", "json")
     assert (result.code, result.out) == (code, "")
-    assert result.err.startswith(f"error: GET /status: {status} ")
-    error = last_json_line(result.err)
+    error = json.loads(result.err)
+    assert error["error"].startswith(f"GET /status: {status} ")
     assert ERROR_KEYS <= set(error)
     assert (error["exit_code"], error["http_status"], error["request_id"]) == (code, status, "req-42")
     retried = status in (408, 429, 500, 502, 503, 504)
@@ -191,8 +197,10 @@ def test_4_401_hint_says_how_to_log_in(sandbox):
     box.emulator.fail_next(status=401)
     result = box.run("gatekeeper", "api", "GET", "/status")
     assert result.code == 4
+    profile = box.profile if hasattr(box, "profile") else "sandbox-gatekeeper"
     assert result.err.splitlines()[1] == (
-        "hint: the server rejected the credentials: see `gwctl auth status`, then `gwctl auth login -p PROFILE`")
+        f"hint: the server rejected the credentials: see `gwctl auth status -p {profile}`, "
+        f"then `gwctl auth login -p {profile}`")
 
 
 def test_4_no_credentials(gw):
@@ -265,17 +273,20 @@ def test_8_retries_then_succeeds(sandbox, sleeps):
 
 def test_9_connection_refused(gw, closed_port, sleeps):
     assert gw("profile", "add", "gk", "--product", "gatekeeper", "--url", f"http://127.0.0.1:{closed_port}").code == 0
-    result = gw("gatekeeper", "status", "-o", "json")
+    result = gw("gatekeeper", "status")
     assert (result.code, result.out) == (9, "")
     lines = result.err.splitlines()
     assert lines[0].startswith(f"error: cannot reach 127.0.0.1:{closed_port}: ")
     assert "refused" in lines[0].lower()
-    assert lines[1] == ("hint: check the profile's URL (`gwctl profile show PROFILE`), that the server is up, "
+    assert lines[1] == ("hint: check the profile's URL (`gwctl profile show gk`), that the server is up, "
                         "and the network")
-    error = json.loads(lines[2])
+    assert len(lines) == 2
+    assert len(sleeps) == 3  # connect errors are retried for every method
+    result = gw("gatekeeper", "status", "-o", "json")
+    assert (result.code, result.out) == (9, "")
+    error = json.loads(result.err)  # the JSON object alone
     assert error == {"error": lines[0][len("error: "):], "exit_code": 9, "http_status": None, "request_id": None,
                      "hint": lines[1][len("hint: "):]}
-    assert len(sleeps) == 3  # connect errors are retried for every method
 
 
 # --- 10 ----------------------------------------------------------------------------------
@@ -306,6 +317,29 @@ def test_10_partial_bulk_failure(gw, add_command):
     assert last_json_line(result.err)["exit_code"] == 10
 
 
+# --- 11 ----------------------------------------------------------------------------------
+
+
+def test_11_drift_found_by_config_diff(sandbox, tmp_path):
+    box = sandbox("api7")
+    path = tmp_path / "drift.yaml"
+    path.write_text("gwctl: config/v1\nproduct: api7\nconsumers:\n  - username: carol\n")
+    result = box.run("api7", "config", "diff", "-f", str(path), "--exit-code", "-o", "json")
+    assert result.code == 11
+    assert result.json()["summary"]["create"] == 1
+    assert last_json_line(result.err) == {"error": "1 object differs from the documents", "exit_code": 11,
+                                          "http_status": None, "request_id": None}
+
+
+# --- 13 ----------------------------------------------------------------------------------
+
+
+def test_13_declined_confirmation(gw, raising):
+    raising(errors.Cancelled("cancelled; nothing was changed"))
+    result = gw("boom")
+    assert (result.code, result.out, result.err) == (13, "", "error: cancelled; nothing was changed\n")
+
+
 # --- 130 ---------------------------------------------------------------------------------
 
 
@@ -324,6 +358,19 @@ def test_130_keyboard_interrupt_json(gw, raising):
                                           "request_id": None}
 
 
+def test_130_ctrl_c_at_a_prompt_ends_the_prompt_line_first(gw, add_command):
+    @click.command("ask")
+    def ask() -> None:
+        """Ask, then get interrupted."""
+        raise click.exceptions.Abort()  # what click.confirm raises for ^C
+
+    add_command("ask", ask)
+    result = gw("ask", tty=True)
+    assert (result.code, result.err) == (130, "\nerror: interrupted\n")
+    result = gw("ask")
+    assert (result.code, result.err) == (130, "error: interrupted\n")
+
+
 # --- the JSON error object ----------------------------------------------------------------
 
 
@@ -331,7 +378,7 @@ def test_130_keyboard_interrupt_json(gw, raising):
 def test_json_error_object_for_usage_errors(gw, how):
     result = gw("profile", "show", "ghost", *how)
     assert result.code == 3
-    error = last_json_line(result.err)
+    error = json.loads(result.err)  # stderr holds the JSON object and nothing else
     assert error == {"error": "profile 'ghost' does not exist", "exit_code": 3, "http_status": None,
                      "request_id": None, "hint": "list profiles with `gwctl profile list`"}
 
@@ -351,4 +398,4 @@ def test_no_json_error_object_otherwise(gw):
 def test_broken_pipe_is_quiet(gw, raising):
     raising(BrokenPipeError())
     result = gw("boom")
-    assert (result.code, result.err) == (0, "")
+    assert (result.code, result.err) == (141, "")

@@ -426,7 +426,7 @@ def test_remove_with_yes_drops_credentials_and_tokens(gw, config_file, keyring_s
 def test_remove_on_a_tty_asks(gw, config_file):
     _two(gw)
     result = gw("profile", "remove", "gk", tty=True, stdin_tty=True, stdin="n\n")
-    assert result.code == 130
+    assert result.code == 13
     assert "Remove profile gk (its stored credentials are deleted too)? [y/N]" in result.err
     assert "gk" in read_toml(config_file)["profiles"]
     result = gw("profile", "remove", "gk", tty=True, stdin_tty=True, stdin="y\n")

@@ -97,15 +97,43 @@ def test_force_tty_env_makes_piped_output_a_table(gw, show):
     assert gw("show", env={"GWCTL_FORCE_TTY": "0"}).out.startswith("ID\tNAME")
 
 
-def test_table_truncates_long_cells_tsv_does_not(gw, show):
+def test_table_wraps_long_cells_never_ids_or_names_tsv_does_not(gw, show):
     long = "x" * 300
-    show([{"id": "g1", "name": long, "labels": {}, "enabled": True}])
+    show([{"id": "g1", "name": "alpha", "labels": {"text": long}, "enabled": True}])
     table = gw("show", tty=True, env={"COLUMNS": "60"})
-    assert table.code == 0
-    assert all(len(ANSI.sub("", line)) <= 60 for line in table.out.splitlines())
-    assert "…" in table.out
+    assert (table.code, table.err) == (0, "")
+    lines = [ANSI.sub("", line).rstrip() for line in table.out.splitlines()]
+    assert all(len(line) <= 60 for line in lines)
+    assert "…" not in table.out
+    assert lines[1].startswith("g1  alpha  text=xxx")
+    assert "".join(line[len("g1  alpha  "):].split("  ")[0] for line in lines[1:]) == f"text={long}"
     tsv = gw("show", env={"COLUMNS": "60"})
-    assert tsv.out.splitlines()[1] == f"g1\t{long}\t\ttrue"
+    assert tsv.out.splitlines()[1] == f"g1\talpha\ttext={long}\ttrue"
+
+
+def test_long_names_stay_whole_other_columns_give_way_and_say_so(gw, show):
+    name = "n" * 70
+    show([{"id": "a0a05791-f6a1-4c5e-9d47-2b3c4d5e6f70", "name": name, "labels": {"env": "prod"}, "enabled": True}])
+    table = gw("show", tty=True, env={"COLUMNS": "80"})
+    assert table.code == 0
+    assert [line.rstrip() for line in ANSI.sub("", table.out).splitlines()] == [
+        "ID                                    NAME",
+        f"a0a05791-f6a1-4c5e-9d47-2b3c4d5e6f70  {name}",
+    ]
+    assert table.err == "note: 2 columns hidden to fit the terminal (LABELS, ENABLED); -o wide shows every column\n"
+    wide = gw("show", "-o", "wide", tty=True, env={"COLUMNS": "80"})
+    assert (wide.code, wide.err) == (0, "")
+    assert ANSI.sub("", wide.out).splitlines()[1].rstrip() == (
+        f"a0a05791-f6a1-4c5e-9d47-2b3c4d5e6f70  {name}  env=prod  true")
+    assert "NOTE" in ANSI.sub("", wide.out).splitlines()[0]  # every column, the hidden-by-default too
+
+
+def test_table_piped_is_never_cut(gw, show):
+    long = "y" * 200
+    show([{"id": "a0a05791-f6a1-4c5e-9d47-2b3c4d5e6f70", "name": long, "labels": {"k": long}, "enabled": True}])
+    result = gw("show", "-o", "table", env={"COLUMNS": "40"})
+    assert (result.code, result.err) == (0, "")
+    assert result.out.splitlines()[1].rstrip() == f"a0a05791-f6a1-4c5e-9d47-2b3c4d5e6f70  {long}  k={long}  true"
 
 
 def test_columns_selection_and_order(gw, show):
@@ -120,7 +148,7 @@ def test_unknown_column_lists_valid_names(gw, show):
     show(ITEMS)
     result = gw("show", "--columns", "id,bogus")
     assert (result.code, result.out) == (2, "")
-    assert result.err == "error: unknown column 'bogus' for --columns; valid columns: id, name, labels, enabled, note\n"
+    assert result.err == "error: unknown column 'bogus' for --columns; valid columns: ID, NAME, LABELS, ENABLED, NOTE\n"
 
 
 def test_no_headers(gw, show):
@@ -365,7 +393,7 @@ def test_output_env_var_and_flag_precedence(gw, show):
     assert gw("show", "-o", "tsv", env={"GWCTL_OUTPUT": "json"}).out.startswith("ID\t")
     result = gw("show", env={"GWCTL_OUTPUT": "xml"})
     assert result.code == 2
-    assert "'xml' is not one of 'table', 'tsv', 'json', 'jsonl', 'yaml'" in result.err
+    assert "'xml' is not one of 'table', 'wide', 'tsv', 'json', 'jsonl', 'yaml'" in result.err
 
 
 def test_bad_output_format_is_usage_error(gw, show):

@@ -182,11 +182,14 @@ class Api7Client(ResourceCalls, ProductClient):
             total = body.get("total") if isinstance(body, dict) else None
             return list(items), (total if isinstance(total, int) and not isinstance(total, bool) else None)
 
+        state: dict[str, Any] = {"more": False}
+
         def walk() -> Iterator[list]:
             page_number, page_size, fetched = 1, size, 0
             while True:
                 items, total = fetch(page_number, page_size)
                 fetched += len(items)
+                state["more"] = fetched < total if total is not None else (None if len(items) >= page_size else False)
                 yield items
                 if not items or total is None and len(items) < page_size:
                     return
@@ -199,7 +202,7 @@ class Api7Client(ResourceCalls, ProductClient):
                         page_size = len(items)  # the server's cap: ask for its page 2 next
                 page_number += 1
 
-        return truncate(walk(), limit)
+        return truncate(walk(), limit, lambda: state["more"])
 
     def raw_pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
         return self.pages(path, params)

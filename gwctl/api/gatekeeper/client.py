@@ -44,10 +44,44 @@ def is_status_report(response: httpx.Response) -> bool:
 
 class GatekeeperClient(ProductClient):
     def __init__(self, conn: Connection) -> None:
+        self.profile_name = conn.profile_name
         conn.config.error_parser = parse_error
         conn.config.secret_headers = (*conn.config.secret_headers, "X-Vault-Token")
         self.http = HttpClient(conn.config)
         self.secrets = conn.secrets
+        self.url = conn.url
+        self.options = conn.options
+
+    # -- HA peers ----------------------------------------------------------------------------------
+
+    def peer_addresses(self, own: dict[str, Any] | None = None) -> list[str]:
+        """The peers to check: the profile's `peers`, else the addresses this instance reports."""
+        configured = self.options.get("peers")
+        if configured:
+            return [p.strip() for p in str(configured).split(",") if p.strip()]
+        reported = (own or self.status()).get("peers") or []
+        return [_peer_url(p["address"]) for p in reported if isinstance(p, dict) and p.get("address")]
+
+    def peer_status(self, address: str) -> dict[str, Any]:
+        """A peer's own GET /status (a sealed peer answers 503 with it)."""
+        response = self.http.request("GET", address.rstrip("/") + "/status", ok=is_status_report)
+        return self.http.decode(response)
+
+    # -- the policy in Vault -------------------------------------------------------------------------
+
+    def policy_store(self) -> Any:
+        from gwctl.api.gatekeeper.policy_store import PolicyStore
+        from gwctl.errors import UsageError
+
+        vault_addr = self.options.get("vault_addr")
+        if not vault_addr:
+            raise UsageError(f"profile {self.profile_name!r} has no Vault address for the policy",
+                             hint=f"set it with `gwctl profile add {self.profile_name} --product gatekeeper --url "
+                                  f"{self.url} --vault-addr URL --force`")
+        token = self.secrets.require("vault_token")["vault_token"]
+        return PolicyStore(self.http, str(vault_addr), token, str(self.options.get("kv_mount") or "secret"),
+                           str(self.options.get("policy_path") or "gatekeeper"),
+                           int(self.options.get("kv_version") or 2))
 
     def status(self) -> dict[str, Any]:
         response = self.http.request("GET", "/status", ok=is_status_report)
@@ -81,6 +115,12 @@ class GatekeeperClient(ProductClient):
         if token:
             self.http.redactor.add(token)
         return result
+
+
+def _peer_url(address: str) -> str:
+    """Gatekeeper's --peers takes host:port with an optional scheme; https is the default."""
+    address = address.strip()
+    return address if "://" in address else "https://" + address
 
 
 def connect(conn: Connection) -> GatekeeperClient:

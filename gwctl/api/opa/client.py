@@ -19,7 +19,7 @@ from gwctl import errors
 from gwctl.api.auth import ExchangedTokenAuth
 from gwctl.api.base import Connection, ProductClient, ResourceCalls, seg
 from gwctl.api.http import HttpClient, epoch_reset_header
-from gwctl.api.paging import link_pages, truncate
+from gwctl.api.paging import MappedPages, link_pages, truncate
 from gwctl.resources.opa import role_hint_for
 
 RATE_LIMIT_HEADER = "X-RateLimit-Retry-At"
@@ -189,8 +189,8 @@ class OpaClient(ResourceCalls, ProductClient):
         raise AssertionError("unreachable")
 
     def _pages(self, path: str, params: dict[str, Any] | None = None, limit: int | None = None) -> Iterator[list[Any]]:
-        return self._learn_tokens(link_pages(self.http, path, params=params, items_key="list", limit=limit,
-                                             page_size=PAGE_SIZE))
+        return MappedPages(link_pages(self.http, path, params=params, items_key="list", limit=limit,
+                                      page_size=PAGE_SIZE), self._learn_token)
 
     # -- declared resources (gwctl.resources.opa) ---------------------------------------------
 
@@ -225,12 +225,10 @@ class OpaClient(ResourceCalls, ProductClient):
     def raw_pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[list[Any]]:
         return link_pages(self.http, path, params=params, items_key="list")  # the caller's own count, if any
 
-    def _learn_tokens(self, pages: Iterator[list[Any]]) -> Iterator[list[Any]]:
-        for page in pages:
-            for item in page:
-                if isinstance(item, dict) and isinstance(item.get("token"), str):
-                    self._learn(item["token"])
-            yield page
+    def _learn_token(self, item: Any) -> Any:
+        if isinstance(item, dict) and isinstance(item.get("token"), str):
+            self._learn(item["token"])
+        return item
 
     # -- gateway setup tokens ---------------------------------------------------------------------
 

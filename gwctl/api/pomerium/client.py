@@ -266,6 +266,8 @@ class PomeriumClient(ResourceCalls, ProductClient):
         With ``raw`` (the `api --paginate` escape hatch) a non-array answer is passed through."""
         base = {k: v for k, v in (params or {}).items() if v is not None}
 
+        full_page = [False]  # no total in Pomerium's lists: a full last page may have more behind it
+
         def fetch() -> Iterator[list]:
             offset, cap, previous = 0, None, None
             while limit is None or offset < limit:
@@ -278,6 +280,7 @@ class PomeriumClient(ResourceCalls, ProductClient):
                     raise ServerError(f"GET {path}: expected a JSON array, got {type(page).__name__}")
                 if not page or (previous is not None and page[:1] == previous[:1]):
                     return  # empty, or a server that ignores offset
+                full_page[0] = len(page) >= count
                 yield page
                 offset += len(page)
                 previous = page
@@ -289,7 +292,7 @@ class PomeriumClient(ResourceCalls, ProductClient):
                     continue
                 return
 
-        return truncate(fetch(), limit)
+        return truncate(fetch(), limit, lambda: None if full_page[0] else False)
 
     def _page(self, path: str, base: dict[str, Any], offset: int, count: int) -> tuple[Any, int]:
         """One page. The maximum `limit` is not documented: a server that refuses ours (400

@@ -55,6 +55,8 @@ ENTRIES = {
     "custom-plugins": ("gwctl.cli.verbs:resource_group", "Custom Lua plugins.", "api7", "custom-plugins"),
     "api-products": ("gwctl.cli.verbs:resource_group", "API products of the developer portal.", "api7", "api-products"),
     "prometheus": (P + "prometheus:app", "Query Prometheus through the dashboard."),
+    "config": ("gwctl.cli.config_code.commands:config_group", "Configuration as code: dump, validate, diff, apply.",
+               "api7"),
     "api": ("gwctl.cli.raw_api:api_app", "Send a raw request with the profile's auth (escape hatch).", "api7"),
     "operations": ("gwctl.cli.catalogue:operations_app", "List every API operation and the command for it.", "api7"),
 }
@@ -62,7 +64,7 @@ ENTRIES = {
 SECTIONS = {
     "Gateway configuration": ["gateway-groups", "services", "published-services", "routes", "consumers", "ssls",
                               "global-rules", "plugin-metadata", "plugins", "secrets", "variables",
-                              "service-registries", "service-versions"],
+                              "service-registries", "service-versions", "config"],
     "Operations": ["instances", "tokens", "openapi", "labels", "schema", "license", "version", "prometheus"],
     "Administration": ["users", "me", "login", "logout", "roles", "permissions", "permission-policies",
                        "allow-access", "login-options", "system-settings",

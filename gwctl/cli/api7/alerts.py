@@ -32,7 +32,7 @@ TemplateArg = Annotated[str, typer.Argument(metavar="TEMPLATE", help="Webhook te
 def policies_triggers(policy: PolicyArg, from_file: Annotated[str, typer.Option("--from-file", "-f", metavar="FILE|-", help="{trigger_logical_operator, trigger_conditions[]} as JSON or YAML (- for stdin).")]) -> None:
     """Set the trigger conditions of an alert policy (PUT /api/alert/policies/{id}/triggers).
 
-    Example: gwctl api7 alert-policies triggers 5xx-burst --from-file triggers.yaml
+    Example: gwctl api7 alert-policies triggers ALERT_POLICY_ID --from-file TRIGGERS_FILE
     """
     policies = resource("api7", "alert-policies")
     body = build_body("TriggersWrite", from_file, {})
@@ -54,7 +54,7 @@ def history_list(limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False, search: 
 def templates_refers(template: TemplateArg, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> None:
     """List the alert policies that use a webhook template (GET .../webhook_templates/{id}/refer).
 
-    Example: gwctl api7 webhook-templates refers slack
+    Example: gwctl api7 webhook-templates refers WEBHOOK_TEMPLATE_ID
     """
     path = item_path(resource("api7", "webhook-templates"), template, "refer")
     show_items(client().items(path), resource("api7", "alert-policies").columns, limit, all_)

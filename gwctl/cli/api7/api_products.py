@@ -63,7 +63,7 @@ def get(product: ProductArg, portal: PortalOpt = None, portal_id: PortalIdOpt = 
     """Show an API product (GET /api/api_products/{id}; --portal SLUG: GET /api/{slug}/api_products/{id}; 3.6 and later).
 
     An API product is named by its ID or its name.
-    Example: gwctl api7 api-products get Petstore -o json
+    Example: gwctl api7 api-products get API_PRODUCT_ID -o json
     """
     from gwctl.api.base import seg
     from gwctl.cli.catalogue import require_operation

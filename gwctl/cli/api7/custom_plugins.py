@@ -25,7 +25,7 @@ def parse(file: Annotated[str, typer.Argument(metavar="FILE|-", help="Lua source
     """Check a plugin's source and show its name, version and priority (PUT /api/custom_plugins/code/parse).
 
     The source is sent base64-encoded in the body's `file` field (API7 Enterprise 3.6 and later).
-    Example: gwctl api7 custom-plugins parse hello.lua
+    Example: gwctl api7 custom-plugins parse PLUGIN_FILE
     """
     import base64
 

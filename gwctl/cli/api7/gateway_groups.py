@@ -60,7 +60,7 @@ def instance_token(gateway_group: GgArg = None,
 
 @app.command("dp-cert")
 def dp_cert(gateway_group: GgArg = None, out: OutFileOpt = None) -> None:
-    """Issue a data-plane client certificate (POST /api/gateway_groups/{id}/dp_client_certificates).
+    """Create a data-plane client certificate (POST /api/gateway_groups/{id}/dp_client_certificates).
 
     The private key is printed once; with --out it goes to FILE (0600) and the certificate is printed.
     Example: gwctl api7 gateway-groups dp-cert default --out dp.key

@@ -7,7 +7,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.options import AllOpt, LimitOpt, DEFAULT_LIMIT, product_app
+from gwctl.cli.options import AllOpt, LimitOpt, DEFAULT_LIMIT, WaitIntervalOpt, WaitTimeoutOpt, product_app
 from gwctl.cli.api7.options import DirectionOpt, OrderByOpt, SearchOpt
 from gwctl.cli.render import Column, cols
 from gwctl.cli.api7.calls import client, list_params, show, show_list
@@ -101,3 +101,38 @@ def cores_usage(from_: Annotated[str, typer.Option("--from", metavar="TIME", hel
     from gwctl.cli.context import get_app
 
     get_app().err(f"wrote {len(data)} bytes to {out}")
+
+
+class _Instances:
+    """The gateway instances a wait looks at: of one group, matching a search."""
+
+    def __init__(self, gateway_group: Optional[str], search: Optional[str]) -> None:
+        self.gateway_group, self.search = gateway_group, search
+
+    def read(self) -> list:
+        params = list_params(self.search, None, None, None, gateway_group_id=_gg_filter(self.gateway_group))
+        return [i for page in client().pages("/api/instances", params, None) for i in page if isinstance(i, dict)]
+
+
+@app.command("wait")
+def wait_instances(
+    for_: Annotated[str, typer.Option("--for", metavar="CONDITION",
+                                      help="healthy: every gateway instance (of the group, matching --search) "
+                                           "is Healthy.")] = "healthy",
+    gateway_group: GroupFilterOpt = None,
+    search: SearchOpt = None,
+    timeout: WaitTimeoutOpt = "5m",
+    interval: WaitIntervalOpt = "1s",
+) -> None:
+    """Wait until gateway instances are healthy, polling with back-off (GET /api/instances).
+
+    Exit 0 when every instance listed is Healthy (at least one), 7 on timeout.
+
+    \b
+    Example: gwctl api7 instances wait --for healthy --gateway-group default --search gw-1 --timeout 2m
+    """
+    from gwctl.cli.api7.waits import INSTANCE_CONDITIONS
+    from gwctl.cli.waiting import run_wait
+
+    what = "gateway instances" + (f" of gateway group {gateway_group}" if gateway_group else "")
+    run_wait(what, INSTANCE_CONDITIONS, for_, timeout, interval, _Instances(gateway_group, search))

@@ -45,7 +45,7 @@ def change_password(password_stdin: PasswordStdinOpt = False) -> None:
     """Change your password (PUT /api/password): old and new password from stdin or a prompt, never flags.
 
     With --password-stdin, line 1 is the old password and line 2 the new one.
-    Example: printf '%s\\n%s\\n' "$OLD" "$NEW" | gwctl api7 me change-password --password-stdin
+    Example: printf '%s\\n%s\\n' "$PASSWORD" "$NEW_PASSWORD" | gwctl api7 me change-password --password-stdin
     """
     import sys
 
@@ -66,4 +66,6 @@ def change_password(password_stdin: PasswordStdinOpt = False) -> None:
     app_ctx = get_app()
     app_ctx.err("changed the password")
     if getattr(api, "auth_kind", "") == "basic":
-        app_ctx.err("hint: update the stored password with `gwctl auth login` (the old one no longer works)")
+        from gwctl.cli.context import runnable_hint
+
+        app_ctx.err(runnable_hint("hint: update the stored password with `gwctl auth login` (the old one no longer works)"))

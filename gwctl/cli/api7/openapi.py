@@ -28,7 +28,7 @@ def _read_spec(path: Optional[str]) -> str:
 def convert(spec: SpecArg = None) -> None:
     """Convert an OpenAPI document to a service with routes, without saving (PUT /api/openapi/convert).
 
-    Example: gwctl api7 openapi convert petstore.yaml -o json > service.json
+    Example: gwctl api7 openapi convert OPENAPI_FILE -o json > service.json
     """
     show(client().replace("/api/openapi/convert", {"raw_openapi": _read_spec(spec)}),
          cols("name", "desc", "routes"))
@@ -41,7 +41,9 @@ def import_(spec: SpecArg = None,
     """Create a service and its routes from an OpenAPI document (PUT /api/openapi/convert, POST /api/import/services).
 
     With --from-file the file is the import body itself (service fields + routes) and no
-    conversion is made. Example: gwctl api7 openapi import petstore.yaml --name petstore
+    conversion is made.
+
+    Example: gwctl api7 openapi import OPENAPI_FILE --name petstore
     """
     from gwctl.cli.api7.calls import build_body
 

@@ -23,7 +23,7 @@ PluginArg = Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin name, e
 def set_(plugin: PluginArg, from_file: FromFileOpt = None, gateway_group: GatewayGroupOpt = None) -> None:
     """Create or replace a plugin's metadata (PUT /apisix/admin/plugin_metadata/{plugin}); the body is free-form JSON.
 
-    Example: gwctl api7 plugin-metadata set http-logger --from-file log-format.json
+    Example: gwctl api7 plugin-metadata set syslog --from-file METADATA_FILE
     """
     from gwctl.cli.flows import report_done
 

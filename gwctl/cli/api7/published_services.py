@@ -12,7 +12,6 @@ from gwctl.cli.options import AllOpt, FromFileOpt, LimitOpt, DEFAULT_LIMIT, prod
 from gwctl.cli.api7.options import DirectionOpt, DryRunOpt, GatewayGroupOpt, OrderByOpt, PluginOpt
 from gwctl.cli.render import Column, cols
 from gwctl.cli.api7.calls import build_body, client, item_path, list_params, plugins_of, show, show_list
-from gwctl.resources.api7_fields import fmt_time
 from gwctl.cli.api7.services import USER_COLUMNS
 from gwctl.cli.flows import report_done
 from gwctl.resources.api7 import PUBLISHED_SERVICES
@@ -20,7 +19,7 @@ from gwctl.resources.api7_fields import nodes_text as _nodes, parse_nodes
 
 app = product_app("published-services", "Services published in a gateway group: versions, runtime configuration, unpublish.")
 
-VERSION_COLUMNS = cols("id", "version", "name", Column("publish_time", "publish_time", fmt=fmt_time),
+VERSION_COLUMNS = cols("id", "version", "name", Column("publish_time", "publish_time", kind="timestamp"),
                        Column("hosts", "hosts", default=False))
 RUNTIME_COLUMNS = cols("hosts", "path_prefix", "strip_path_prefix", "status",
                        Column("upstream", lambda r: _nodes(r.get("upstreams"))),

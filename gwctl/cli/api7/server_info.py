@@ -75,7 +75,7 @@ def license_set(file: Annotated[str, typer.Argument(metavar="FILE|-", help="Lice
                 dry_run: DryRunOpt = False) -> None:
     """Import or update the license (PUT /api/license).
 
-    Example: gwctl api7 license set api7.license --dry-run
+    Example: gwctl api7 license set LICENSE_FILE --dry-run
     """
     import sys
 

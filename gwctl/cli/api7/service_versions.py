@@ -14,7 +14,7 @@ from gwctl.resources.api7_fields import ts
 
 app = product_app("service-versions", "Service versions (snapshots made by publishing) and their route versions.")
 
-COLUMNS = cols("id", "service_id", "version", "name", "hosts", "path_prefix", Column("publish_time", "publish_time"))
+COLUMNS = cols("id", "service_id", "version", "name", "hosts", "path_prefix", Column("publish_time", "publish_time", kind="timestamp"))
 ROUTE_COLUMNS = cols("id", "route_id", "name", Column("methods", lambda r: ",".join(r.get("methods") or []) or "*"),
                      "paths", ts("updated-at", default=False))
 VersionArg = Annotated[str, typer.Argument(metavar="SERVICE_VERSION_ID", help="Service version ID.")]

@@ -8,7 +8,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.options import AllOpt, LimitOpt, DEFAULT_LIMIT, product_app
+from gwctl.cli.options import AllOpt, ConcurrencyOpt, LimitOpt, DEFAULT_LIMIT, YesOpt, product_app
 from gwctl.cli.api7.options import DirectionOpt, GatewayGroupOpt, OrderByOpt
 from gwctl.cli.render import Column, cols
 from gwctl.cli.api7.calls import client, gg_id, list_params, resolve, show, show_list
@@ -157,3 +157,19 @@ def version(service_id: ServiceArg, name: Annotated[str, typer.Argument(metavar=
     from gwctl.api.base import seg
 
     show(client().get(f"/api/services/{seg(resolve_service(service_id))}/versions/{seg(name)}"), VERSION_COLUMNS)
+
+
+@app.command("unpublish")
+def unpublish(ids: Annotated[List[str], typer.Argument(metavar="ID|NAME...", help="Services to unpublish (IDs or names), or - to read them from stdin.")],
+              gateway_group: GatewayGroupOpt = None, yes: YesOpt = False, concurrency: ConcurrencyOpt = 4) -> None:
+    """Unpublish services from a gateway group; the design-time service stays.
+
+    The same as `gwctl api7 published-services delete`; a service is unpublished from
+    every gateway group before `gwctl api7 services delete` can delete it.
+    Example: gwctl api7 services unpublish httpbin --gateway-group default --yes
+    """
+    from gwctl.cli.verbs import Hooks, delete_items
+    from gwctl.resources.api7 import PUBLISHED_SERVICES
+
+    delete_items(PUBLISHED_SERVICES, Hooks(PUBLISHED_SERVICES), ids, yes=yes, concurrency=concurrency,
+                 extra={"gateway_group": gateway_group})

@@ -20,7 +20,7 @@ info_app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, ad
 
 SETTINGS_COLUMNS = (Column("control_plane_address", lambda s: ",".join(s.get("control_plane_address") or [])),
                     Column("enable_mtls", "enable_mtls"))
-SCIM_COLUMNS = cols("enable_scim", Column("token_generated_at", "token_generated_at", default=False))
+SCIM_COLUMNS = cols("enable_scim", Column("token_generated_at", "token_generated_at", default=False, kind="timestamp"))
 
 
 @settings_app.command("get")

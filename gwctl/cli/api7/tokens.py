@@ -24,7 +24,7 @@ TOKENS = resource("api7", "tokens")
 COLUMNS = TOKENS.columns
 SECRET_COLUMNS = (*COLUMNS, Column("token", "token"))
 TokenArg = Annotated[str, typer.Argument(metavar="ID|NAME", help="Token ID or name.")]
-ExpiresOpt = Annotated[Optional[str], typer.Option("--expires-in", metavar="DURATION", help="Lifetime: 90d, 12h, 30m, 3600s, or never.")]
+ExpiresOpt = Annotated[Optional[str], typer.Option("--expires-in", metavar="DURATION", help="Lifetime: 90d, 12h, 30m, 3600s, or never. Required unless --from-file gives expires_at.")]
 
 
 StoreOpt = Annotated[Optional[bool], typer.Option(

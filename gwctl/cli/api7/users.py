@@ -54,7 +54,7 @@ def invite(username: Annotated[str, typer.Argument(metavar="USERNAME", help="Use
 def reset_password(user: UserArg, password_stdin: PasswordStdinOpt = False) -> None:
     """Set a user's password (PUT /api/users/{id}/password_reset); their sessions end.
 
-    Example: printf '%s\\n' "$NEW_PASSWORD" | gwctl api7 users reset-password alice --password-stdin
+    Example: printf '%s\\n' "$NEW_PASSWORD" | gwctl api7 users reset-password USER_ID --password-stdin
     """
     from gwctl.cli.input import validate_body
 
@@ -90,7 +90,7 @@ def assign_roles(user: UserArg,
                  from_file: FromFileOpt = None) -> None:
     """Replace the roles of a user (PUT /api/users/{id}/assigned_roles).
 
-    Example: gwctl api7 users assign-roles alice --role gateway-operator:staging --role Viewer
+    Example: gwctl api7 users assign-roles USER_ID --role gateway-operator:staging --role Viewer
     """
     if not role and from_file is None:
         raise UsageError("missing --role ROLE[:SCOPE,...] (or --from-file)")

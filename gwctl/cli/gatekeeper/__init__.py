@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.options import OutFileOpt, YesOpt, product_app
+from gwctl.cli.options import OutFileOpt, WaitIntervalOpt, WaitTimeoutOpt, YesOpt, product_app
 from gwctl.cli.catalogue import add_common_commands
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, cols, emit
@@ -21,27 +21,37 @@ app = product_app("gatekeeper", "Vault Gatekeeper: task tokens, status, seal/uns
 policies_app = product_app("policies", "Gatekeeper policies (kept in Vault).")
 token_app = product_app("token", "Wrapped Vault tokens for scheduled tasks.")
 app.add_typer(policies_app, name="policies")
+app.add_typer(policies_app, name="policy", hidden=True)  # upstream's `gatekeeper policy`
 app.add_typer(token_app, name="token")
 add_common_commands(app, "gatekeeper")
 
 STATUS_COLUMNS = (Column("id", "id", header="ID"),
-                  Column("state", lambda s: "unsealed" if s.get("unsealed") else "SEALED", header="STATE"),
-                  Column("version", "version"), Column("uptime", "uptime"), Column("started", "started"),
+                  Column("state", lambda s: "unsealed" if s.get("unsealed") else "SEALED", header="STATE", kind="state"),
+                  Column("version", "version"), Column("uptime", "uptime", kind="duration"),
+                  Column("started", "started", kind="timestamp"),
                   Column("requests", "stats.requests"), Column("successful", "stats.successful"),
                   Column("denied", "stats.denied"), Column("failed", "stats.failed"),
                   Column("peers", lambda s: len(s.get("peers") or []), header="PEERS"))
 PEER_COLUMNS = (
     Column("id", "id", header="PEER_ID"),
     Column("address", "address"),
-    Column("state", lambda p: "unsealed" if p.get("unsealed") else "SEALED", header="STATE"),
+    Column("state", lambda p: "unsealed" if p.get("unsealed") else "SEALED", header="STATE", kind="state"),
     Column("version", "version", default=False),
 )
 MESSAGE_COLUMNS = cols("unsealed", "message")
-TOKEN_COLUMNS = cols("token", "ttl", "vault_addr")
-CLIENT_TOKEN_COLUMNS = (Column("client_token", "client_token"), Column("accessor", "accessor"),
-                        Column("policies", "policies"), Column("lease_duration", "lease_duration"),
-                        Column("renewable", "renewable"))
-SEALED_HINT = "unseal it with `gwctl gatekeeper unseal --method ...`"
+TOKEN_COLUMNS = cols("token", Column("ttl", "ttl", kind="duration"), "vault_addr")
+CLIENT_TOKEN_COLUMNS = (Column("accessor", "accessor"), Column("ttl", "ttl", header="TTL", kind="duration"),
+                        Column("expires", "expires"), Column("policies", "policies"),
+                        Column("renewable", "renewable"),
+                        Column("lease_duration", "lease_duration", default=False, kind="duration"),
+                        Column("client_token", "client_token"))
+PEERS_STATUS_COLUMNS = (Column("address", "address"), Column("id", "id", header="PEER_ID"),
+                        Column("state", "state", kind="state"), Column("version", "version"),
+                        Column("uptime", "uptime"), Column("error", "error"))
+POLICY_COLUMNS = (Column("key", "key"), Column("roles", "roles"), Column("num_uses", "num_uses"),
+                  Column("regexp", "regexp"))
+SEALED_HINT = ("unseal it with a Vault token on stdin: "
+               "`printf '%s\\n' \"$VAULT_TOKEN\" | gwctl gatekeeper unseal --method token --token-stdin`")
 
 
 def _client():
@@ -62,16 +72,69 @@ def _report(body: dict) -> None:
         app_ctx.err(str(body.get("message", "")))
 
 
+def peer_states(client) -> list[dict]:
+    """Each HA peer's own /status, this instance first: reachable or not, sealed or not."""
+    own = _probe(client.status)
+    rows = [_peer_row(get_app().profile("gatekeeper").url, own)]
+    for address in client.peer_addresses(own.get("status") or {"peers": []}):
+        rows.append(_peer_row(address, _probe(lambda: client.peer_status(address))))
+    return rows
+
+
+def _probe(call) -> dict:
+    """{"status": body} or, when the peer cannot answer (refused, timed out, a proxy's 5xx), {"error": ...}."""
+    from gwctl.errors import NetworkError, ServerError, TimeoutError_
+
+    try:
+        return {"status": call()}
+    except (NetworkError, TimeoutError_, ServerError) as exc:
+        return {"error": exc.message}
+
+
+def _peer_row(address: str, probed: dict) -> dict:
+    body = probed.get("status")
+    if not isinstance(body, dict):
+        return {"address": address, "id": None, "reachable": False, "unsealed": False, "state": "UNREACHABLE",
+                "version": None, "uptime": None, "started": None, "error": probed.get("error")}
+    unsealed = bool(body.get("unsealed"))
+    return {"address": address, "id": body.get("id"), "reachable": True, "unsealed": unsealed,
+            "state": "unsealed" if unsealed else "SEALED", "version": body.get("version"),
+            "uptime": body.get("uptime"), "started": body.get("started"), "error": None}
+
+
+def _not_serving(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if not (r["reachable"] and r["unsealed"])]
+
+
 @app.command("status")
 def status(
-    check: Annotated[bool, typer.Option("--check", help="Exit 8 when the instance is sealed (for monitoring).")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 8 when the instance (with --peers: any peer) is sealed "
+                                                      "or unreachable (for monitoring).")] = False,
+    peers: Annotated[bool, typer.Option("--peers", help="Ask every HA peer for its own status (the profile's "
+                                                      "--peers, else the peers the instance reports).")] = False,
 ) -> None:
     """Show the instance's status, stats and peers (GET /status).
 
     A sealed instance answers 503 with the same body: gwctl shows it, says SEALED on
-    stderr and exits 0 (8 with --check).
+    stderr and exits 0 (8 with --check). With --peers, one row per peer from its own
+    GET /status: state (unsealed, SEALED or UNREACHABLE), version and uptime.
+
+    Examples:
+      gwctl gatekeeper status
+      gwctl gatekeeper status --peers --check
     """
     app_ctx = get_app()
+    if peers:
+        rows = peer_states(_client())
+        emit(rows, PEERS_STATUS_COLUMNS)
+        bad = _not_serving(rows)
+        if bad:
+            summary = ", ".join(f"{r['address']} {r['state']}" for r in bad)
+            if check:
+                raise ServerError(f"{len(bad)} of {len(rows)} Gatekeeper peers cannot serve tokens: {summary}",
+                                  hint=SEALED_HINT)
+            app_ctx.warn(f"{len(bad)} of {len(rows)} Gatekeeper peers cannot serve tokens: {summary}")
+        return
     body = _client().status()
     if app_ctx.machine_output or app_ctx.opts.query:
         emit(body)
@@ -84,12 +147,15 @@ def status(
     if not body.get("unsealed"):
         if check:
             raise ServerError("Gatekeeper is SEALED", hint=SEALED_HINT, http_status=503)
-        app_ctx.err(f"warning: Gatekeeper is SEALED: it will refuse token requests; {SEALED_HINT}")
+        app_ctx.warn(f"Gatekeeper is SEALED: it will refuse token requests; {SEALED_HINT}")
 
 
 @app.command("seal")
 def seal(yes: YesOpt = False) -> None:
-    """Seal the instance (POST /seal): it stops handing out tokens until unsealed."""
+    """Seal the instance (POST /seal): it stops handing out tokens until unsealed.
+
+    Example: gwctl gatekeeper seal --yes
+    """
     profile = get_app().profile("gatekeeper")
     confirm_change("seal", "Gatekeeper", "Gatekeepers", [profile.url], yes,
                    consequence="scheduled tasks get no tokens until it is unsealed")
@@ -163,11 +229,165 @@ def unseal(
         _report(_client().unseal(method, **fields))
 
 
+PolicyFileArg = Annotated[str, typer.Argument(metavar="FILE|-", help="Policy document, JSON or YAML (- for stdin).")]
+
+
+def _policy_rows(policy: dict) -> list[dict]:
+    return [{"key": key, **(rule if isinstance(rule, dict) else {})} for key, rule in sorted(policy.items())]
+
+
+def _read_policy(path: str) -> dict:
+    """The policy document in FILE, checked as Gatekeeper checks it; exit 2 naming the file and key."""
+    from gwctl.api.gatekeeper.policy_store import validate_policy
+    from gwctl.cli.input import read_body_file
+
+    policy = read_body_file(path, "FILE")
+    problems = validate_policy(policy)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise UsageError(f"invalid policy in {'stdin' if path == '-' else path}: {problems[0]}{more}")
+    return policy
+
+
+def _canonical(policy: dict | None) -> list[str]:
+    import json
+
+    return json.dumps(policy or {}, indent=2, sort_keys=True).splitlines(keepends=True) if policy else []
+
+
+@policies_app.command("get")
+def get_policy() -> None:
+    """Show the policy Gatekeeper loads from Vault: the policy path and every path below it, merged.
+
+    -o json prints the policy document itself (what `update` takes). The Vault address, KV mount,
+    path and version come from the profile; the Vault token from GWCTL_VAULT_TOKEN or the keyring.
+
+    \b
+    Example: gwctl gatekeeper policies get -o json
+    """
+    store = _client().policy_store()
+    policy, sources = store.merged()
+    if not sources:
+        from gwctl.errors import NotFoundError
+
+        raise NotFoundError(f"no policy is stored at {store.location}",
+                            hint="write one with `gwctl gatekeeper policies update FILE`")
+    app_ctx = get_app()
+    if app_ctx.machine_output or app_ctx.opts.query:
+        emit(policy)
+    else:
+        emit(_policy_rows(policy), POLICY_COLUMNS)
+
+
+@policies_app.command("validate")
+def validate_policy_file(path: PolicyFileArg) -> None:
+    """Check a policy document as Gatekeeper would, without sending anything (exit 2 if invalid).
+
+    \b
+    Example: gwctl gatekeeper policies get -o json > policy.json && gwctl gatekeeper policies validate policy.json
+    """
+    policy = _read_policy(path)
+    get_app().err(f"valid policy: {len(policy)} key(s)")
+
+
+@policies_app.command("diff")
+def diff_policy(path: PolicyFileArg) -> None:
+    """Show what `update FILE` would change in the policy stored at the policy path (unified diff).
+
+    Only the policy path itself is compared: paths below it are kept by an update.
+
+    \b
+    Example: gwctl gatekeeper policies get -o json > policy.json && gwctl gatekeeper policies diff policy.json
+    """
+    import difflib
+
+    policy = _read_policy(path)
+    store = _client().policy_store()
+    current = store.read()
+    lines = list(difflib.unified_diff(_canonical(current), _canonical(policy), f"vault:{store.location}",
+                                      "stdin" if path == "-" else path))
+    app_ctx = get_app()
+    if app_ctx.machine_output or app_ctx.opts.query:
+        emit({"location": store.location, "changed": bool(lines), "diff": "".join(lines)})
+        return
+    if lines:
+        sys.stdout.write("".join(line if line.endswith("\n") else line + "\n" for line in lines))
+    else:
+        app_ctx.err(f"no changes: {store.location} already holds this policy")
+
+
+@policies_app.command("update")
+def update_policy(
+    path: PolicyFileArg,
+    reload: Annotated[bool, typer.Option("--reload", help="Then reload the policies on Gatekeeper "
+                                                        "(POST /policies/reload).")] = False,
+) -> None:
+    """Replace the policy stored at the policy path in Vault with FILE (checked first).
+
+    Gatekeeper keeps using its loaded policy until it reloads: pass --reload, or run
+    `gwctl gatekeeper policies reload` afterwards.
+
+    \b
+    Example: gwctl gatekeeper policies get -o json > policy.json && gwctl gatekeeper policies update policy.json --reload
+    """
+    policy = _read_policy(path)
+    client = _client()
+    store = client.policy_store()
+    with explain({403: f"Vault refused the token for {store.location}"},
+                 {403: "the Vault token needs create and update on that path"}):
+        store.write(policy)
+    app_ctx = get_app()
+    app_ctx.err(f"updated the Gatekeeper policy at {store.location} ({len(policy)} key(s))")
+    if reload:
+        reload_policies()
+    else:
+        app_ctx.err("run `gwctl gatekeeper policies reload` to make Gatekeeper use it")
+
+
 @policies_app.command("reload")
 def reload_policies() -> None:
-    """Reload the policies from Vault (POST /policies/reload); unsealed peers follow."""
+    """Reload the policies from Vault (POST /policies/reload); unsealed peers follow.
+
+    Example: gwctl gatekeeper policies reload
+    """
     with explain({503: "Gatekeeper is sealed: it cannot reload policies"}, {503: SEALED_HINT}, when=_gatekeeper_said):
         _report(_client().reload_policies())
+
+
+@app.command("wait")
+def wait(
+    for_: Annotated[str, typer.Option("--for", metavar="CONDITION",
+                                      help="unsealed: the instance (with --peers: every peer) is unsealed.")] = "unsealed",
+    peers: Annotated[bool, typer.Option("--peers", help="Wait until every HA peer is reachable and unsealed.")] = False,
+    timeout: WaitTimeoutOpt = "5m",
+    interval: WaitIntervalOpt = "1s",
+) -> None:
+    """Wait until Gatekeeper is unsealed, polling GET /status with back-off.
+
+    An instance that cannot be reached yet (restarting) counts as not unsealed.
+    Exit 0 when unsealed (on every peer with --peers), 7 on timeout.
+
+    \b
+    Example: gwctl gatekeeper wait --for unsealed --peers --timeout 2m
+    """
+    from gwctl.cli.gatekeeper.waits import CONDITIONS
+    from gwctl.cli.waiting import run_wait
+
+    what = "every Gatekeeper peer" if peers else "Gatekeeper"
+    run_wait(what, CONDITIONS, for_, timeout, interval, _Peers(_client, peers))
+
+
+class _Peers:
+    """What `wait` reads: the peer rows of this instance (and with --peers, of every peer)."""
+
+    def __init__(self, client, all_peers: bool) -> None:
+        self.client, self.all_peers = client, all_peers
+
+    def read(self) -> list[dict]:
+        client = self.client()
+        if self.all_peers:
+            return peer_states(client)
+        return [_peer_row(get_app().profile("gatekeeper").url, _probe(client.status))]
 
 
 @token_app.command("request")
@@ -175,14 +395,22 @@ def request_token(
     task_id: Annotated[str, typer.Option("--task-id", help="The scheduler's task ID (e.g. $MESOS_TASK_ID).")],
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="mesos, dcosee-mesos or ecs (default: the server's first).")] = None,
     role: Annotated[Optional[str], typer.Option("--role", help="AppRole to request (must be allowed by the task's policy).")] = None,
-    unwrap: Annotated[bool, typer.Option("--unwrap", help="Unwrap at Vault and print the real client token.")] = False,
+    unwrap: Annotated[bool, typer.Option("--unwrap", help="Unwrap at Vault and show the client token's accessor and "
+                                                        "TTL (the token itself only with --show-token or --out).")] = False,
+    show_token: Annotated[bool, typer.Option("--show-token", help="With --unwrap: also print the client token.")] = False,
     vault_addr: Annotated[Optional[str], typer.Option("--vault-addr", metavar="URL", help="Vault to unwrap at (default: vault_addr from the response).")] = None,
     out: OutFileOpt = None,
 ) -> None:
     """Request a response-wrapped Vault token for a task (POST /token; never retried).
 
-    Prints the wrapping token, its ttl and vault_addr; with --unwrap, the client token.
-    With --out the secret goes to FILE (0600, atomic) and only metadata is printed.
+    Prints the wrapping token, its ttl and vault_addr. With --unwrap, the client token's
+    accessor (to revoke it: vault token revoke -accessor ACCESSOR), TTL, expiry and
+    policies; the token itself only with --show-token, or written to --out FILE (0600,
+    atomic) while only metadata is printed.
+
+    Examples:
+      gwctl gatekeeper token request --task-id web-task
+      gwctl gatekeeper token request --task-id web-task --unwrap --out vault.token
     """
     from gwctl.config.profiles import validate_url
 
@@ -217,4 +445,22 @@ def request_token(
     auth = dict((result or {}).get("auth") or {})
     if not auth.get("client_token"):
         raise ServerError("Vault's unwrap answer held no client token")
-    emit_secret(auth, "client_token", out, CLIENT_TOKEN_COLUMNS, label="client token")
+    auth.update(_lease(auth.get("lease_duration")))
+    if out is not None or show_token:
+        emit_secret(auth, "client_token", out, CLIENT_TOKEN_COLUMNS, label="client token")
+        return
+    auth.pop("client_token")
+    emit(auth, [c for c in CLIENT_TOKEN_COLUMNS if c.name != "client_token"])
+    get_app().err("the client token is not shown: pass --show-token to print it or --out FILE to keep it")
+
+
+def _lease(seconds) -> dict:
+    """ttl (as Vault's CLI writes it, e.g. 768h) and expires (RFC 3339 UTC) of a lease in seconds."""
+    import time
+
+    if not isinstance(seconds, int) or isinstance(seconds, bool):
+        return {"ttl": None, "expires": None}
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    ttl = "".join(f"{n}{u}" for n, u in ((hours, "h"), (minutes, "m"), (secs, "s")) if n) or "0s"
+    return {"ttl": ttl, "expires": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + seconds))}

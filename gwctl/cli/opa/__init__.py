@@ -18,6 +18,8 @@ app = LazyGroup(
                          "opa", "setup-tokens"),
         "gateways": ("gwctl.cli.verbs:resource_group", "Gateways: list, inspect, update, status reports, delete.",
                      "opa", "gateways"),
+        "config": ("gwctl.cli.config_code.commands:config_group", "Configuration as code: dump, validate, diff, "
+                   "apply.", "opa"),
         "api": ("gwctl.cli.raw_api:api_app", "Send a raw request with the profile's auth (escape hatch).", "opa"),
         "operations": ("gwctl.cli.catalogue:operations_app", "List every API operation and the command for it.", "opa"),
     },

@@ -10,10 +10,10 @@ import typer
 from gwctl.cli.opa.resource_hooks import client, lookup
 from gwctl.cli.options import product_app
 from gwctl.cli.render import Column, human_bytes
+from gwctl.columns import format_timestamp
 
 app = product_app("gateways", "OPA gateways: status reports.")
 
-GO_ZERO_TIME = "0001-01-01T00:00:00Z"
 
 
 def _percent(report: dict[str, Any]) -> str:
@@ -28,7 +28,7 @@ STATUS_COLUMNS = (Column("gateway-id", "gateway_id"), Column("status", "status")
                   Column("storage-used", "used_storage_bytes", fmt=human_bytes),
                   Column("storage-total", "total_storage_bytes", fmt=human_bytes),
                   Column("storage-used-pct", _percent, header="STORAGE_USED_%"),
-                  Column("updated-at", "updated_at", fmt=lambda v: "never" if v in (None, "", GO_ZERO_TIME) else str(v)))
+                  Column("updated-at", "updated_at", kind="timestamp", fmt=lambda v: "never" if v in (None, "") else format_timestamp(v)))
 
 
 @app.command("status")

@@ -19,7 +19,7 @@ app = product_app("setup-tokens", "Gateway setup tokens: reveal the secret, rota
 
 REVEAL_COLUMNS = (Column("id", "id"), Column("description", "description"), Column("token", "token"))
 ROTATE_COLUMNS = (Column("id", "created.id"), Column("description", "created.description"),
-                  Column("labels", "created.details.labels"), Column("created-at", "created.created_at"),
+                  Column("labels", "created.details.labels"), Column("created-at", "created.created_at", kind="timestamp"),
                   Column("written-to", "written_to"), Column("replaced", "replaced"),
                   Column("failed", lambda r: [f["id"] for f in r.get("failed") or ()]),
                   Column("token", "created.token"))
@@ -82,7 +82,7 @@ def reveal_token(
     """Print a setup token's secret value (GET .../token), or write it to --out.
 
     On a terminal or pipe only the token is printed; -o json gives the whole record.
-    Example: gwctl opa setup-tokens reveal "Gateway Token 1" --out /var/lib/sft-gatewayd/setup.token
+    Example: gwctl opa setup-tokens reveal "Gateway Token 1" --out setup.token
     """
     check_out(out)
     token_id = resolve_token(token)
@@ -124,7 +124,7 @@ def rotate_token(
     fails the new token stays written and the command exits 10 naming the tokens left.
     Replacing tokens needs --yes without a terminal. -o json reports the new and replaced
     IDs. One rotation of a profile runs at a time (a second one waits).
-    Example: gwctl opa setup-tokens rotate -d "prod gateways" -l env=prod --replace-matching-labels --out /etc/sft/setup.token --yes -o json
+    Example: gwctl opa setup-tokens rotate -d "prod gateways" -l env=prod --replace-matching-labels --out setup.token --yes -o json
     """
     from gwctl.cli.flows import confirm_change
     from gwctl.cli.rotation import Rotation, check_out, rotation_lock, write_out

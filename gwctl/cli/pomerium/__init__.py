@@ -103,6 +103,8 @@ ENTRIES = {
     "idp": _entry("idp", "Check identity provider settings."),
     "notifications": _entry("notifications", "Console notifications: authorize a channel subscription."),
     "version": _entry("server_version", "Show the version of the Pomerium Zero console API."),
+    "config": ("gwctl.cli.config_code.commands:config_group", "Configuration as code: dump, validate, diff, "
+               "apply.", "pomerium"),
     "api": ("gwctl.cli.raw_api:api_app", "Send a raw request with the profile's auth (the escape hatch).", "pomerium"),
     "operations": ("gwctl.cli.catalogue:operations_app", "List every API operation and the command that performs it.",
                    "pomerium"),

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt, product_app
+from gwctl.cli.options import DEFAULT_LIMIT, AllOpt, LimitOpt, WaitIntervalOpt, WaitTimeoutOpt, product_app
 from gwctl.cli.pomerium import client
 from gwctl.cli.pomerium.options import FilterOpt, OrderByOpt, check_choice, filter_param, order_param
 from gwctl.cli.render import Column, emit
@@ -55,7 +55,7 @@ def compare_changesets(
     """Show the changes between two changesets of the cluster (GET .../changesets/compare).
 
     Table output lists the activity entries; JSON is the API's answer.
-    Example: gwctl pomerium changesets compare --first CS1 --second CS2
+    Example: gwctl pomerium changesets compare
     """
     from gwctl.cli.context import get_app
 
@@ -79,6 +79,45 @@ def compare_changesets(
 def apply_changeset(changeset_id: Annotated[str, typer.Argument(metavar="CHANGESET_ID", help="Changeset ID.")]) -> None:
     """Apply a changeset to its cluster (POST .../changesets/{changesetId}/apply).
 
-    Example: gwctl pomerium changesets apply CHANGESET_ID
+    Example: gwctl pomerium changesets apply CHANGESET
     """
     emit(client().apply_changeset(changeset_id), CHANGESET_COLUMNS)
+
+
+class _Changeset:
+    """A changeset found in the organization's listing (the API has no GET of one changeset)."""
+
+    def __init__(self, changeset_id: str) -> None:
+        self.id = changeset_id
+
+    def read(self) -> dict:
+        from gwctl.errors import NotFoundError
+
+        for page in client().list_changesets():
+            for changeset in page:
+                if isinstance(changeset, dict) and changeset.get("id") == self.id:
+                    return changeset
+        raise NotFoundError(f"changeset {self.id} not found")
+
+
+@app.command("wait")
+def wait_changeset(
+    changeset_id: Annotated[str, typer.Argument(metavar="CHANGESET_ID", help="The changeset to wait for.")],
+    for_: Annotated[str, typer.Option("--for", metavar="CONDITION", help="applied: the changeset is applied "
+                                      "(status applied or current; failed or rejected: exit 6).")] = "applied",
+    timeout: WaitTimeoutOpt = "5m",
+    interval: WaitIntervalOpt = "1s",
+) -> None:
+    """Wait until a changeset is applied, polling with back-off.
+
+    Exit 0 when it is applied, 6 if it failed or was rejected, 7 on timeout, 3 if it disappears.
+
+    \b
+    Example: gwctl pomerium changesets wait csCurrent --for applied --timeout 2m
+    """
+    from gwctl.api.base import check_segment
+    from gwctl.cli.pomerium.waits import CHANGESET_CONDITIONS
+    from gwctl.cli.waiting import run_wait
+
+    check_segment(changeset_id, "changeset ID")
+    run_wait(f"changeset {changeset_id}", CHANGESET_CONDITIONS, for_, timeout, interval, _Changeset(changeset_id))

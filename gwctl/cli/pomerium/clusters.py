@@ -57,7 +57,7 @@ def cluster_health(cluster_id: ClusterArg = None) -> None:
 def recheck(cluster_id: ClusterArg = None) -> None:
     """Ask for the health checks to be re-run (POST .../clusters/{clusterId}/health).
 
-    Example: gwctl pomerium clusters recheck CLUSTER_ID
+    Example: gwctl pomerium clusters recheck CLUSTER
     """
     cluster = _cluster(cluster_id)
     client().rerun_health_checks(cluster)
@@ -69,7 +69,7 @@ def rotate_token(cluster_id: ClusterArg = None, yes: YesOpt = False, out: OutFil
     """Rotate the cluster's identity token and print the new one once (POST .../clusters/{clusterId}/token).
 
     The running cluster must be given the new token. With --out it goes to FILE (0600).
-    Example: gwctl pomerium clusters rotate-token CLUSTER_ID --yes --out cluster.token
+    Example: gwctl pomerium clusters rotate-token CLUSTER --yes --out cluster.token
     """
     from gwctl.cli.flows import confirm_change
 

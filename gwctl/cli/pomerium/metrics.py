@@ -56,7 +56,7 @@ def series(metric: SeriesMetricArg, from_: FromOpt = None, to: ToOpt = None, rou
            replica: ReplicaOpt = None) -> None:
     """Show a metric as a time series (GET .../clusters/{clusterId}/timeSeries/{metricId}).
 
-    Example: gwctl pomerium metrics series upstream_requests --from 24h --route ROUTE_ID
+    Example: gwctl pomerium metrics series upstream_requests --from 24h --route ROUTE
     """
     metric = _series(metric)
     start, end = time_range(from_, to)

@@ -25,7 +25,7 @@ def service_account_token(
     """Print a service account's token (GET .../serviceAccounts/{serviceAccountId}/token).
 
     With --out the token goes to FILE (0600, atomic).
-    Example: gwctl pomerium service-accounts token SA_ID --out sa.token
+    Example: gwctl pomerium service-accounts token SERVICE_ACCOUNT --out sa.token
     """
     c = client()
     emit_secret_record(c.service_account_token(c.cluster_id(), sa_id), ("token",), out, TOKEN_COLUMNS,

@@ -24,7 +24,7 @@ FLAGS = {"logLevel": "--log-level", "address": "--address", "autoApplyChangesets
 def get_settings() -> None:
     """Show the cluster's settings (GET .../clusters/{clusterId}/settings).
 
-    Example: gwctl pomerium --cluster CLUSTER_ID settings get -o yaml
+    Example: gwctl pomerium --cluster CLUSTER settings get -o yaml
     """
     c = client()
     emit(c.get_settings(c.cluster_id()))

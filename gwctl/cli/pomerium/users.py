@@ -61,7 +61,7 @@ def create_api_user(
 
 @app.command("renew-token")
 def renew_token(
-    user_id: Annotated[str, typer.Argument(metavar="USER_ID", help="The API user whose refresh token to renew.")],
+    user_id: Annotated[Optional[str], typer.Argument(metavar="[USER_ID]", help="The API user whose refresh token to renew (with --store: the profile's own API user, the default).")] = None,
     store: Annotated[bool, typer.Option("--store", help="Renew this profile's own token and store it in the profile's credential store (safe for cron).")] = False,
     out: OutFileOpt = None,
     yes: YesOpt = False,
@@ -75,12 +75,16 @@ def renew_token(
     back and proves it before reporting success. If storing or proving fails the error
     names the recovery file and the exit code is non-zero. One rotation of a profile
     runs at a time (a second one waits).
-    Example (cron): gwctl -p prod pomerium users renew-token USER_ID --store --yes
+
+    Example: gwctl pomerium users renew-token usrAuditorApi --yes --out auditor.token
     """
     from gwctl.cli.rotation import check_out, env_source
 
     app_ctx = get_app()
     profile = app_ctx.profile(PRODUCT)
+    if user_id is None and not store:
+        raise UsageError("missing USER_ID: name the API user whose token to renew, or give --store to renew "
+                         "this profile's own")
     if store:
         env = env_source(profile, "refresh_token")
         if env:
@@ -89,9 +93,21 @@ def renew_token(
                 hint=f"renew with --out FILE instead, then put the new token wherever {env} is set",
             )
     check_out(out)
+    if user_id is None:
+        user_id = _own_user_id()
     confirm_change("renew", "refresh token of user", "refresh tokens of users", [user_id], yes,
                    consequence="every earlier token of that user stops working")
     _renew(profile, user_id, store, out)
+
+
+def _own_user_id() -> str:
+    """The API user this profile authenticates as."""
+    me = client().update_current_user()
+    if not isinstance(me, dict) or not isinstance(me.get("id"), str):
+        from gwctl.errors import ServerError
+
+        raise ServerError("POST /user: the answer names no user ID; give USER_ID")
+    return me["id"]
 
 
 def _renew(profile, user_id: str, store: bool, out) -> None:

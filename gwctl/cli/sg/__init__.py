@@ -33,6 +33,8 @@ app = LazyGroup(
         "stats": ("gwctl.cli.sg.service:stats_app", "Usage statistics of all gateways or one."),
         "export": ("gwctl.cli.sg.service:export_app", "Export the whole service (service.config)."),
         "import": ("gwctl.cli.sg.service:import_app", "Import a service.config or .gateway file."),
+        "config": ("gwctl.cli.config_code.commands:config_group", "Configuration as code: dump, validate, diff, "
+                   "apply.", "sg"),
         "api": ("gwctl.cli.raw_api:api_app", "Send a raw request (IAM or gateway token chosen by path).", "sg"),
         "operations": ("gwctl.cli.catalogue:operations_app", "List every API operation and its command.", "sg"),
     },

@@ -40,7 +40,7 @@ def download(
     as_zip: Annotated[bool, typer.Option("--zip", help="A zip archive (the default).")] = False,
     as_json: Annotated[bool, typer.Option("--as-json", help="A JSON array of {name, contents} (noZip=true) instead of a zip; implied by --json/-o json.")] = False,
     names: Annotated[Optional[List[str]], typer.Option("--name", "-n", metavar="FILE", help="Only this cert/key file (repeatable; uses .../certList).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", metavar="PATH", help="Write the zip (or JSON) to PATH, mode 0600 (it can hold private keys).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE", help="Write the zip (or JSON) to FILE, mode 0600 (it can hold private keys).")] = None,
     gateway_token_stdin: GatewayTokenOpt = False,
 ) -> None:
     """Download a destination's certificates and keys (GET .../destinations/{destinationID}/cert).
@@ -94,7 +94,7 @@ def upload(
     """Upload certificates and a key to a destination (PUT .../destinations/{destinationID}/cert, multipart).
 
     Files are read and checked before anything is sent.
-    Example: gwctl sg certs upload DEST -g GATEWAY --server-cert ca.pem --dest-cert sg.pem --key sg.key
+    Example: gwctl sg certs upload DEST_TLS -g GATEWAY --server-cert CA_FILE --dest-cert CERT_FILE --key KEY_FILE
     """
     client_certs = client_certs or []
     if not (server_cert or dest_cert or key or client_certs):
@@ -131,7 +131,7 @@ def delete(
 ) -> None:
     """Delete certificates of a destination by file name, in one request (DELETE .../destinations/{destinationID}/cert).
 
-    Example: gwctl sg certs delete DEST -g GATEWAY --name callingAppCert.pem --yes
+    Example: gwctl sg certs delete DEST_TLS -g GATEWAY --name CERT_NAME --yes
     """
     from gwctl.cli.flows import confirm_change
 
@@ -150,15 +150,17 @@ def delete(
 def regenerate(
     dest: DestArg,
     gateway: GatewayOpt,
-    client_side: Annotated[bool, typer.Option("--client", help="Regenerate cert.dest_cert/key (client=true) instead of cert.server_dest_cert/key.")] = False,
+    client_side: Annotated[bool, typer.Option("--client-side", help="Regenerate cert.dest_cert/key (client=true) instead of cert.server_dest_cert/key.")] = False,
+    client_alias: Annotated[bool, typer.Option("--client", hidden=True)] = False,
     gateway_token_stdin: GatewayTokenOpt = False,
 ) -> None:
     """Regenerate a self-signed cert and key for mutual auth (PUT .../destinations/{destinationID}/genCerts).
 
-    Example: gwctl sg certs regenerate DEST -g GATEWAY --client
+    Example: gwctl sg certs regenerate DEST -g GATEWAY --client-side
     """
     api, gateway = gateway_of(gateway, gateway_token_stdin)
     dest = resolve("destinations", dest, gateway=gateway)
+    client_side = client_side or client_alias  # --client: the older spelling
     result = api.regenerate_certs(gateway, dest, client_side)
     which = "cert.dest_cert/key" if client_side else "cert.server_dest_cert/key"
     get_app().err(f"regenerated {which} of destination {dest}")

@@ -81,7 +81,7 @@ def import_destination(
     """Re-create a destination from a .destination file (PUT /v1/sgconfig/{gatewayID}/destinations/import, multipart).
 
     The new destination gets a new ID (and, on-premises, a new cloud port).
-    Example: gwctl sg destinations import orders.destination -g GATEWAY
+    Example: gwctl sg destinations import DEST_FILE -g GATEWAY
     """
     from gwctl.cli.flows import report_done
     from gwctl.cli.sg.models import DestinationCreate

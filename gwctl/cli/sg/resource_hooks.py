@@ -106,8 +106,9 @@ def options(res: Any, verb: str) -> list[click.Parameter]:
     if res.noun == "gateways" and verb == "create":
         from pathlib import Path
 
-        params.append(click.Option(["--token-out", "token_out"], type=click.Path(path_type=Path), metavar="FILE",
+        params.append(click.Option(["--out", "token_out"], type=click.Path(path_type=Path), metavar="FILE",
                                    help="Write the new gateway's security token to FILE (0600, atomic)."))
+        params.append(click.Option(["--token-out", "token_out_alias"], type=click.Path(path_type=Path), hidden=True))
     return params
 
 
@@ -133,7 +134,7 @@ def result(res: Any, verb: str, item: Any, extra: dict[str, Any], api: Any) -> b
     if res.noun == "gateways" and verb == "create" and isinstance(item, dict) and item.get("_id") \
             and item.get("jwt"):
         api.store_gateway_token(item["_id"], item["jwt"], item.get("expiry"))
-        token_out = extra.get("token_out")
+        token_out = extra.get("token_out") or extra.get("token_out_alias")
         if token_out is not None:
             from gwctl.cli.secret_output import write_secret_file
 

@@ -48,7 +48,7 @@ def import_service(
     """Re-create gateways and destinations from a service.config or .gateway file (PUT /v1/import, multipart).
 
     Imported gateways get new IDs and security tokens; on-premises destinations new cloud ports.
-    Example: gwctl sg import service.config
+    Example: gwctl sg import GATEWAY_FILE
     """
     name, data, parsed = read_json_file(file, "FILE")
     if not isinstance(parsed.get("gateways"), list) and not isinstance(parsed.get("desc"), str):

@@ -1,0 +1,196 @@
+"""`gwctl api7 config`: dump, validate, diff, apply against the API7 emulators."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from config_code_helpers import placeholders, writes
+
+from gwctl.sandbox.api7 import PEM_KEY
+
+SECRETS = {"API7_CONSUMERS_ALICE_PLUGINS_KEY_AUTH_KEY": "alice-key-0001",
+           "API7_CONSUMERS_BOB_PLUGINS_BASIC_AUTH_PASSWORD": "bob-password",
+           "API7_SSLS_EXAMPLE_COM_EXAMPLE_COM_KEY": PEM_KEY}
+CLEAR = ("alice-key-0001", "bob-password", "SandboxKey", "PRIVATE KEY")
+
+
+def no_secret(*texts: str) -> None:
+    for text in texts:
+        for secret in CLEAR:
+            assert secret not in text
+
+
+def dump(box, tmp_path, name="dump.yaml", *extra):
+    path = tmp_path / name
+    result = box.run("api7", "config", "dump", "-f", str(path), *extra)
+    assert result.code == 0, result.err
+    no_secret(result.out, result.err, path.read_text())
+    return path
+
+
+def test_dump_is_deterministic_without_managed_fields_or_secrets(sandbox):
+    box = sandbox("api7")
+    first = box.run("api7", "config", "dump")
+    second = box.run("api7", "config", "dump")
+    assert first.code == 0 and first.out == second.out
+    no_secret(first.out, first.err)
+    doc = yaml.safe_load(first.out)
+    assert doc["gwctl"] == "config/v1" and doc["product"] == "api7" and doc["scope"] == {"gateway_group": "default"}
+    assert list(doc)[3:] == ["services", "routes", "consumers", "ssls", "global-rules", "plugin-metadata"]
+    assert doc["routes"][1] == {"methods": ["GET"], "name": "get-ip", "paths": ["/ip"], "service": "httpbin"}
+    assert doc["consumers"][0]["plugins"] == {"key-auth": {"key": "${API7_CONSUMERS_ALICE_PLUGINS_KEY_AUTH_KEY}"}}
+    assert "id" not in first.out.split("services:")[1].split("routes:")[0].replace("httpbin", "")  # no IDs
+    assert "created_at" not in first.out and "updated_at" not in first.out
+    assert "strip_path_prefix" not in first.out  # the server's default
+    assert set(placeholders(first.err)) == set(SECRETS)
+    assert first.err.startswith("secrets are written as placeholders; set these variables before apply:\n")
+    as_json = box.run("api7", "config", "dump", "-o", "json", "--kinds", "routes")
+    assert as_json.code == 0 and list(json.loads(as_json.out)) == ["gwctl", "product", "scope", "routes"]
+
+
+def test_dump_apply_to_an_empty_server_dump_again_is_identical(sandbox, fresh, tmp_path):
+    box = sandbox("api7")
+    path = dump(box, tmp_path)
+    empty = fresh("api7")
+    result = box.run("api7", "config", "apply", "-f", str(path), "-p", empty.profile, "--yes", env=SECRETS)
+    assert result.code == 0, result.err
+    no_secret(result.out, result.err)
+    assert "Plan: 10 to create, 0 to update, 0 to delete, 0 unchanged." in result.out
+    assert "created service httpbin" in result.err and "created route httpbin/get-ip" in result.err
+    again = box.run("api7", "config", "dump", "-p", empty.profile)
+    assert again.code == 0 and again.out == path.read_text()
+    # The secrets resolved from the environment reached the server.
+    consumer = next(c for c in empty.emulator.consumers.values() if c["username"] == "alice")
+    assert consumer["plugins"]["key-auth"]["key"] == "alice-key-0001"
+    assert consumer["labels"] == {"team": "demo", "managed-by": "gwctl"}
+
+
+def test_reapplying_a_fresh_dump_sends_no_write(sandbox, tmp_path):
+    box = sandbox("api7")
+    path = dump(box, tmp_path)
+    box.emulator.clear_log()
+    diff = box.run("api7", "config", "diff", "-f", str(path), "--exit-code", env=SECRETS)
+    assert (diff.code, diff.out, diff.err) == (0, "No changes: 10 unchanged.\n", "")
+    applied = box.run("api7", "config", "apply", "-f", str(path), "--yes", env=SECRETS)
+    assert (applied.code, applied.out, applied.err) == (0, "No changes: 10 unchanged.\n", "")
+    assert writes(box.emulator) == []
+
+
+def test_one_changed_field_is_the_whole_diff_and_the_only_write(sandbox, tmp_path):
+    box = sandbox("api7")
+    path = dump(box, tmp_path)
+    path.write_text(path.read_text().replace("desc: httpbin demo service", "desc: httpbin v2"))
+    diff = box.run("api7", "config", "diff", "-f", str(path), "--exit-code", env=SECRETS)
+    assert diff.code == 11
+    assert diff.out == ('~ update service httpbin\n    desc: "httpbin demo service" -> "httpbin v2"\n'
+                        "Plan: 0 to create, 1 to update, 0 to delete, 9 unchanged.\n")
+    assert diff.err == "error: 1 object differs from the documents\n"
+    plan = box.run("api7", "config", "diff", "-f", str(path), "-o", "json", env=SECRETS)
+    assert plan.code == 0 and json.loads(plan.out)["changes"] == [
+        {"action": "update", "kind": "services", "key": "httpbin",
+         "changes": [{"field": "desc", "old": "httpbin demo service", "new": "httpbin v2"}]}]
+    box.emulator.clear_log()
+    applied = box.run("api7", "config", "apply", "-f", str(path), "--yes", env=SECRETS)
+    assert applied.code == 0, applied.err
+    assert applied.err == "updated service httpbin\n"
+    assert [w.split("/")[-2] for w in writes(box.emulator)] == ["services"]
+    sent = [r.json for r in box.emulator.requests if r.method == "PUT"][0]
+    assert sent["desc"] == "httpbin v2" and sent["labels"] == {"team": "demo", "managed-by": "gwctl"}
+    assert box.run("api7", "config", "diff", "-f", str(path), "--exit-code", env=SECRETS).code == 0
+
+
+def test_secret_changes_are_masked(sandbox, tmp_path):
+    box = sandbox("api7")
+    path = dump(box, tmp_path)
+    diff = box.run("api7", "config", "diff", "-f", str(path), env={**SECRETS, "API7_CONSUMERS_ALICE_PLUGINS_KEY_AUTH_KEY":
+                                                                      "alice-new-key"})
+    assert diff.code == 0
+    assert '~ update consumer alice\n    plugins.key-auth.key: "***" -> "***"\n' in diff.out
+    assert "alice-new-key" not in diff.out + diff.err
+    no_secret(diff.out, diff.err)
+
+
+def test_prune_deletes_only_what_gwctl_owns(sandbox, tmp_path):
+    box = sandbox("api7")
+    doc = tmp_path / "extra.yaml"
+    doc.write_text("gwctl: config/v1\nproduct: api7\nconsumers:\n  - username: carol\n    desc: mobile\n")
+    assert box.run("api7", "config", "apply", "-f", str(doc), "--yes").code == 0
+    doc.write_text("gwctl: config/v1\nproduct: api7\nconsumers: []\n")
+    kept = box.run("api7", "config", "apply", "-f", str(doc), "--yes")
+    assert (kept.code, kept.out) == (0, "No changes: 0 unchanged.\n")
+    diff = box.run("api7", "config", "diff", "-f", str(doc), "--prune")
+    assert diff.out == "- delete consumer carol\nPlan: 0 to create, 0 to update, 1 to delete, 0 unchanged.\n"
+    box.emulator.clear_log()
+    pruned = box.run("api7", "config", "apply", "-f", str(doc), "--prune", "--yes")
+    assert (pruned.code, pruned.err) == (0, "deleted consumer carol\n")
+    assert len(writes(box.emulator)) == 1
+    # alice and bob came from another tool: never pruned, and kinds without labels only with --kinds.
+    assert {c["username"] for c in box.emulator.consumers.values()} == {"alice", "bob"}
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("gwctl: config/v1\nproduct: api7\nglobal-rules: []\n")
+    assert "delete" not in box.run("api7", "config", "diff", "-f", str(rules), "--prune").out
+    named = box.run("api7", "config", "diff", "-f", str(rules), "--prune", "--kinds", "global-rules")
+    assert named.out == "- delete global rule prometheus\nPlan: 0 to create, 0 to update, 1 to delete, 0 unchanged.\n"
+    labelled = box.run("api7", "config", "diff", "-f", str(doc), "--prune", "--label", "team=demo")
+    assert labelled.out.startswith("- delete consumer alice\n")
+
+
+def test_invalid_documents_exit_2_before_any_request(sandbox, tmp_path):
+    box = sandbox("api7")
+    head = "gwctl: config/v1\nproduct: api7\n"
+    cases = {
+        "schema": (head + "routes:\n  - name: r\n    service: s\n    paths: [ip]\nservices:\n  - name: s\n",
+                   "error: invalid {f}: routes[0] (s/r): field 'paths.0': String should match pattern '^/'\n"),
+        "dangling": (head + "services:\n  - name: s\nroutes:\n  - name: r\n    service: nope\n    paths: [/ip]\n",
+                     "error: {f}: routes[0]: field 'service': 'nope' is not a services key in the documents\n"),
+        "missing-var": (head + "consumers:\n  - username: x\n    plugins: {key-auth: {key: '${NOT_SET_ANYWHERE}'}}\n",
+                        "error: {f} (consumers[0]): environment variable NOT_SET_ANYWHERE is not set\n"),
+        "unknown-kind": (head + "upstreams: []\n",
+                         "error: {f}: unknown kind 'upstreams': api7 documents take services, routes, consumers, "
+                         "ssls, global-rules, plugin-metadata\n"),
+        "no-key": (head + "services:\n  - desc: x\n",
+                   "error: {f}: services[0]: field 'name' is required (it identifies the object)\n"),
+    }
+    for name, (text, error) in cases.items():
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(text)
+        for verb in ("validate", "diff", "apply"):
+            result = box.run("api7", "config", verb, "-f", str(path), *(("--yes",) if verb == "apply" else ()))
+            assert (result.code, result.out, result.err) == (2, "", error.format(f=path)), (name, verb)
+    folder = tmp_path / "split"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(head + "services:\n  - name: s\n")
+    (folder / "b.json").write_text(json.dumps({"gwctl": "config/v1", "product": "api7", "services": [{"name": "s"}]}))
+    result = box.run("api7", "config", "diff", "-f", str(folder))
+    assert (result.code, result.err) == (2, f"error: {folder}/b.json: services[0]: duplicate key 's' "
+                                            f"(also {folder}/a.yaml: services[0])\n")
+    assert box.emulator.requests == []
+    ok = box.run("api7", "config", "validate", "-f", str(folder / "a.yaml"))
+    assert (ok.code, ok.out, ok.err) == (0, "", "valid: 1 object in 1 file\n")
+    assert box.emulator.requests == []
+
+
+def test_apply_without_a_terminal_needs_yes_and_dry_run_changes_nothing(sandbox, tmp_path):
+    box = sandbox("api7")
+    doc = tmp_path / "new.yaml"
+    doc.write_text("gwctl: config/v1\nproduct: api7\nconsumers:\n  - username: carol\n")
+    refused = box.run("api7", "config", "apply", "-f", str(doc))
+    assert refused.code == 2
+    assert refused.err.endswith("error: apply the changes (1 to create, 0 to update, 0 to delete): confirmation "
+                                "required; re-run with --yes\n")
+    dry = box.run("api7", "config", "apply", "-f", str(doc), "--dry-run")
+    assert (dry.code, dry.out) == (0, "+ create consumer carol\nPlan: 1 to create, 0 to update, 0 to delete, "
+                                      "0 unchanged.\n")
+    assert writes(box.emulator) == []
+
+
+def test_a_partial_failure_exits_10_and_says_what_was_done(sandbox, tmp_path):
+    box = sandbox("api7")
+    doc = tmp_path / "two.yaml"
+    doc.write_text("gwctl: config/v1\nproduct: api7\nconsumers:\n  - username: carol\n  - username: dave\n")
+    box.emulator.fail_next(1, status=400, method="POST", path="/apisix/admin/consumers")
+    result = box.run("api7", "config", "apply", "-f", str(doc), "--yes", "--concurrency", "1")
+    assert result.code == 10
+    assert "failed: create consumer carol: " in result.err and "created consumer dave\n" in result.err
+    assert result.err.endswith("error: 1 of 2 changes failed (1 done): create consumer carol\n")
