@@ -171,7 +171,7 @@ def resource_operations(product: str) -> list[Operation]:
     for res in resources(product).values():
         for verb in res.verbs:
             method, path = verb_call(res, verb)
-            # Where a server version moved the resource: the path there (e.g. "from 3.2.14: /api/...").
+            # Where a server version moved the resource: the path there (e.g. "from 3.2.13: /api/...").
             moved = [f"from {family}: {base + path[len(res.path):]}" for family, base in res.variants.items()]
             rows.append(Operation(summary=verb_summary(res, verb), method=method, path=path,
                                   command=f"gwctl {product} {res.noun} {verb}", example=res.examples.get(verb),

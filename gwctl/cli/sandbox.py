@@ -145,7 +145,7 @@ def group() -> None:
     """
 
 
-API7_VERSIONS = ("3.2.11", "3.2.14", "3.9")
+API7_VERSIONS = ("3.2.11", "3.2.13", "3.2.14", "3.9")
 
 
 def _port_base_option(fn):

@@ -130,7 +130,7 @@ class Resource:
         self.singular = singular  # in messages: "route", "setup token"
         self.path = path  # collection path; {placeholders} are scope values (org, team, gateway_group...)
         self.item_path = item_path or path + "/{id}"
-        self.variants = variants or {}  # API version family -> collection path, where a version moved it
+        self.variants = variants or {}  # release that moved the collection -> its path from then on
         self.id_field = id_field
         self.id_pattern = id_pattern  # a ref that matches is an ID: no lookup
         self.name_fields = name_fields  # () when the resource has no name to look up

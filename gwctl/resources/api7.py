@@ -34,7 +34,7 @@ HOOKS = "gwctl.cli.api7.resource_hooks"
 
 ROUTES = Resource(
     "api7", "routes", "route", "/apisix/admin/routes",
-    variants={"3.2.14": "/api/routes/template"},
+    variants={"3.2.13": "/api/routes/template"},
     paging="page", envelope="list", search_param="search",
     update="put", models={"create": f"{MODELS}:RouteWrite", "update": f"{MODELS}:RouteReplace",
                           "patch": f"{MODELS}:RoutePatch"},
@@ -66,7 +66,7 @@ ROUTES = Resource(
 
 SERVICES = Resource(
     "api7", "services", "service", "/apisix/admin/services",
-    variants={"3.2.14": "/api/services/template"}, id_pattern=UUID,
+    variants={"3.2.13": "/api/services/template"}, id_pattern=UUID,
     paging="page", envelope="list", search_param="search",
     update="put", models={"create": f"{MODELS}:ServiceWrite", "update": f"{MODELS}:ServiceWrite",
                           "patch": f"{MODELS}:ServicePatch"},

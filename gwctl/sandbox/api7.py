@@ -16,9 +16,9 @@ get 400 `{"error_msg": ...}`.
 
 Version drift (§1.4, §4): `version="3.2.11.5"` (default) serves tokens at
 /api/settings/tokens and design-time services/routes at /apisix/admin/{services,routes};
-`version="3.2.14.3"` serves tokens at /api/tokens and templates at
-/api/{services,routes}/template, while /apisix/admin/{services,routes} list the published
-objects of a gateway group.
+from 3.2.13 (the 3.2.13.0 release notes) templates are at /api/{services,routes}/template,
+while /apisix/admin/{services,routes} list the published objects of a gateway group;
+`version="3.2.14.3"` also serves tokens at /api/tokens.
 
 The administration side (identity, RBAC, audit logs, users, roles, login options, alerts,
 settings, SCIM, custom plugins, API products, Prometheus proxy, SSO and data-plane
@@ -78,7 +78,7 @@ PEM_CERT = "-----BEGIN CERTIFICATE-----\n" + ("MIIBszCCAVmgAwIBAgIUSandboxCertif
 PEM_KEY = "-----BEGIN PRIVATE KEY-----\n" + ("MIGHAgEAMBMGByqGSM49AgEGCCqGSM49SandboxKey" * 4) + "\n-----END PRIVATE KEY-----\n"
 LABEL_TYPES = {"gateway_group": "gateway_groups", "consumer": "consumers", "ssl": "ssls", "service": "services",
                "route": "routes"}
-# 3.2.14 paths that are validated with the schema of their 3.2.11 twin.
+# 3.2.13+ paths that are validated with the schema of their 3.2.11 twin.
 SPEC_ALIASES = (("/api/services/template", "/apisix/admin/services"), ("/api/routes/template", "/apisix/admin/routes"),
                 ("/api/tokens", "/api/settings/tokens"))
 
@@ -87,7 +87,7 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
     product = "api7"
 
     # `gwctl sandbox start --api7-version`: the release each short version stands for.
-    RELEASES = {"3.2.11": "3.2.11.5", "3.2.14": "3.2.14.3", "3.9": "3.9.3"}
+    RELEASES = {"3.2.11": "3.2.11.5", "3.2.13": "3.2.13.0", "3.2.14": "3.2.14.3", "3.9": "3.9.3"}
 
     def __init__(self, *, version: str = "3.2.11.5", **kwargs: Any) -> None:
         self.version = self.RELEASES.get(version, version)
@@ -105,11 +105,11 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
 
     @property
     def family(self) -> str:
-        parts = self.version.split(".")
-        try:
-            return "3.2.14" if (int(parts[0]), int(parts[1]), int(parts[2])) >= (3, 2, 14) else "3.2.11"
-        except (ValueError, IndexError):
+        """The release whose paths this version serves: 3.2.11, 3.2.13 (templates moved) or 3.2.14 (tokens too)."""
+        key = self.version_tuple()[:3]
+        if len(key) < 3:
             return "3.2.14"
+        return "3.2.14" if key >= (3, 2, 14) else "3.2.13" if key >= (3, 2, 13) else "3.2.11"
 
     # -- state ------------------------------------------------------------------------
 
@@ -226,6 +226,7 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
                 "publish a service: gwctl -p sandbox-api7 api7 services publish petstore --gateway-group default"]
 
     def example_values(self) -> dict[str, str]:
+        import os
         import tempfile
         from pathlib import Path
 
@@ -263,7 +264,12 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
         values = {}
         for key, text in files.items():
             path = folder / key.replace("_file", ".txt")
-            path.write_text(text)
+            if not path.is_file() or path.read_text() != text:
+                # Several test runs may share the folder: a reader never sees a half-written file.
+                fd, tmp = tempfile.mkstemp(dir=folder)
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(text)
+                os.replace(tmp, path)
             values[key] = str(path)
         values.update({
             "gateway_group_id": GG_DEFAULT, "gateway_group": "default", "staging_group_id": GG_STAGING,
@@ -367,7 +373,7 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
         return lambda record: record.get("gateway_group_id") == gg_id
 
     def templates_only(self, request: Request) -> None:
-        """/api/{services,routes}/template exist from 3.2.14 on."""
+        """/api/{services,routes}/template exist from 3.2.13 on."""
         if self.family == "3.2.11":
             self.abort(404, "404 page not found")
 

@@ -88,7 +88,7 @@ class _ServiceFields(Model):
 
 
 class ServiceWrite(_ServiceFields):
-    """POST/PUT /apisix/admin/services (and the 3.2.14 templates)."""
+    """POST/PUT /apisix/admin/services (and the 3.2.13+ templates)."""
 
     name: Name
 

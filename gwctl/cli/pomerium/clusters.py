@@ -23,7 +23,6 @@ LOG_COLUMNS = (Column("time", "timestamp"), Column("message", "message"),
                Column("route", lambda e: (e.get("labels") or {}).get("route_id")),
                Column("insert-id", "insertId", default=False))
 PING_COLUMNS = (Column("success", "success"), Column("error-code", "errorCode"), Column("error", "errorMessage"))
-POLL_SECONDS = 5.0  # --follow: time between two reads of new log lines
 HEALTH_COLUMNS = (Column("status", "status"), Column("description", "description"), Column("hostname", "hostname"),
                   Column("updated", "updatedAt"), Column("help", "helpUrl", default=False))
 
@@ -87,12 +86,12 @@ def cluster_logs(
     since: Annotated[Optional[str], typer.Option("--since", metavar="TIME", help="Start: RFC 3339, or an age like 10m, 24h (default: 1h).")] = None,
     to: ToOpt = None,
     route: Annotated[Optional[str], typer.Option("--route", metavar="ROUTE_ID", help="Only the log lines of this route.")] = None,
-    follow: Annotated[bool, typer.Option("--follow", "-F", help="Keep polling for new lines until interrupted (Ctrl-C).")] = False,
-    interval: Annotated[float, typer.Option("--interval", metavar="SECONDS", min=1.0, help="With --follow: seconds between polls.")] = POLL_SECONDS,
+    follow: Annotated[bool, typer.Option("--follow", help="Keep polling for new lines until interrupted (Ctrl-C).")] = False,
+    interval: Annotated[str, typer.Option("--interval", metavar="DURATION", help="With --follow: time between polls (e.g. 5s, 1m; at least 1s).")] = "5s",
 ) -> None:
     """Show the cluster's log lines, oldest first (GET .../clusters/{clusterId}/logs).
 
-    --follow polls for new lines every --interval seconds until interrupted; each line is
+    --follow polls for new lines every --interval until interrupted; each line is
     printed once (JSON Lines with -o jsonl).
     Example: gwctl pomerium clusters logs --since 2h
     """
@@ -102,6 +101,13 @@ def cluster_logs(
         from gwctl.errors import UsageError
 
         raise UsageError("--to cannot be combined with --follow")
+    from gwctl.cli.waiting import parse_duration
+
+    seconds = parse_duration(interval, "--interval")
+    if seconds < 1:
+        from gwctl.errors import UsageError
+
+        raise UsageError(f"invalid --interval {interval!r}: poll at most once a second (1s or more)")
     c = client()
     cluster = _cluster(cluster_id)
     now = clock()
@@ -114,7 +120,7 @@ def cluster_logs(
     if not follow:
         emit(c.cluster_logs(cluster, start, end, route), LOG_COLUMNS)
         return
-    emit(_follow(c, cluster, start, route, interval), LOG_COLUMNS)
+    emit(_follow(c, cluster, start, route, seconds), LOG_COLUMNS)
 
 
 def clock() -> float:
