@@ -187,6 +187,6 @@ def require_operation(product: str, method: str, path: str) -> None:
     for op in catalogue(product):
         if op.method == method and op.path == path:
             if needs_check(op.versions):
-                require(get_app().client(product), method, path, op.versions)
+                require(get_app().client(product), f"{method} {path}", op.versions)
             return
     raise LookupError(f"{method} {path} is not in the {product} catalogue")

@@ -17,6 +17,7 @@ import click
 
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
+from gwctl.cli.versions import SANDBOX_VERSIONS as API7_VERSIONS
 from gwctl.errors import GwctlError, NotFoundError, UsageError
 from gwctl.products import PRODUCTS
 
@@ -145,7 +146,6 @@ def group() -> None:
     """
 
 
-API7_VERSIONS = ("3.2.11", "3.2.13", "3.2.14", "3.9")
 
 
 def _port_base_option(fn):
@@ -197,6 +197,7 @@ def serve(port_base: int | None, detached: bool, api7_version: str = "3.2.11") -
             "pid": os.getpid(),
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "storage": storage,
+            "api7_version": api7_version,
             "products": {p: {"url": e[0], "profile": PROFILE_PREFIX + p, "fixtures": fixtures[p]}
                          for p, e in endpoints.items()},
         }
@@ -232,18 +233,23 @@ def _state_pid() -> int | None:
 
 @group.command("start")
 @_port_base_option
-@click.option("--api7-version", type=click.Choice(API7_VERSIONS), default="3.2.11", show_default=True,
-              help="The API7 Enterprise version the API7 emulator follows (3.9: API products, IAM, plugin catalogs).")
-def start(port_base: int | None, api7_version: str = "3.2.11") -> None:
+@click.option("--api7-version", type=click.Choice(API7_VERSIONS), default=None,
+              help="The API7 Enterprise version the API7 emulator follows (default: 3.2.11; 3.9: API products, "
+                   "plugin catalogs, IAM policy references).")
+def start(port_base: int | None, api7_version: str | None = None) -> None:
     """Start the sandbox in the background (idempotent: reports a running one).
 
     Examples:
       gwctl sandbox start
       gwctl sandbox start --api7-version 3.9
     """
-    app = get_app()
     state = read_state()
     if state:
+        running = state.get("api7_version") or API7_VERSIONS[0]
+        if api7_version and api7_version != running:
+            raise UsageError(f"the sandbox is already running, with API7 {running}",
+                             hint=f"stop it first: `gwctl sandbox stop`, then `gwctl sandbox start --api7-version "
+                                  f"{api7_version}`")
         _summary(state, "is already running")
         return
     from gwctl.config.files import ensure_parent
@@ -252,7 +258,7 @@ def start(port_base: int | None, api7_version: str = "3.2.11") -> None:
     argv = [sys.executable, "-m", "gwctl", "sandbox", "serve", "--detached"]
     if port_base:
         argv += ["--port-base", str(port_base)]
-    argv += ["--api7-version", api7_version]
+    argv += ["--api7-version", api7_version or API7_VERSIONS[0]]
     # The log may show request paths and profile names: 0600 like every file gwctl writes.
     log_fd = os.open(log_file(), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.chmod(log_file(), 0o600)

@@ -134,9 +134,16 @@ def verb_summary(res: Resource, verb: str) -> str:
 def _help(res: Resource, verb: str, method: str, path: str) -> str:
     text = f"{verb_summary(res, verb)} ({method} {path})."
     if verb in ("get", "update", "patch", "delete") and res.name_fields:
-        text += f"\n\nA {res.singular} is named by its ID or its {' or '.join(res.name_fields)}."
+        article = "An" if res.singular[:1].lower() in "aeio" else "A"  # "a user", "an API product"
+        text += f"\n\n{article} {res.singular} is named by its ID or its {' or '.join(res.name_fields)}."
     if verb in ("get", "update", "patch") and res.default_ref:
         text += f" Without one, the profile's {res.default_ref.replace('_', ' ')} (or --{res.default_ref})."
+    if res.versions:
+        from gwctl.cli.versions import needs_note
+
+        note = needs_note(res.versions_of(verb))
+        if note:
+            text += f"\n\n{note}"
     example = res.examples.get(verb)
     if example:
         import re
@@ -359,7 +366,7 @@ def _start(res: Resource, hooks: Hooks, verb: str, extra: dict[str, Any]) -> tup
     if res.versions:
         from gwctl.cli.versions import require
 
-        require(client, *verb_call(res, verb), res.versions_of(verb))
+        require(client, " ".join(verb_call(res, verb)), res.versions_of(verb))
     return client, values
 
 

@@ -1,12 +1,21 @@
 """Which server versions have an operation: the recorded ranges (``since``/``until``/``source`` on a
-catalogue row or a resource declaration) and the one check before calling an operation."""
+catalogue row or a resource declaration) and the one check before calling an operation.
+
+Only API7 records ranges so far, so the wording names API7 Enterprise. Imports nothing heavy:
+help text is built from it.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-# The API7 operations of the vendor's admin API specs (3.2.9 to 3.2.14 publish the same document).
+PRODUCT_NAME = "API7 Enterprise"
+# A server that does not say its version is taken for 3.2.11 (the client's fallback), so ranges
+# starting at 3.2.11 or earlier need no question to the server.
+OLDEST_ASSUMED = (3, 2, 11, 999)
+# `gwctl sandbox start --api7-version`: the emulator releases, oldest first.
+SANDBOX_VERSIONS = ("3.2.11", "3.2.13", "3.2.14", "3.9")
 
 
 def version_key(version: str) -> tuple[int, ...] | None:
@@ -27,32 +36,57 @@ def in_range(version: str, versions: dict[str, Any] | None) -> bool:
     return not (until and key[:len(until)] >= until)
 
 
-def refusal(method: str, path: str, server: str, versions: dict[str, Any]) -> str | None:
-    """The usage error for calling an operation the server's version does not have, or None."""
+def refusal(what: str, server: str, versions: dict[str, Any]) -> str | None:
+    """The usage error for calling ``what`` (e.g. "GET /api/plugins/catalogs") on a server whose
+    version does not have it, naming the version that introduced or removed it; or None."""
     if in_range(server, versions):
         return None
     source = f" ({versions['source']})" if versions.get("source") else ""
-    if versions.get("since") and version_key(server) < version_key(versions["since"]):  # type: ignore[operator]
-        return (f"{method} {path} is not in API7 Enterprise {server}: it was introduced in {versions['since']}"
-                f"{source}")
-    return f"{method} {path} is not in API7 Enterprise {server}: it was removed in {versions['until']}{source}"
+    since = version_key(versions.get("since") or "")
+    if since and (version_key(server) or ())[:len(since)] < since:
+        return f"{what} is not in {PRODUCT_NAME} {server}: it was introduced in {versions['since']}{source}"
+    return f"{what} is not in {PRODUCT_NAME} {server}: it was removed in {versions['until']}{source}"
 
 
 def needs_check(versions: dict[str, Any] | None) -> bool:
-    """Whether a range excludes a version gwctl supports, so the server must be asked. A server that
-    does not say its version is taken for 3.2.11, so ranges from 3.2.11 or earlier are not checked."""
+    """Whether a range excludes a version gwctl supports, so the server must be asked."""
     if not versions:
         return False
-    return bool(versions.get("until")) or (version_key(versions.get("since") or "") or ()) > (3, 2, 11, 999)
+    return bool(versions.get("until")) or (version_key(versions.get("since") or "") or ()) > OLDEST_ASSUMED
 
 
-def require(client: Any, method: str, path: str, versions: dict[str, Any] | None) -> None:
-    """Exit 2 before calling an operation the server's version does not have (asks the server its
-    version only when the operation's range needs it)."""
+def sandbox_version(versions: dict[str, Any] | None) -> str | None:
+    """The oldest `--api7-version` of the sandbox that has an operation recorded with ``versions``."""
+    return next((v for v in SANDBOX_VERSIONS if in_range(v + ".999", versions)), None)
+
+
+def needs_note(versions: dict[str, Any] | None) -> str | None:
+    """The help sentence of a command whose operation not every supported server version has."""
+    if not needs_check(versions):
+        return None
+    versions = versions or {}
+    since, until = versions.get("since"), versions.get("until")
+    if since and until:
+        needs = f"Needs {PRODUCT_NAME} {since} or later, before {until}"
+    elif until:
+        needs = f"Needs {PRODUCT_NAME} before {until}"
+    else:
+        needs = f"Needs {PRODUCT_NAME} {since} or later"
+    sandbox = sandbox_version(versions)
+    if sandbox and sandbox != SANDBOX_VERSIONS[0]:
+        return f"{needs}; the sandbox has it when started with `gwctl sandbox start --api7-version {sandbox}`."
+    return f"{needs}."
+
+
+def require(client: Any, what: str, versions: dict[str, Any] | None) -> None:
+    """Exit 2 before calling ``what`` when the server's version does not have it (asks the server
+    its version only when the range needs it)."""
     if not needs_check(versions):
         return
-    server = client.version()
-    message = refusal(method, path, server.split(" ")[0], versions or {})
+    message = refusal(what, client.version().split(" ")[0], versions or {})
+    if message and hasattr(client, "refresh_version"):
+        # The version is cached for a day: after an upgrade, ask again before refusing.
+        message = refusal(what, client.refresh_version().split(" ")[0], versions or {})
     if message:
         from gwctl.errors import UsageError
 

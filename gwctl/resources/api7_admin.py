@@ -22,6 +22,8 @@ P = "gwctl.cli.api7."
 # Server versions of operations outside the admin API specs 3.2.9-3.2.14 (see gwctl.resources.api7).
 REFERENCE_3_2_11 = {"since": "3.2.11", "source": "API reference 3.2.11.1; path in the permission reference 3.2.14.0"}
 CHANGELOG = {"since": "3.6", "source": "API changelog 3.6-3.9"}
+# api-products --portal-id: the calls take a portal_id query parameter from 3.8 on.
+PORTAL_ID = {"since": "3.8", "source": "API changelog 3.6-3.9"}
 _CU = ("created_at", "updated_at")
 # Secret fields of login options' provider configs: never shown in tables, learned for redaction.
 LOGIN_CONFIG_KEYS = ("ldap_config", "oidc_config", "saml_config", "cas_config")

@@ -221,7 +221,10 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
 
     def fixtures(self) -> list[str]:
         users = ", ".join(sorted(u["username"] for u in self.users.values()))
-        return ["gateway groups: default, staging; services: httpbin (published in default), petstore",
+        version = f"API7 Enterprise {self.version}"
+        if self.version_tuple() < (3, 6):
+            version += " (API products, plugin catalogs, IAM references: start the sandbox with --api7-version 3.9)"
+        return [version, "gateway groups: default, staging; services: httpbin (published in default), petstore",
                 f"dashboard users: {users}",
                 "publish a service: gwctl -p sandbox-api7 api7 services publish petstore --gateway-group default"]
 
@@ -282,6 +285,7 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
             "oidc_option_id": LOGIN_OPTION_OIDC, "saml_option_id": LOGIN_OPTION_SAML, "ldap_option_id": LOGIN_OPTION_LDAP,
             "alert_policy_id": ALERT_POLICY_5XX, "webhook_template_id": WEBHOOK_SLACK, "spare_template_id": WEBHOOK_SPARE,
             "custom_plugin_id": CUSTOM_PLUGIN_HELLO, "api_product_id": API_PRODUCT_PETS,
+            "policy_id": "pp-gateway-admin", "portal_id": "portal-default", "portal": "developers",
             # passwords read by --password-stdin examples: line 1 is the admin's (login, change-password old)
             "_stdin": f"{ADMIN_PASSWORD}\nN3w-Sandbox-Passw0rd\n",
         })

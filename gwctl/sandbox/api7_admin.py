@@ -1073,7 +1073,7 @@ class Api7AdminMixin:
         self.since(request, "3.6")
         portal = request.args.get("portal_id")
         if portal is not None:
-            self.since(request, "3.8", f"the portal_id parameter needs API7 Enterprise 3.8 or later")
+            self.since(request, "3.8", "the portal_id parameter needs API7 Enterprise 3.8 or later")
             if portal not in self.PORTALS:
                 self.abort(404, f"portal {portal} not found")
         return self.api_products

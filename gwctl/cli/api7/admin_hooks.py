@@ -13,13 +13,15 @@ import click
 PATH_HELP = "Use this API path instead (dashboards differ here; {id} is filled in)."
 
 
-PORTAL_HELP = "The developer portal the product belongs to (API7 Enterprise 3.8 and later)."
-PORTAL_ID_SINCE = "3.8"
+def _portal_help() -> str:
+    from gwctl.resources.api7_admin import PORTAL_ID
+
+    return f"The developer portal the product belongs to (API7 Enterprise {PORTAL_ID['since']} and later)."
 
 
 def options(res: Any, verb: str) -> list[click.Parameter]:
     if res.noun == "api-products":
-        portal = [click.Option(["--portal-id", "portal_id"], metavar="PORTAL_ID", help=PORTAL_HELP)]
+        portal = [click.Option(["--portal-id", "portal_id"], metavar="PORTAL_ID", help=_portal_help())]
         if verb == "delete":
             return [click.Option(["--path", "path"], metavar="PATH", help=PATH_HELP), *portal]
         return portal
@@ -51,21 +53,20 @@ def prepare(res: Any, verb: str, extra: dict[str, Any]) -> dict[str, Any]:
         from gwctl.errors import UsageError
 
         raise UsageError("invalid --portal-id: must not be empty")
-    _require_portal_id()
+    _require_portal_id(res, verb)
     return {"query": {"portal_id": portal}}
 
 
-def _require_portal_id() -> None:
-    """--portal-id: the parameter exists from 3.8 on (API changelog)."""
+def _require_portal_id(res: Any, verb: str) -> None:
+    """--portal-id: the operation itself, then its portal_id parameter, must be in the server's version."""
     from gwctl.cli.context import get_app
-    from gwctl.cli.versions import in_range
+    from gwctl.cli.verbs import verb_call
+    from gwctl.cli.versions import require
+    from gwctl.resources.api7_admin import PORTAL_ID
 
-    server = get_app().client("api7").version().split(" ")[0]
-    if not in_range(server, {"since": PORTAL_ID_SINCE}):
-        from gwctl.errors import UsageError
-
-        raise UsageError(f"--portal-id is not in API7 Enterprise {server}: the portal_id parameter was introduced in "
-                         f"{PORTAL_ID_SINCE} (API changelog 3.6-3.9)")
+    client = get_app().client("api7")
+    require(client, " ".join(verb_call(res, verb)), res.versions_of(verb))
+    require(client, "the portal_id parameter (--portal-id)", PORTAL_ID)
 
 
 def list_params(res: Any, params: dict[str, Any], extra: dict[str, Any], client: Any) -> dict[str, Any]:

@@ -41,8 +41,9 @@ def _checked(portal: Optional[str], portal_id: Optional[str], path: Optional[str
 @app.command("list")
 def list_(portal: PortalOpt = None, portal_id: PortalIdOpt = None, path: PathOpt = None, limit: LimitOpt = DEFAULT_LIMIT,
           all_: AllOpt = False, search: SearchOpt = None, order_by: OrderByOpt = None, direction: DirectionOpt = None) -> None:
-    """List API products (GET /api/api_products; --portal SLUG: GET /api/{slug}/api_products; 3.6 and later).
+    """List API products (GET /api/api_products; --portal SLUG: GET /api/{slug}/api_products).
 
+    Needs API7 Enterprise 3.6 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
     Example: gwctl api7 api-products list --portal developers
     """
     from gwctl.api.base import seg
@@ -60,9 +61,11 @@ def list_(portal: PortalOpt = None, portal_id: PortalIdOpt = None, path: PathOpt
 
 @app.command("get")
 def get(product: ProductArg, portal: PortalOpt = None, portal_id: PortalIdOpt = None, path: PathOpt = None) -> None:
-    """Show an API product (GET /api/api_products/{id}; --portal SLUG: GET /api/{slug}/api_products/{id}; 3.6 and later).
+    """Show an API product (GET /api/api_products/{id}; --portal SLUG: GET /api/{slug}/api_products/{id}).
 
     An API product is named by its ID or its name.
+
+    Needs API7 Enterprise 3.6 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
     Example: gwctl api7 api-products get API_PRODUCT_ID -o json
     """
     from gwctl.api.base import seg

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from gwctl.cli.api7.options import PathOpt
-from gwctl.cli.api7.calls import build_body, client, override_path, show
+from gwctl.cli.api7.calls import client, override_path, show
 from gwctl.cli.render import cols
 from gwctl.cli.options import product_app
 from gwctl.resources.values import read_text
@@ -24,7 +24,9 @@ PARSE_COLUMNS = cols("name", "version", "priority")
 def parse(file: Annotated[str, typer.Argument(metavar="FILE|-", help="Lua source file (- for stdin).")], path: PathOpt = None) -> None:
     """Check a plugin's source and show its name, version and priority (PUT /api/custom_plugins/code/parse).
 
-    The source is sent base64-encoded in the body's `file` field (API7 Enterprise 3.6 and later).
+    The source is sent base64-encoded in the body's `file` field.
+
+    Needs API7 Enterprise 3.6 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
     Example: gwctl api7 custom-plugins parse PLUGIN_FILE
     """
     import base64

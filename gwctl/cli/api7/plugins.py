@@ -52,8 +52,9 @@ PathOpt = Annotated[Optional[str], typer.Option("--path", metavar="PATH", help="
 
 @app.command("catalog")
 def catalog(path: PathOpt = None, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> None:
-    """List the plugin catalogue, built-in and custom (GET /api/plugins/catalogs; API7 Enterprise 3.6 and later).
+    """List the plugin catalogue, built-in and custom (GET /api/plugins/catalogs).
 
+    Needs API7 Enterprise 3.6 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
     Example: gwctl api7 plugins catalog
     """
     from gwctl.api.api7.client import paths
@@ -68,8 +69,9 @@ def catalog(path: PathOpt = None, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt 
 
 @app.command("usage")
 def usage(plugin: Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin name (1..64 chars).")], path: PathOpt = None) -> None:
-    """Show where a plugin is used (GET /api/plugins/{name}/usage; API7 Enterprise 3.6 and later).
+    """Show where a plugin is used (GET /api/plugins/{name}/usage).
 
+    Needs API7 Enterprise 3.6 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
     Example: gwctl api7 plugins usage key-auth
     """
     from gwctl.api.api7.client import paths

@@ -37,8 +37,9 @@ ACCESS_COLUMNS = cols("action", "resource", "allowed")
 def policy_references(policy_id: Annotated[str, typer.Argument(metavar="POLICY_ID", help="Permission policy ID.")],
                       limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> None:
     """List what refers to a permission policy, e.g. the roles that attach it
-    (GET /api/permission_policies/{id}/references; API7 Enterprise 3.6 and later).
+    (GET /api/permission_policies/{id}/references).
 
+    Needs API7 Enterprise 3.6 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
     Example: gwctl api7 permission-policies references POLICY_ID
     """
     from gwctl.api.base import seg
@@ -52,8 +53,9 @@ def policy_references(policy_id: Annotated[str, typer.Argument(metavar="POLICY_I
 @access_app.command("allow-access")
 def allow_access(action: Annotated[List[str], typer.Option("--action", metavar="ACTION", help="IAM action, e.g. gateway:GetGatewayGroup (repeatable).")],
                  resource: Annotated[Optional[List[str]], typer.Option("--resource", metavar="ARN", help="The resource of the action at the same position (repeatable; default: any).")] = None) -> None:
-    """Check which actions the calling user may perform (POST /api/allow_access; API7 Enterprise 3.6 and later).
+    """Check which actions the calling user may perform (POST /api/allow_access).
 
+    Needs API7 Enterprise 3.6 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
     Example: gwctl api7 allow-access --action gateway:GetGatewayGroup --action iam:UpdateCustomRole
     """
     from gwctl.cli.catalogue import require_operation
