@@ -116,16 +116,24 @@ def _target(res: Resource, client: Any, values: dict[str, Any], ref: str | None)
     return Lookup(client, res, **values).resolve(ref)
 
 
+def _a(singular: str) -> str:
+    """"a user", "an API product", "an alert policy"."""
+    return f"{'an' if singular[:1].lower() in 'aeio' else 'a'} {singular}"
+
+
 def verb_summary(res: Resource, verb: str) -> str:
     plural = res.noun.replace("-", " ")
+    if res.singular.split()[0].isupper():  # "API product": the plural keeps the capitals
+        plural = res.singular + "s"
+    one = _a(res.singular)
     default = {
         "list": f"List {plural}",
-        "get": f"Show a {res.singular}",
-        "create": f"Create a {res.singular}",
-        "update": {"put": f"Replace a {res.singular}; flags alone change those fields of the current one",
-                   "put-merge": f"Update a {res.singular}: the fields given change, the others are kept",
-                   }.get(res.update, f"Change fields of a {res.singular}"),
-        "patch": f"Change fields of a {res.singular}",
+        "get": f"Show {one}",
+        "create": f"Create {one}",
+        "update": {"put": f"Replace {one}; flags alone change those fields of the current one",
+                   "put-merge": f"Update {one}: the fields given change, the others are kept",
+                   }.get(res.update, f"Change fields of {one}"),
+        "patch": f"Change fields of {one}",
         "delete": f"Delete {plural}; several IDs or names, or - to read them from stdin",
     }[verb]
     return res.summaries.get(verb, default)
@@ -134,8 +142,7 @@ def verb_summary(res: Resource, verb: str) -> str:
 def _help(res: Resource, verb: str, method: str, path: str) -> str:
     text = f"{verb_summary(res, verb)} ({method} {path})."
     if verb in ("get", "update", "patch", "delete") and res.name_fields:
-        article = "An" if res.singular[:1].lower() in "aeio" else "A"  # "a user", "an API product"
-        text += f"\n\n{article} {res.singular} is named by its ID or its {' or '.join(res.name_fields)}."
+        text += f"\n\n{_a(res.singular).capitalize()} is named by its ID or its {' or '.join(res.name_fields)}."
     if verb in ("get", "update", "patch") and res.default_ref:
         text += f" Without one, the profile's {res.default_ref.replace('_', ' ')} (or --{res.default_ref})."
     if res.versions:

@@ -84,7 +84,7 @@ def require(client: Any, what: str, versions: dict[str, Any] | None) -> None:
     if not needs_check(versions):
         return
     message = refusal(what, client.version().split(" ")[0], versions or {})
-    if message and hasattr(client, "refresh_version"):
+    if message and getattr(client, "version_cached", False):
         # The version is cached for a day: after an upgrade, ask again before refusing.
         message = refusal(what, client.refresh_version().split(" ")[0], versions or {})
     if message:

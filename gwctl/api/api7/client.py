@@ -151,6 +151,7 @@ class Api7Client(ResourceCalls, ProductClient):
             self.http.redactor.add(secret)
         self.warnings: list[str] = []
         self._version: str | None = None
+        self.version_cached = False  # the version came from the cache, not from the server just now
         self._gg: dict[str, str] = {}
 
     # -- envelopes ------------------------------------------------------------------------------
@@ -234,6 +235,7 @@ class Api7Client(ResourceCalls, ProductClient):
         if self._version is None:
             cache, key = self.conn.token_cache, self.conn.cache_key("api7-version")
             cached = cache.get(key) if cache is not None else None
+            self.version_cached = bool(cached)
             if cached:
                 self._version = cached[0]
             else:
