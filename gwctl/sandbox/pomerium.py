@@ -474,6 +474,9 @@ class PomeriumEmulator(Emulator):
             "key_pair": "kpWildcard", "unused_key_pair": "kpCa", "service_account": "saDeploy", "custom_domain": "cdApps",
             "changeset": "csPending", "invitation": "invDave", "delete_cluster": "clStaging",
             "user_invitation": "uinvInitech", "member_org": self.other_org_id,
+            # the help's INVITATION_ID and ORG_ID (leave, notifications): the sandbox user's invitation and
+            # the organization it is a plain member of
+            "invitation_id": "uinvInitech", "org_id": self.other_org_id,
             "channel": f"private-org-{self.org_id}",
             "start": "2026-01-01T00:00:00Z", "end": "2026-01-02T00:00:00Z",
             "_stdin": '[{"op": "add", "path": "/sshAddress", "value": "0.0.0.0:22"}]',
