@@ -57,7 +57,7 @@ def _red(text: str, stream) -> str:
 
 
 def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_status=None, request_id=None,
-            new_line: bool = False) -> None:
+            new_line: bool = False, extra: dict | None = None) -> None:
     """The error on stderr: `error:`/`hint:` lines, or with `-o json` only the JSON error object."""
     stream = sys.stderr
     try:
@@ -67,6 +67,7 @@ def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_st
             payload = {"error": message, "exit_code": code, "http_status": http_status, "request_id": request_id}
             if hint:
                 payload["hint"] = hint
+            payload.update(extra or {})
             stream.write(json.dumps(payload) + "\n")
         else:
             if new_line and stream.isatty():  # after `^C` at a prompt the cursor is mid-line
@@ -81,14 +82,9 @@ def _report(message: str, *, code: int, hint: str | None, as_json: bool, http_st
 
 def default_hint(exc: BaseException) -> str | None:
     """The hint for an error that brings none: how to log in after a 401, what to check when unreachable."""
-    from gwctl import errors
+    from gwctl.errors import default_hint as hint
 
-    if isinstance(exc, errors.AuthError) and exc.http_status == 401:
-        return "the server rejected the credentials: see `gwctl auth status -p PROFILE`, then `gwctl auth login -p PROFILE`"
-    if isinstance(exc, errors.NetworkError):
-        return "check the profile's URL (`gwctl profile show PROFILE`), that the server is up, and the network"
-    return None
-
+    return hint(exc)
 
 
 def _runnable(hint: str | None) -> str | None:
@@ -175,8 +171,11 @@ def main(argv: list[str] | None = None) -> int:
         return result if isinstance(result, int) else 0
     except errors.GwctlError as exc:
         code = exit_code_for(exc)
+        # A command run across several profiles (gwctl.cli.fleet): each profile's failure in the JSON error.
+        failures = exc.failures if isinstance(exc, errors.FleetFailed) else None
         _report(_one_line(exc.message), code=code, hint=_runnable(exc.hint or default_hint(exc)), as_json=as_json,
-                http_status=exc.http_status, request_id=exc.request_id)
+                http_status=exc.http_status, request_id=exc.request_id,
+                extra={"failures": failures} if failures is not None else None)
         return code
     except click.exceptions.Exit as exc:
         return exc.exit_code

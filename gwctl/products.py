@@ -109,7 +109,7 @@ _SPECS = (
                  OptionSpec("kv_mount", "--kv-mount", "KV secrets engine of the policy (default secret)."),
                  OptionSpec("policy_path", "--policy-path", "Path of the policy in that engine (default gatekeeper)."),
                  OptionSpec("kv_version", "--kv-version", "KV engine version, 1 or 2 (default 2).", choices=("1", "2")),
-                 OptionSpec("peers", "--peers", "HA peers to check, comma-separated URLs (default: the peers "
+                 OptionSpec("peers", "--peer-urls", "HA peers to check, comma-separated URLs (default: the peers "
                             "the instance reports).")),
         secrets=(SecretSpec("vault_token", "GWCTL_VAULT_TOKEN", "Vault token (for unseal)"),),
         emulator="gwctl.sandbox.gatekeeper:GatekeeperEmulator",

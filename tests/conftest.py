@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from emulator_profiles import add_profile
 
 SECRET_ENV = (
     "GWCTL_OPA_KEY_ID", "GWCTL_OPA_KEY_SECRET", "GWCTL_POMERIUM_TOKEN", "GWCTL_API7_API_KEY",
@@ -203,11 +204,7 @@ def sandbox(gw, serve, monkeypatch):
         emulator = registry.load(product)(**emulator_kwargs)
         server = serve(emulator)
         name = f"sandbox-{product}"
-        argv = ["profile", "add", name, "--product", product, "--url", emulator.profile_url(server.url)]
-        for key, value in emulator.profile_options(server.url).items():
-            argv += ["--" + key.replace("_", "-"), str(value)]
-        result = gw(*argv)
-        assert result.code == 0, result.err
+        add_profile(gw, name, product, emulator, server.url)
         env = {PRODUCTS[product].secret(k).env: v for k, v in emulator.credentials().items()}
         for key, value in env.items():
             monkeypatch.setenv(key, value)

@@ -16,8 +16,9 @@ RENAMED = {"--desc": "--description", "--token-out": "--out", "--labels": "--lab
 # Flags shared across products, with the metavar (the gist of their value) they always show.
 CANONICAL = {"--description": ("-d", "TEXT"), "--label": ("-l", "KEY=VALUE"), "--out": (None, "FILE"),
              "--yes": ("-y", None), "--from-file": ("-f", "FILE|-"), "--limit": (None, None), "--all": (None, None)}
-# -g names the product's scope: the gateway group (API7) or the gateway (Secure Gateway).
-SCOPE_SHORTS = {"-g": {"--gateway-group", "--gateway"}}
+# -g names the product's scope: the gateway group (API7) or the gateway (Secure Gateway);
+# -f names the file read: a request body (--from-file) or configuration documents (config --file).
+SCOPE_SHORTS = {"-g": {"--gateway-group", "--gateway"}, "-f": {"--from-file", "--file"}}
 
 
 def _visible_options():

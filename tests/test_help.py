@@ -3,6 +3,8 @@ without HTTP paths, no internal notes, the command's own options before the glob
 
 from __future__ import annotations
 
+import json
+
 import re
 import shlex
 import subprocess
@@ -80,13 +82,28 @@ def _fill(example: str, values: dict[str, str]) -> str:
 
 
 @pytest.mark.parametrize(("path", "example"), EXAMPLES, ids=[f"{' '.join(p)}: {e}" for p, e in EXAMPLES])
-def test_example_runs_against_the_sandbox(sandbox, gw, tmp_path, monkeypatch, path, example):
+def test_example_runs_against_the_sandbox(sandbox, serve, gw, tmp_path, monkeypatch, path, example):
     assert not re.search(r"(--out|>)\s+/", example), "examples write into the working directory only"
     product = path[0] if path[0] in PRODUCTS else "opa"
     version = SANDBOX_VERSION.get(tuple(path))
     box = sandbox(product, **({"version": version} if version else {}))
     values = box.emulator.example_values()
     monkeypatch.chdir(tmp_path)
+    if product == "gatekeeper" and "--peers" in example:  # live HA peers, as `gwctl sandbox start` runs them
+        from gwctl.sandbox.gatekeeper import start_peers
+
+        start_peers(box.emulator, box.server.url, serve)
+    document = re.search(r"\bconfig (validate|diff|apply)\b.*?-f (\S+)", example)
+    if document:  # the document a config example reads: what `config dump` writes, less objects holding secrets
+        import yaml
+
+        dumped = box.run(product, "config", "dump", "-o", "yaml")
+        assert dumped.code == 0, dumped.err
+        data = yaml.safe_load(dumped.out)
+        for kind, objects in data.items():
+            if isinstance(objects, list):
+                data[kind] = [o for o in objects if "${" not in json.dumps(o)]
+        (tmp_path / document.group(2)).write_text(yaml.safe_dump(data))
     line = _fill(example, values)
     stdin = ""
     producer, bar, command = line.rpartition("| gwctl ")
@@ -181,4 +198,4 @@ def test_columns_accept_headers_and_names_any_case_and_select_json_fields(sandbo
     assert all(set(__import__("json").loads(line)) == {"status"} for line in jsonl.out.splitlines())
     computed = box.run("sg", "gateways", "list", "--columns", "clients", "-o", "json")
     assert (computed.code, computed.out) == (2, "")
-    assert computed.err.startswith("error: --columns CLIENTS is computed for tables and has no field in -o json")
+    assert json.loads(computed.err)["error"].startswith("--columns CLIENTS is computed for tables and has no field in -o json")

@@ -99,8 +99,14 @@ def api7(sandbox, monkeypatch, tmp_path) -> Case:
 
 
 def recovery_files(tmp_path):
+    """The secret files of the recovery directory (each has a .json record next to it)."""
     folder = tmp_path / "state" / "recovery"
-    return sorted(folder.iterdir()) if folder.exists() else []
+    return sorted(folder.glob("*.txt")) if folder.exists() else []
+
+
+def recovery_entries(tmp_path):
+    folder = tmp_path / "state" / "recovery"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
 def mode(path) -> int:
@@ -117,7 +123,7 @@ def test_rotates_and_the_stored_secret_works(case, tmp_path):
     assert new not in result.all and (before is None or before not in result.all)
     if case.product in ("opa", "sg"):
         assert case.out.read_text() == new + "\n" and mode(case.out) == 0o600
-    assert recovery_files(tmp_path) == []  # removed once the new secret was safe
+    assert recovery_entries(tmp_path) == []  # file and record removed once the new secret was safe
     works = case.works()
     assert works.code == 0, works.err
     if case.product == "opa":
@@ -143,15 +149,18 @@ def test_a_failing_store_keeps_the_new_secret_in_a_recovery_file(product, sandbo
     else:
         monkeypatch.setattr(rotation, "store_credential", broken)
     result = box.run(*case.argv("--yes"))
-    assert result.code == 1
+    assert result.code == 12
     new = case.secret()
     [recovery] = recovery_files(tmp_path)
+    assert recovery_entries(tmp_path) == [recovery.name[:-4] + ".json", recovery.name]
     assert recovery.read_text() == new + "\n" and mode(recovery) == 0o600
     label = {"opa": "setup token", "pomerium": f"refresh token of user {POM_USER}",
              "sg": f"security token of gateway {SG_GATEWAY}", "api7": f"API token {TOKEN_SANDBOX}"}[product]
     verb = "write" if product == "opa" else "store"
     error = [line for line in result.err.splitlines() if line.startswith("error: ")]
     assert error == [f"error: could not {verb} the new {label}: disk full; it is saved in {recovery}"]
+    hint = [line for line in result.err.splitlines() if line.startswith("hint: ")]
+    assert hint[0].startswith(f"hint: run `gwctl auth recover -p sandbox-{product}` once the cause is fixed, or ")
     assert new not in result.all
     if product == "opa":
         assert OPA_OLD in box.emulator.setup_tokens  # nothing old is revoked before the new one is safe
@@ -193,21 +202,22 @@ def test_without_a_terminal_and_without_yes_nothing_is_sent(case):
     assert case.box.emulator.requests == []
 
 
-def test_a_second_rotation_of_the_profile_is_refused_by_the_lock(case, monkeypatch, tmp_path):
+def test_a_second_rotation_of_the_profile_is_refused_by_the_lock(case, tmp_path):
     from gwctl.cli import rotation
     from gwctl.config.files import locked
 
-    monkeypatch.setattr(rotation, "LOCK_WAIT", 0.0)
     profile = f"sandbox-{case.product}"
     lock = rotation.lock_path(case.product, profile)
     assert lock == str(tmp_path / "state" / "locks" / f"rotate-{case.product}-{profile}")
     before = case.secret()
     with locked(lock):  # another rotation of the same profile is running
-        result = case.box.run(*case.argv("--yes"))
-    assert result.code == 2
-    assert result.err == (f"error: another rotation of profile {profile} is running (lock {lock}); nothing was changed\n"
-                          "hint: try again when it has finished\n")
+        result = case.box.run(*case.argv("--yes", "--lock-timeout", "0"))
+    assert result.code == 7
+    assert result.err == (f"error: another rotation of profile {profile} still holds the lock {lock} after 0s "
+                          "(--lock-timeout); nothing was changed\n"
+                          "hint: try again when it has finished, or wait longer with --lock-timeout SECONDS\n")
     assert case.mints() == [] and case.secret() == before
+    assert recovery_entries(tmp_path) == []
 
 
 def test_a_rotation_that_waited_for_the_lock_goes_on(case, monkeypatch):
@@ -216,7 +226,6 @@ def test_a_rotation_that_waited_for_the_lock_goes_on(case, monkeypatch):
     from gwctl.cli import rotation
     from gwctl.config.files import locked
 
-    monkeypatch.setattr(rotation, "LOCK_WAIT", 5.0)
     lock = rotation.lock_path(case.product, f"sandbox-{case.product}")
     held = threading.Event()
     release = threading.Event()
@@ -230,7 +239,7 @@ def test_a_rotation_that_waited_for_the_lock_goes_on(case, monkeypatch):
     thread.start()
     held.wait(5)
     threading.Timer(0.3, release.set).start()
-    result = case.box.run(*case.argv("--yes"))
+    result = case.box.run(*case.argv("--yes", "--lock-timeout", "5"))
     thread.join()
     assert result.code == 0, result.err
     assert result.err.startswith(f"waiting up to 5s for another rotation of profile sandbox-{case.product} to finish")
@@ -298,14 +307,15 @@ def test_api7_own_token_from_the_environment(sandbox, tmp_path):
     assert refused.code == 2 and "comes from GWCTL_API7_API_KEY, which gwctl cannot update" in refused.err
     assert box.emulator.calls("PUT") == []
     result = box.run("api7", "tokens", "regenerate", TOKEN_SANDBOX, "--expires-in", "90d", "--yes")
-    assert result.code == 1
+    assert result.code == 12
     new = box.emulator.tokens[TOKEN_SANDBOX]["_secret"]
     [recovery] = recovery_files(tmp_path)
     assert recovery.read_text() == new + "\n"
     lines = result.err.splitlines()
     assert lines[0] == (f"error: could not store the new API token {TOKEN_SANDBOX}: it is this profile's API token, "
                         f"which comes from GWCTL_API7_API_KEY: gwctl cannot update that; it is saved in {recovery}")
-    assert lines[1] == f"hint: put the new value in GWCTL_API7_API_KEY from {recovery}, then delete the file"
+    assert lines[1] == (f"hint: run `gwctl auth recover -p sandbox-api7` once the cause is fixed, or put the new value "
+                        f"in GWCTL_API7_API_KEY from {recovery}, then delete the file")
     assert new not in result.all
     assert box.run("api7", "tokens", "list", env={"GWCTL_API7_API_KEY": new}).code == 0
 
@@ -313,7 +323,7 @@ def test_api7_own_token_from_the_environment(sandbox, tmp_path):
 def test_api7_store_of_a_token_the_profile_does_not_use_stores_nothing(api7, tmp_path):
     case = api7
     result = case.box.run("api7", "tokens", "regenerate", TOKEN_CI, "--expires-in", "90d", "--store", "--yes")
-    assert result.code == 1
+    assert result.code == 12
     [recovery] = recovery_files(tmp_path)
     new = case.box.emulator.tokens[TOKEN_CI]["_secret"]
     assert recovery.read_text() == new + "\n"
@@ -333,3 +343,30 @@ def test_sg_rotate_token_takes_the_gateway_description(sandbox, tmp_path):
     result = box.run("sg", "gateways", "rotate-token", "Staging Gateway", "--out", str(tmp_path / "t"), "--yes")
     assert result.code == 0, result.err
     assert [c.path for c in box.emulator.calls("PUT")] == ["/v1/sgconfig/ZgNBtYKCG66_prod_us-south"]
+
+
+@pytest.mark.parametrize("argv", [("opa", "setup-tokens", "rotate"), ("pomerium", "users", "renew-token"),
+                                  ("sg", "gateways", "rotate-token"), ("api7", "tokens", "regenerate")])
+def test_every_rotation_command_documents_lock_timeout(gw, argv):
+    result = gw(*argv, "--help")
+    assert result.code == 0
+    text = " ".join(result.out.split())
+    assert "--lock-timeout SECONDS Wait this long for another rotation of the same profile (or one writing the " \
+           "same --out file) to finish, then exit 7; 0 does not wait. [default: 60.0; 0<=x<=86400]" in text
+
+
+def test_a_rotation_writing_an_out_file_another_one_writes_waits_for_it(sandbox, tmp_path):
+    from gwctl.cli import rotation
+    from gwctl.config.files import locked
+
+    box = sandbox("sg")
+    out = tmp_path / "shared.token"
+    lock = rotation.out_lock_path(out)
+    assert lock.startswith(str(tmp_path / "state" / "locks" / "out-"))
+    with locked(lock):  # e.g. `api7 tokens regenerate --out` of another profile writing the same file
+        result = box.run("sg", "gateways", "rotate-token", SG_GATEWAY, "--out", str(out), "--yes",
+                         "--lock-timeout", "0")
+    assert result.code == 7
+    assert result.err.startswith(f"error: another rotation writing {out} still holds the lock {lock} after 0s "
+                                 "(--lock-timeout); nothing was changed\n")
+    assert box.emulator.calls("PUT") == [] and not out.exists()

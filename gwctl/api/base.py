@@ -84,10 +84,20 @@ class ProductClient:
 
 def shape_error(method: str, path: str, what: str, body: Any) -> Exception:
     """A 2xx answer without the object or list it should carry (empty, or of another shape): exit 8."""
-    from gwctl.errors import ServerError
+    from gwctl.errors import shape_error as error
 
-    got = "an empty body" if body in (None, "", b"") else f"a JSON {type(body).__name__}"
-    return ServerError(f"{method} {path}: the server answered {got} instead of {what}")
+    return error(method, path, what, body)
+
+
+def as_dict(value: Any) -> dict:
+    """``value`` when the server sent an object there, else {}: presentation code reads fields of
+    answers through this, so an odd answer shows empty cells instead of raising AttributeError."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list:
+    """``value`` when the server sent an array there, else []."""
+    return value if isinstance(value, list) else []
 
 
 def listed_items(body: Any, key: str | None, method: str, path: str) -> list:

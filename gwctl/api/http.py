@@ -7,6 +7,7 @@ import os
 import random
 import re
 import ssl
+import threading
 import time
 from collections.abc import Callable, Container
 from dataclasses import dataclass
@@ -20,6 +21,11 @@ from gwctl.api.redact import Redactor, is_secret_key
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+# Whether a request may be sent again once it may have reached the server: set once per request
+# (HttpClient.request's ``idempotent``, by method unless declared) and read by every retry decision.
+IDEMPOTENT = "gwctl.idempotent"
+# After a create or mint failed in a way that does not prove the server did nothing.
+APPLIED_HINT = "the request may have been applied: check before repeating it"
 # Raised before any byte of the request left, so retrying is safe for every method.
 _UNSENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # The request may have reached the server: only idempotent methods are retried.
@@ -49,8 +55,12 @@ class ClientConfig:
     request_id_header: str | None = None  # default: X-Request-Id
     error_parser: Callable[[httpx.Response], str | None] | None = None
     reset_header: Callable[[httpx.Response], float | None] | None = None  # seconds to wait
+    # A vendor whose 429 always means "throttled, not processed" even without a header (OPA): the
+    # (min, max) seconds its own clients wait then. Else a create is resent only when the 429 says when.
+    throttle_wait: tuple[float, float] | None = None
     rng: random.Random | None = None
     clock: Callable[[], float] = time.time
+    observe: Callable[[httpx.Response, float], None] | None = None  # each answer and its round trip (seconds)
 
 
 def epoch_reset_header(name: str, clock: Callable[[], float] = time.time) -> Callable[[httpx.Response], float | None]:
@@ -97,6 +107,7 @@ def generic_error_message(body: Any) -> str | None:
     return body if isinstance(body, str) and body else None
 
 
+_JSON_NAMES = {dict: "a JSON object", list: "a JSON array", str: "a JSON string"}
 _MARKUP = re.compile(r"<\s*(!doctype|html|head|body|title|h1|p|div|center)\b", re.IGNORECASE)
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
@@ -127,16 +138,26 @@ def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
+# One verifying SSL context per CA bundle for the whole process: loading a bundle costs tens of
+# milliseconds of CPU, and a command across many profiles builds one client per profile.
+_SSL_CONTEXTS: dict[tuple[str, str], ssl.SSLContext] = {}
+_SSL_LOCK = threading.Lock()
+
+
 def _verify(config: ClientConfig) -> ssl.SSLContext | bool:
     if not config.verify:
         return False
     path = config.ca_bundle or os.environ.get("SSL_CERT_FILE") or os.environ.get("REQUESTS_CA_BUNDLE")
-    if not path:
-        return True
-    try:
-        return ssl.create_default_context(cafile=path)
-    except (OSError, ssl.SSLError) as exc:
-        raise errors.ConfigError(f"cannot load CA bundle {path}: {exc}") from exc
+    key = (path or "", "" if path else os.environ.get("SSL_CERT_DIR", ""))
+    with _SSL_LOCK:
+        context = _SSL_CONTEXTS.get(key)
+        if context is None:
+            try:
+                context = ssl.create_default_context(cafile=path) if path else httpx.create_ssl_context()
+            except (OSError, ssl.SSLError) as exc:
+                raise errors.ConfigError(f"cannot load CA bundle {path}: {exc}") from exc
+            _SSL_CONTEXTS[key] = context
+    return context
 
 
 class HttpClient:
@@ -181,33 +202,35 @@ class HttpClient:
         response (e.g. a 503 whose body is a real status report, unlike a proxy's 503).
         ``auth=None`` sends without the client's auth (e.g. a token exchange).
         With ``stream=True`` a successful response is returned unread; the caller closes it.
-        ``idempotent=False`` marks a call that must never be sent twice once the server may have
-        acted (e.g. a PUT that regenerates a token): only errors raised before any byte left are
-        retried. The default (None) decides by method.
+        ``idempotent`` is the request's resend property, declared once where the call is written:
+        None decides by method (GET, HEAD, PUT, DELETE, OPTIONS are idempotent); False marks a call
+        that creates or mints (e.g. a PUT that regenerates a token). An idempotent request is
+        retried after connect errors, timeouts, cut-off answers and 408/425/429/5xx. Any other is
+        sent again only when the answer proves the server did not act: an error raised before a
+        byte left, a 429 that says when to come back (Retry-After or the vendor's reset header),
+        or a 401 answered by a fresh login (the auth flow's own resend).
         """
         request = self._client.build_request(
             method.upper(), url, params=params, json=json, content=content, data=data, files=files, headers=headers
         )
+        request.extensions[IDEMPOTENT] = request.method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         retries = self.config.max_retries
-        resendable = request.method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         for attempt in range(retries + 1):
             last = attempt == retries
             try:
                 response = self._send(request, auth, stream)
             except httpx.TransportError as exc:
-                if last or not self._may_retry_error(resendable, exc):
-                    raise self._transport_error(request, exc, attempt + 1, resendable) from exc
+                if last or not self._may_retry_error(request, exc):
+                    raise self._transport_error(request, exc, attempt + 1) from exc
                 self._wait(attempt, self._backoff(attempt), type(exc).__name__)
                 continue
-            status = response.status_code
             if response.is_success or _accepted(ok, response):
                 return response
-            retryable = not last and resendable and status in RETRY_STATUSES
-            delay = self._retry_delay(attempt, response) if retryable else None
+            delay = None if last else self._resend_delay(request, attempt, response)
             if delay is None:
                 raise self._status_error(response)
             response.close()
-            self._wait(attempt, delay, str(status))
+            self._wait(attempt, delay, str(response.status_code))
         raise AssertionError("unreachable")
 
     def decode(self, response: httpx.Response) -> Any:
@@ -233,20 +256,36 @@ class HttpClient:
                 request_id=self._request_id(response),
             ) from exc
 
-    def get(self, url: str, **kw: Any) -> Any:
-        return self.decode(self.request("GET", url, **kw))
+    def decode_as(self, response: httpx.Response, expect: type | tuple[type, ...], what: str | None = None) -> Any:
+        """The decoded body, which must be an ``expect`` (e.g. dict): an empty or other answer is a
+        ServerError (exit 8), never an AttributeError further on."""
+        body = self.decode(response)
+        if not isinstance(body, expect):
+            request = response.request
+            kinds = expect if isinstance(expect, tuple) else (expect,)
+            wanted = what or " or ".join(_JSON_NAMES.get(kind, kind.__name__) for kind in kinds)
+            raise errors.shape_error(request.method, self.redactor.url(request.url.path), wanted, body)
+        return body
 
-    def post(self, url: str, **kw: Any) -> Any:
-        return self.decode(self.request("POST", url, **kw))
+    def _call(self, method: str, url: str, expect: type | tuple[type, ...] | None, kw: dict[str, Any]) -> Any:
+        response = self.request(method, url, **kw)
+        return self.decode(response) if expect is None else self.decode_as(response, expect)
 
-    def put(self, url: str, **kw: Any) -> Any:
-        return self.decode(self.request("PUT", url, **kw))
+    def get(self, url: str, *, expect: type | tuple[type, ...] | None = None, **kw: Any) -> Any:
+        """GET and decode; with ``expect`` the body must be of that type (else exit 8)."""
+        return self._call("GET", url, expect, kw)
 
-    def patch(self, url: str, **kw: Any) -> Any:
-        return self.decode(self.request("PATCH", url, **kw))
+    def post(self, url: str, *, expect: type | tuple[type, ...] | None = None, **kw: Any) -> Any:
+        return self._call("POST", url, expect, kw)
 
-    def delete(self, url: str, **kw: Any) -> Any:
-        return self.decode(self.request("DELETE", url, **kw))
+    def put(self, url: str, *, expect: type | tuple[type, ...] | None = None, **kw: Any) -> Any:
+        return self._call("PUT", url, expect, kw)
+
+    def patch(self, url: str, *, expect: type | tuple[type, ...] | None = None, **kw: Any) -> Any:
+        return self._call("PATCH", url, expect, kw)
+
+    def delete(self, url: str, *, expect: type | tuple[type, ...] | None = None, **kw: Any) -> Any:
+        return self._call("DELETE", url, expect, kw)
 
     def close(self) -> None:
         self._client.close()
@@ -272,12 +311,26 @@ class HttpClient:
         return response
 
     @staticmethod
-    def _may_retry_error(resendable: bool, exc: httpx.TransportError) -> bool:
+    def _may_retry_error(request: httpx.Request, exc: httpx.TransportError) -> bool:
         if _ssl_cause(exc) is not None:  # a certificate does not get better by retrying
             return False
         if isinstance(exc, _UNSENT_ERRORS):
             return True
-        return isinstance(exc, _SENT_ERRORS) and resendable
+        return isinstance(exc, _SENT_ERRORS) and bool(request.extensions.get(IDEMPOTENT))
+
+    def _resend_delay(self, request: httpx.Request, attempt: int, response: httpx.Response) -> float | None:
+        """Seconds to wait before sending ``request`` again after the error ``response``, or None."""
+        status = response.status_code
+        if request.extensions.get(IDEMPOTENT):
+            return self._retry_delay(attempt, response) if status in RETRY_STATUSES else None
+        if status != 429:  # after a 5xx the server may have acted: a create or mint goes once
+            return None
+        server = self._server_delay(response)
+        if server is None:
+            if self.config.throttle_wait is None:
+                return None  # a 429 that says nothing may mean "used up" (Gatekeeper), not "slow down"
+            server = self._rng.uniform(*self.config.throttle_wait)
+        return server if server <= self.config.retry_after_cap else None
 
     def _backoff(self, attempt: int) -> float:
         # Full jitter: spreads clients that failed together over the whole window.
@@ -328,9 +381,12 @@ class HttpClient:
         if vendor and vendor.strip().lower() not in status_line:
             message += f": {_one_line(vendor)}"
         location = response.headers.get("Location")
+        hint = f"the server redirects to {self.redactor.url(location)}; check the profile URL" if location else None
+        if hint is None and response.status_code >= 500 and not request.extensions.get(IDEMPOTENT, True):
+            hint = APPLIED_HINT
         return errors.error_class_for_status(response.status_code)(
             self.redactor.text(message),
-            hint=f"the server redirects to {self.redactor.url(location)}; check the profile URL" if location else None,
+            hint=hint,
             method=request.method,
             url=self.redactor.url(str(request.url)),
             http_status=response.status_code,
@@ -339,10 +395,12 @@ class HttpClient:
             retry_after=self._server_delay(response),
         )
 
-    def _transport_error(self, request: httpx.Request, exc: httpx.TransportError, attempts: int,
-                         resendable: bool | None = None) -> errors.GwctlError:
-        if resendable is None:
-            resendable = request.method in IDEMPOTENT_METHODS
+    def transport_error(self, request: httpx.Request, exc: httpx.TransportError) -> errors.GwctlError:
+        """The typed error for a transport failure while reading a streamed answer (after ``request``)."""
+        return self._transport_error(request, exc, 1)
+
+    def _transport_error(self, request: httpx.Request, exc: httpx.TransportError, attempts: int) -> errors.GwctlError:
+        resendable = request.extensions.get(IDEMPOTENT, request.method in IDEMPOTENT_METHODS)
         host = request.url.netloc.decode("ascii", "replace")
         tls = _ssl_cause(exc)
         if tls is not None:
@@ -365,12 +423,13 @@ class HttpClient:
             path = self.redactor.url(request.url.path)
             return errors.TimeoutError_(
                 f"{request.method} {path}: no answer from {host} after {attempts} attempt(s) ({type(exc).__name__})",
-                hint=f"the read timeout is {self.config.timeout:g}s; raise it with --timeout",
+                hint=(f"the read timeout is {self.config.timeout:g}s; raise it with --timeout" if resendable else
+                      f"{APPLIED_HINT} (the read timeout is {self.config.timeout:g}s; raise it with --timeout)"),
             )
         if isinstance(exc, _SENT_ERRORS):
             return errors.NetworkError(
                 f"lost connection to {host}: {reason}",
-                hint=None if resendable else "the request may have been applied; check before repeating it",
+                hint=None if resendable else APPLIED_HINT,
             )
         return errors.NetworkError(f"cannot reach {host}: {reason}")
 
@@ -407,6 +466,8 @@ class HttpClient:
         self._log_body(">", lambda: _request_text(request))
 
     def _on_response(self, response: httpx.Response) -> None:
+        if self.config.observe is not None:
+            self.config.observe(response, time.perf_counter() - response.request.extensions[_STARTED])
         if self._verbose(1):
             elapsed_ms = (time.perf_counter() - response.request.extensions[_STARTED]) * 1000
             self._log(1, f"< {response.status_code} {response.reason_phrase} ({elapsed_ms:.0f} ms)")

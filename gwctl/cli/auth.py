@@ -223,10 +223,124 @@ def status(check: bool) -> None:
                          # The cache keeps when gwctl renews the token (just before the server's expiry).
                          "detail": f"fresh for {duration_text(left)}" if left > 0 else "stale: renewed on next use",
                          "expires_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires_at))})
+    names = {p.name for p in profiles}
+    rows.extend(_recovery_row(entry) for entry in _pending()
+                if entry.profile in names or not app_ctx.opts.profile)
     emit(rows, STATUS_COLUMNS)
     if check and unusable:
         raise AuthError(f"no usable credentials for profile(s): {', '.join(unusable)}",
                         hint=f"store them with `gwctl auth login -p {unusable[0]}`, or set the product's variable")
+
+
+def _pending(profile: str | None = None):
+    from gwctl.cli.rotation import pending
+
+    return pending(profile)
+
+
+def _recovery_row(entry) -> dict:
+    """A pending recovery file: what, for which profile, since when; never the secret."""
+    if entry.has_secret:
+        kind, source = "recovery file", entry.file
+        detail = f"new {entry.label}, kept since {entry.created}: run `gwctl auth recover -p {entry.profile}`"
+    else:
+        kind, source = "interrupted rotation", entry.base + ".json"
+        detail = (f"interrupted while the {entry.label} was being replaced ({entry.created}): no new secret "
+                  f"reached gwctl; check that the old one still works, then run `gwctl auth recover -p {entry.profile}`")
+    return {"profile": entry.profile, "product": entry.product, "item": entry.record.get("slug") or "secret",
+            "kind": kind, "source": source, "detail": detail, "created": entry.created}
+
+
+RECOVER_COLUMNS = (Column("profile", "profile"), Column("product", "product"), Column("what", "what"),
+                   Column("result", "result"), Column("stored-in", "stored_in"), Column("file", "file"))
+
+
+@group.command("recover")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write the recovered secret to FILE (0600, atomic) instead of where its rotation would have put it.")
+@click.option("--no-verify", is_flag=True, help="Store without checking it against the API first.")
+@click.option("--lock-timeout", type=click.FloatRange(0, 86400), default=60.0, show_default=True, metavar="SECONDS",
+              help="Wait this long for a running rotation of the profile to finish, then exit 7.")
+def recover(out, no_verify, lock_timeout) -> None:
+    """Finish rotations that left their new secret in a recovery file.
+
+    Without -p, lists the pending recovery files (never their secrets). With -p NAME, each of
+    that profile's files, oldest first, is proven against the API, then stored where its
+    rotation would have put it (the profile's credential store, the token cache, its --out
+    file) or written to --out FILE, and removed. A secret the server refuses (a later
+    rotation replaced it) is not stored; its file is removed and the command exits 4.
+    Examples:
+      gwctl auth recover
+      gwctl auth recover -p sandbox-opa
+    """
+    from pathlib import Path
+
+    from gwctl.cli.rotation import Refused, deliver, own_credential_dead, prove, refetch, rotation_lock
+    from gwctl.cli.secret_output import check_out
+
+    app_ctx = get_app()
+    if lock_timeout != lock_timeout:
+        raise UsageError("invalid --lock-timeout nan: give a number of seconds")
+    if not app_ctx.opts.profile:
+        rows = [_recovery_row(entry) for entry in _pending()]
+        emit(rows, STATUS_COLUMNS)
+        app_ctx.err(f"{len(rows)} pending recovery file(s)" + (
+            ": recover a profile's with `gwctl auth recover -p NAME`" if rows else ""))
+        return
+    profile = app_ctx.config.get(app_ctx.opts.profile)
+    target = Path(out) if out else None
+    check_out(target)
+    rows = []
+    refused = []
+    with rotation_lock(profile.product, profile.name, lock_timeout, out=target):
+        entries = _pending(profile.name)
+        for entry in entries:
+            row = {"profile": profile.name, "product": entry.product, "what": entry.label, "file": entry.file,
+                   "stored_in": None}
+            if not entry.has_secret:
+                where = refetch(entry, profile)
+                entry.remove()
+                if where:
+                    stored = ", ".join(where)
+                    app_ctx.err(f"{entry.base}.json: the rotation of the {entry.label} was interrupted before its "
+                                f"answer arrived; fetched the current one from the API and stored it in {stored}")
+                    rows.append({**row, "file": entry.base + ".json", "result": "fetched", "stored_in": stored})
+                    continue
+                app_ctx.err(f"{entry.base}.json: the rotation of the {entry.label} was interrupted before a new "
+                            "secret reached gwctl; nothing to recover (check that the old one still works)")
+                rows.append({**row, "file": entry.base + ".json", "result": "nothing to recover"})
+                continue
+            secret = entry.secret()
+            if not secret:
+                raise UsageError(f"{entry.file} is empty", hint="delete it")
+            try:
+                if entry.record.get("own_unchecked") and entry.record.get("credential"):
+                    if not own_credential_dead(profile):
+                        entry.record["credential"] = None  # the profile's own credential works: not its token
+                    app_ctx.drop_client(profile.product)
+                proven = False if no_verify else prove(entry, secret, profile)
+            except Refused as exc:
+                entry.remove()
+                refused.append(entry)
+                app_ctx.err(f"{entry.file}: the server refused the new {entry.label} ({exc}); it is no longer "
+                            "valid (a later rotation replaced it?): not stored, file removed")
+                rows.append({**row, "result": "refused"})
+                continue
+            finally:
+                if entry.record.get("credential"):
+                    app_ctx.credentials(profile).override(str(entry.record["credential"]), None)
+            where = deliver(entry, secret, profile, target)
+            entry.remove()
+            stored = ", ".join(where)
+            app_ctx.err(f"recovered the new {entry.label} from {entry.file}: stored it in {stored}"
+                        + (" and verified it" if proven else " (not verified)"))
+            rows.append({**row, "result": "recovered" if proven else "recovered, not verified", "stored_in": stored})
+    if not entries:
+        app_ctx.err(f"no pending recovery files for profile {profile.name}")
+    emit(rows, RECOVER_COLUMNS)
+    if refused:
+        raise AuthError(f"{len(refused)} recovered secret(s) of profile {profile.name} were refused by the server "
+                        "and not stored", hint=f"check the profile with `gwctl auth status -p {profile.name}`")
 
 
 @group.command("logout")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 import time
+from contextvars import ContextVar
 
 from gwctl.cli.global_options import META_KEY, force_tty
 
@@ -27,12 +28,17 @@ sleep = time.sleep
 # The profile the running command uses, once resolved: hints name it so they run as printed.
 active_profile: str | None = None
 
+# The AppContext of one profile's run when a command runs across several profiles (gwctl.cli.fleet):
+# each worker thread sets its own, so clients, profile and output never mix between profiles.
+fleet_app: ContextVar[Any] = ContextVar("gwctl_fleet_app", default=None)
+
 
 class GlobalOptions:
     """The parsed global options (from the root or any leaf; the leaf wins)."""
 
     DEFAULTS: dict[str, Any] = {"profile": None, "profile_from_env": False, "output": None, "query": None, "columns": None,
-                                "no_headers": False, "verbose": 0, "timeout": None, "no_color": False}
+                                "no_headers": False, "verbose": 0, "timeout": None, "no_color": False,
+                                "all_profiles": False, "fleet_concurrency": None}
     __slots__ = tuple(DEFAULTS)
 
     def __init__(self, **values: Any) -> None:
@@ -44,12 +50,16 @@ class GlobalOptions:
 
 
 class AppContext:
+    # Set on the AppContext of one profile of a fleet run: emit() hands it what it would render.
+    sink: Any = None
+
     def __init__(self, opts: GlobalOptions) -> None:
         self.opts = opts
         self._config: Config | None = None
         self._clients: dict[str, Any] = {}
         self._credentials: dict[str, Credentials] = {}
         self.overrides: dict[str, Any] = {}  # per-command profile option overrides (--org, --gateway-group)
+        self.profile_name: str | None = None
 
     # --- streams -------------------------------------------------------
     @property
@@ -108,8 +118,10 @@ class AppContext:
 
     def profile(self, product: str) -> Profile:
         profile = self.config.resolve(product, self.opts.profile, from_env=self.opts.profile_from_env)
-        global active_profile
-        active_profile = profile.name
+        self.profile_name = profile.name
+        if fleet_app.get() is None:
+            global active_profile
+            active_profile = profile.name
         return profile
 
     def credentials(self, profile: Profile) -> Credentials:
@@ -168,6 +180,13 @@ class AppContext:
             self._clients[product] = module.connect(self.connection(product))
         return self._clients[product]
 
+    def drop_client(self, product: str) -> None:
+        """Build the product's client afresh on next use (its credentials changed)."""
+        client = self._clients.pop(product, None)
+        close = getattr(client, "close", None)
+        if close:
+            close()
+
     def close(self) -> None:
         for client in self._clients.values():
             close = getattr(client, "close", None)
@@ -181,12 +200,14 @@ PRODUCT_WORDS = ("opa", "pomerium", "api7", "sg", "gatekeeper")
 
 def runnable_hint(text: str) -> str:
     """The commands quoted in a hint as they run: with the profile the command used (`-p NAME`, PROFILE filled in)."""
-    if not active_profile or "`" not in text:
+    worker = fleet_app.get()
+    current = getattr(worker, "profile_name", None) if worker is not None else active_profile
+    if not current or "`" not in text:
         return text
     import re
     import shlex
 
-    name = shlex.quote(active_profile)
+    name = shlex.quote(current)
 
     def with_profile(match: re.Match) -> str:
         command = match.group(0).replace("PROFILE", name)
@@ -211,6 +232,9 @@ def _isatty(stream: Any) -> bool:
 
 def get_app(ctx: click.Context | None = None) -> AppContext:
     """The AppContext of the running command, built from the parsed global options."""
+    worker = fleet_app.get()
+    if worker is not None:
+        return worker
     ctx = ctx or click.get_current_context()
     root = ctx.find_root()
     if not isinstance(root.obj, AppContext):
@@ -226,6 +250,8 @@ def get_app(ctx: click.Context | None = None) -> AppContext:
             verbose=int(raw.get("verbose", 0)),
             timeout=raw.get("timeout"),
             no_color=bool(raw.get("no_color")),
+            all_profiles=bool(raw.get("all_profiles")),
+            fleet_concurrency=raw.get("fleet_concurrency"),
         )
         if opts.query:
             _check_query(opts.query)

@@ -26,6 +26,7 @@ class Seconds(click.ParamType):
 
 SECONDS = Seconds()
 OUTPUT_FORMATS = ("table", "wide", "tsv", "json", "jsonl", "yaml")
+FLEET_CONCURRENCY = 8  # profiles a fleet command runs at once
 META_KEY = "gwctl.globals"
 
 
@@ -59,8 +60,16 @@ def global_params(with_env: bool) -> list[click.Parameter]:
 
     params = [
         click.Option(["-p", "--profile"], metavar="NAME", envvar=env("GWCTL_PROFILE"), expose_value=False,
-                     callback=store_option("profile"), help="Profile to use [env: GWCTL_PROFILE].",
+                     callback=store_option("profile"),
+                     help="Profile to use; a comma list or glob ('prod-*,sg-eu-*') runs a read or rotation on each "
+                          "[env: GWCTL_PROFILE].",
                      shell_complete=_complete_profiles),
+        click.Option(["--all-profiles"], is_flag=True, default=None, expose_value=False,
+                     callback=store_option("all_profiles"), help="Run a read or rotation on every profile of the "
+                                                                 "product."),
+        click.Option(["--fleet-concurrency"], type=click.IntRange(1, 64), metavar="N", expose_value=False,
+                     callback=store_option("fleet_concurrency"),
+                     help=f"Profiles run at once with several profiles (default {FLEET_CONCURRENCY})."),
         click.Option(["-o", "--output"], type=click.Choice(OUTPUT_FORMATS), envvar=env("GWCTL_OUTPUT"),
                      expose_value=False, callback=store_option("output"),
                      help="Output format; table on a terminal, tsv when piped; wide: a table of every column [env: GWCTL_OUTPUT]."),
@@ -125,11 +134,18 @@ def _accept_aliases(group: click.Group) -> None:
     group._gwctl_aliases = True  # type: ignore[attr-defined]
 
 
-def attach_global_options(command: click.Command) -> click.Command:
-    """Give every leaf command the global options so they work anywhere on the line (and one help layout)."""
+def attach_global_options(command: click.Command,
+                          wrap: Callable[[click.Command], None] | None = None) -> click.Command:
+    """Give every leaf command the global options so they work anywhere on the line, one help layout
+    (then ``wrap`` it)."""
     from gwctl.cli.help import decorate
 
-    return add_to_leaves(command, lambda: global_params(False), decorate)
+    def finish(leaf: click.Command) -> None:
+        decorate(leaf)
+        if wrap is not None:
+            wrap(leaf)
+
+    return add_to_leaves(command, lambda: global_params(False), finish)
 
 
 def force_tty() -> bool:

@@ -52,13 +52,14 @@ class LazyGroup(click.Group):
         entry = self.available().get(cmd_name)
         if entry is None:
             return None
+        from gwctl.cli.fleet_select import wrap_leaf
         from gwctl.cli.global_options import attach_global_options
 
         command = load_target(entry[0], tuple(entry[2:]))
         command.name = cmd_name
         if not command.help and not command.short_help:
             command.short_help = entry[1]
-        attach_global_options(command)
+        attach_global_options(command, wrap_leaf)  # several profiles: the leaf runs once per profile
         self._loaded[cmd_name] = command
         return command
 

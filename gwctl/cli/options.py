@@ -22,6 +22,20 @@ OutFileOpt = Annotated[
     Optional[Path], typer.Option("--out", metavar="FILE", help="Write the secret to FILE (0600, atomic) and print only metadata.")
 ]
 
+LOCK_TIMEOUT = 60.0  # seconds a rotation waits for another rotation of the same profile or --out file
+
+
+def _finite_seconds(value: float) -> float:
+    if value != value:  # nan passes every range check
+        raise typer.BadParameter("give a number of seconds")
+    return value
+
+
+LockTimeoutOpt = Annotated[float, typer.Option(
+    "--lock-timeout", min=0, max=86400, metavar="SECONDS", callback=_finite_seconds,
+    help="Wait this long for another rotation of the same profile (or one writing the same --out file) "
+         "to finish, then exit 7; 0 does not wait.")]
+
 
 def product_app(name: str, help_: str) -> typer.Typer:
     """A Typer group for a product or resource (always a group, even with one command)."""

@@ -37,7 +37,7 @@ PROFILE_COLUMNS = (Column("name", "name"), Column("product", "product"), Column(
 @click.option("--kv-mount", metavar="MOUNT", help="gatekeeper: KV engine of the policy (default secret).")
 @click.option("--policy-path", metavar="PATH", help="gatekeeper: policy path in that engine (default gatekeeper).")
 @click.option("--kv-version", type=click.Choice(("1", "2")), help="gatekeeper: KV engine version (default 2).")
-@click.option("--peers", metavar="URL,...", help="gatekeeper: HA peers to check (default: as the instance reports).")
+@click.option("--peer-urls", "peers", metavar="URL,...", help="gatekeeper: HA peers to check (default: as the instance reports).")
 @click.option("--ca-bundle", metavar="FILE", help="PEM bundle to verify TLS.")
 @click.option("--insecure", is_flag=True, help="Skip TLS verification (warns on every use).")
 @click.option("--timeout", type=SECONDS, metavar="SECONDS", help="Default request timeout in seconds.")

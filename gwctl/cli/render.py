@@ -92,6 +92,9 @@ class Renderer:
     # --- public --------------------------------------------------------
     def emit(self, data: Any, columns: Sequence[Column] | None = None) -> None:
         """Render one object or a list (or an iterator of pages, streamed for jsonl/tsv)."""
+        if getattr(self.app, "sink", None) is not None:  # one profile of several: the fleet run merges the results
+            self.app.sink(data, columns)
+            return
         if isinstance(data, Iterator) or _is_page_stream(data):
             data = _Pages(data, self._progress_line())
         try:

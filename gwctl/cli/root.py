@@ -15,6 +15,8 @@ from gwctl.products import PRODUCTS
 
 PRODUCT_COMMANDS: dict[str, tuple[str, str]] = {name: (f"gwctl.cli.{name}:app", spec.help) for name, spec in PRODUCTS.items()}
 LOCAL_COMMANDS: dict[str, tuple[str, str]] = {
+    "status": ("gwctl.cli.status:status", "Check every profile: reachable, authenticated, version, latency, health."),
+    "expiring": ("gwctl.cli.expiring:expiring", "List what expires soon across profiles: tokens, certificates."),
     "profile": ("gwctl.cli.profile:group", "Add, list, choose and remove connection profiles."),
     "auth": ("gwctl.cli.auth:group", "Log in, show credential status, print tokens, log out."),
     "sandbox": ("gwctl.cli.sandbox:group", "Run local emulators of all five admin APIs."),
@@ -29,7 +31,8 @@ Exit codes:
   3 not found               4 authentication              5 permission denied
   6 rejected (400/409/422)  7 rate limited or timed out   8 server error (5xx)
   9 network or TLS          10 partial failure            11 drift (config diff)
-  13 declined at a prompt   130 interrupted               141 stdout closed (| head)
+  12 secret not stored      13 declined at a prompt       14 status --check failed
+  15 expiring --check hit   130 interrupted               141 stdout closed (| head)
 """
 
 

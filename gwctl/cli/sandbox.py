@@ -93,10 +93,13 @@ def _remove(path: str) -> None:
 
 
 def _rows(state: dict) -> list[dict]:
-    return [
+    rows = [
         {"product": product, "url": info["url"], "profile": info["profile"], "example": PRODUCTS[product].sandbox_example}
         for product, info in state["products"].items()
     ]
+    for name, info in sorted((state.get("fleet") or {}).items()):
+        rows.append({"product": info["product"], "url": info["url"], "profile": name, "example": ""})
+    return rows
 
 
 def _summary(state: dict, verb: str) -> None:
@@ -110,11 +113,15 @@ def _summary(state: dict, verb: str) -> None:
     for product, info in state["products"].items():
         for line in info.get("fixtures") or ():
             app.err(f"  {product}: {line}")
+    if state.get("fleet"):
+        app.err("  fleet: gwctl status; gwctl -p 'sandbox-opa*' opa gateways list; gwctl expiring --within 30d")
     app.err("stop it with `gwctl sandbox stop`")
 
 
-def register_profiles(endpoints: dict[str, tuple[str, dict, dict]]) -> str:
-    """Write a `sandbox-<product>` profile per emulator and store its credentials.
+def register_profiles(endpoints: dict[str, tuple[str, dict, dict]],
+                      fleet: dict[str, tuple[str, str, dict, dict]] | None = None) -> str:
+    """Write a `sandbox-<product>` profile per emulator (and one per fleet member: name ->
+    (product, url, options, secrets)) and store its credentials.
 
     Returns where the credentials went: the keyring when one works, else the 0600 file.
     """
@@ -122,15 +129,16 @@ def register_profiles(endpoints: dict[str, tuple[str, dict, dict]]) -> str:
     from gwctl.config.profiles import Edit, build_profile
 
     storage = "keyring" if keyring_usable() else "file"
+    every = {PROFILE_PREFIX + product: (product, *entry) for product, entry in endpoints.items()}
+    every.update(fleet or {})
     with Edit() as config:
-        for product, (url, options, _) in endpoints.items():
-            name = PROFILE_PREFIX + product
+        for name, (product, url, options, _) in every.items():
             profile = build_profile(name, product, url, options)
             profile.storage = storage
             config.profiles[name] = profile
-            config.defaults.setdefault(product, name)
-    for product, (_, _, secrets) in endpoints.items():
-        name = PROFILE_PREFIX + product
+            if name == PROFILE_PREFIX + product:
+                config.defaults.setdefault(product, name)
+    for name, (product, _, _, secrets) in every.items():
         creds = Credentials(name, product, storage, env={})
         for key, value in secrets.items():
             creds.store(key, value, storage)
@@ -153,12 +161,24 @@ def _port_base_option(fn):
                         help="First port; products use consecutive ports (default: free ports).")(fn)
 
 
+def _fleet_option(fn):
+    return click.option("--fleet", type=click.IntRange(0, 20), default=0, metavar="N", show_default=True,
+                        help="Also run N more endpoints per product, each its own team, organization or region, "
+                             "with profiles sandbox-PRODUCT-2 ... (for `gwctl status` and -p 'sandbox-*').")(fn)
+
+
+def _version_of(product: str, api7_version: str) -> dict[str, str]:
+    """The emulator's keyword arguments: the API7 emulator follows --api7-version."""
+    return {"version": api7_version} if product == "api7" else {}
+
+
 @group.command("serve")
 @_port_base_option
+@_fleet_option
 @click.option("--detached", is_flag=True, hidden=True, help="Internal: run as the background process of `start`.")
 @click.option("--api7-version", type=click.Choice(API7_VERSIONS), default="3.2.11", show_default=True,
               help="The API7 Enterprise version the API7 emulator follows.")
-def serve(port_base: int | None, detached: bool, api7_version: str = "3.2.11") -> None:
+def serve(port_base: int | None, fleet: int, detached: bool, api7_version: str = "3.2.11") -> None:
     """Run the sandbox in the foreground until Ctrl-C (or SIGTERM).
 
     Example: gwctl sandbox serve
@@ -177,7 +197,7 @@ def serve(port_base: int | None, detached: bool, api7_version: str = "3.2.11") -
     fixtures: dict[str, list[str]] = {}
     try:
         for offset, product in enumerate(products):
-            emulator = registry.load(product)(**({"version": api7_version} if product == "api7" else {}))
+            emulator = registry.load(product)(**_version_of(product, api7_version))
             port = port_base + offset if port_base else 0
             try:
                 server = serve_app(emulator, port=port)
@@ -192,7 +212,18 @@ def serve(port_base: int | None, detached: bool, api7_version: str = "3.2.11") -
                 from gwctl.sandbox.gatekeeper import start_peers
 
                 servers += [peer_server for _, peer_server in start_peers(emulator, server.url, serve_app)]
-        storage = register_profiles(endpoints)
+        members: dict[str, tuple[str, str, dict, dict]] = {}
+        for n in range(2, fleet + 2):
+            for product in products:
+                member = registry.load(product).fleet_member(n, **_version_of(product, api7_version))
+                try:
+                    server = serve_app(member)
+                except OSError as exc:
+                    raise UsageError(f"cannot listen on 127.0.0.1 for {product}: {exc.strerror}") from None
+                servers.append(server)
+                members[f"{PROFILE_PREFIX}{product}-{n}"] = (product, member.profile_url(server.url),
+                                                             member.profile_options(server.url), member.credentials())
+        storage = register_profiles(endpoints, members)
         state = {
             "pid": os.getpid(),
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -201,6 +232,8 @@ def serve(port_base: int | None, detached: bool, api7_version: str = "3.2.11") -
             "products": {p: {"url": e[0], "profile": PROFILE_PREFIX + p, "fixtures": fixtures[p]}
                          for p, e in endpoints.items()},
         }
+        if members:
+            state["fleet"] = {name: {"product": m[0], "url": m[1]} for name, m in members.items()}
         write_private(state_file(), json.dumps(state, indent=2))
         if not detached:
             _summary(state, "running in the foreground")
@@ -236,12 +269,14 @@ def _state_pid() -> int | None:
 @click.option("--api7-version", type=click.Choice(API7_VERSIONS), default=None,
               help="The API7 Enterprise version the API7 emulator follows (default: 3.2.11; 3.9: API products, "
                    "plugin catalogs, IAM policy references).")
-def start(port_base: int | None, api7_version: str | None = None) -> None:
+@_fleet_option
+def start(port_base: int | None, fleet: int, api7_version: str | None = None) -> None:
     """Start the sandbox in the background (idempotent: reports a running one).
 
     Examples:
       gwctl sandbox start
       gwctl sandbox start --api7-version 3.9
+      gwctl sandbox start --fleet 2
     """
     state = read_state()
     if state:
@@ -259,6 +294,8 @@ def start(port_base: int | None, api7_version: str | None = None) -> None:
     if port_base:
         argv += ["--port-base", str(port_base)]
     argv += ["--api7-version", api7_version or API7_VERSIONS[0]]
+    if fleet:
+        argv += ["--fleet", str(fleet)]
     # The log may show request paths and profile names: 0600 like every file gwctl writes.
     log_fd = os.open(log_file(), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.chmod(log_file(), 0o600)

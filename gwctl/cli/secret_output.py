@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
-from gwctl.errors import GwctlError, UsageError
+from gwctl.errors import ServerError, UsageError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -38,7 +38,7 @@ def emit_secret(record: dict[str, Any], secret_key: str, out: Path | None, colum
         return
     secret = record.get(secret_key)
     if not secret:
-        raise GwctlError(f"the response held no {label} to write")
+        raise ServerError(f"the server's answer held no {label} to write")
     write_secret_file(out, str(secret))
     meta = {k: v for k, v in record.items() if k != secret_key}
     meta["written_to"] = str(out)

@@ -313,10 +313,15 @@ def wait_verb(res: Resource) -> click.Command:
             + (f"A {res.singular} is named by its ID or its {names}. " if res.name_fields else "")
             + WAIT_EXITS)
     example = res.examples.get("wait") or _declared(res, "EXAMPLES")
+    if not example and res.example_ref is not None:
+        args = f" {res.example_args}" if res.example_args else ""
+        example = f"{res.product} {res.noun} wait {res.example_ref}{args} --for exists --timeout 1m"
+    if not example and f"{res.noun} get " in res.examples.get("get", ""):
+        example = res.examples["get"].replace(f"{res.noun} get ", f"{res.noun} wait ", 1) + " --for exists --timeout 1m"
     if example:
         import re
 
-        text += "\n\n\b\nExample: gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
+        text += "\n\nExamples:\n  gwctl " + re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), example)
     return click.Command("wait", params=params, callback=run, help=text, context_settings=CONTEXT_SETTINGS,
                          short_help=f"Wait until a {res.singular} reaches a condition (or is deleted).")
 

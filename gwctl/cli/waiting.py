@@ -220,8 +220,8 @@ def _declared(res: Any, table: str) -> Any:
 
 
 def conditions_for(res: Any) -> dict[str, Condition]:
-    """The conditions of a resource: its product's, then delete."""
-    return {c.name: c for c in (*(_declared(res, "CONDITIONS") or ()), DELETE)}
+    """The conditions of a resource: its product's, then exists and delete."""
+    return {c.name: c for c in (*(_declared(res, "CONDITIONS") or ()), EXISTS, DELETE)}
 
 
 def has_wait(res: Any) -> bool:

@@ -178,6 +178,14 @@ class Credentials:
     def _user(self, name: str) -> str:
         return f"{self.profile}:{name}"
 
+    def override(self, name: str, value: str | None) -> None:
+        """Use `value` for `name` in this process (None: back to the stores), e.g. to prove a secret before storing it."""
+        if value is None:
+            self.overrides.pop(name, None)
+        else:
+            self.overrides[name] = value
+        self._cache.pop(name, None)
+
     def lookup(self, name: str) -> SecretSource | None:
         if name in self._cache:
             return self._cache[name]

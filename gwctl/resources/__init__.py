@@ -159,6 +159,7 @@ class Resource:
         # list/get/delete examples follow one pattern: given the sandbox placeholder of an item
         # (example_ref) and any scope flags (example_args), they need not be written out.
         self.examples = dict(examples or {})
+        self.example_ref, self.example_args = example_ref, example_args
         if example_ref is not None:
             base, args = f"{product} {noun}", example_args and " " + example_args
             defaults = {"list": f"{base} list{args}", "get": f"{base} get {example_ref}{args}",

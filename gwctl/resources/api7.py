@@ -198,6 +198,7 @@ SECRETS = Resource(
     name_fields=("id",), id_pattern=r"[^/]+(/[^/]+)?",
     paging="page", envelope="list", scope=GG, verbs=("list", "get", "delete"),
     managed=(*TIME_FIELDS, "gateway_group_id"), secrets=("token",),
+    models={"update": f"{MODELS}:SecretWrite"},  # written by `secrets set` and config apply (a PUT)
     help="Secret managers (HashiCorp Vault) a gateway group reads secrets from.",
     columns=cols("id", "uri", "prefix", ts("updated-at")),
     filters=(SEARCH, order_by(*_CU), DIRECTION),
@@ -290,7 +291,16 @@ DEFAULT_VERSIONS = {"since": "3.2.9", "source": "admin API specs 3.2.9-3.2.14"}
 # --- configuration as code (gwctl api7 config): the gateway group's configuration, dependencies first
 from gwctl.resources.config_code import ConfigSpec, Kind  # noqa: E402
 
+REGISTRY_SECRETS = ("kubernetes_config.client.token", "nacos_config.auth.password", "nacos_config.auth.token",
+                    "nacos_config.auth.secret_key")
 CONFIG = ConfigSpec("api7", (
+    # Referenced by plugin configurations ($secret://vault/NAME/...) and upstream discovery: first.
+    Kind("secrets", "id", fields=("id", "uri", "prefix", "token"), secrets={"token": None}, update="put"),
+    Kind("service-registries", "name", secrets=dict.fromkeys(REGISTRY_SECRETS),
+         defaults={"health_check.probe_interval": 15, "health_check.probe_timeout": 5,
+                   "nacos_config.prefix": "/nacos/v1", "nacos_config.default_weight": 100,
+                   "nacos_config.fetch_interval": 10, "nacos_config.timeout.connect": 2,
+                   "nacos_config.timeout.send": 2, "nacos_config.timeout.read": 5}),
     Kind("services", "name", labels="labels",
          defaults={"strip_path_prefix": True, "upstream.type": "roundrobin", "upstream.pass_host": "pass",
                    "upstream.scheme": "http"}),
@@ -301,4 +311,9 @@ CONFIG = ConfigSpec("api7", (
     Kind("ssls", "snis", labels="labels", secrets={"key": True}, defaults={"type": "server"}),
     Kind("global-rules", "plugins"),
     Kind("plugin-metadata", "plugin", update="put"),
-), scope={"gateway_group": "gateway_group"}, hooks="gwctl.cli.api7.config_hooks")
+    # Organization-wide API tokens: dumped only with --kinds tokens; the value a create returns goes
+    # under --secrets-out and is never dumped.
+    Kind("tokens", "name", fields=("name", "expires_at"), mints="token", dumped=False,
+         create_only={"expires_at": "`gwctl api7 tokens regenerate --expires-in` changes it with a new value"}),
+), scope={"gateway_group": "gateway_group"}, hooks="gwctl.cli.api7.config_hooks",
+   example_kinds="services,routes")

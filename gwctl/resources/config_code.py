@@ -32,7 +32,10 @@ class Kind:
     a field name: when that server field is true). labels: dotted path of the labels mapping
     (ownership). create: False, or the reason, when objects cannot be created (only
     updated). mints: the field of a create answer holding a new secret (written under
-    --secrets-out). hooks: module with the product's config-code hooks.
+    --secrets-out; apply needs --secrets-out for any document listing such objects).
+    create_only: dotted field -> how else it changes; set on create, compared, never updated (a
+    difference is reported, not applied). dumped: False when a dump leaves the kind out unless
+    --kinds names it (objects outside the document's scope, such as organization-wide tokens).
     """
 
     def __init__(self, noun: str, key: str, *, identity: tuple[str, ...] = (),
@@ -41,7 +44,8 @@ class Kind:
                  defaults: dict[str, Any] | None = None, secrets: dict[str, Any] | None = None,
                  labels: str | None = None, create: bool | str = True, delete: bool = True,
                  mints: str | None = None, singleton: bool = False, update: str | None = None,
-                 read_only: tuple[str, ...] = (), res: Any = None) -> None:
+                 read_only: tuple[str, ...] = (), create_only: dict[str, str] | None = None,
+                 dumped: bool = True, res: Any = None) -> None:
         self.product = ""  # set by the ConfigSpec that lists it
         self.noun = noun
         self.key = key
@@ -59,6 +63,8 @@ class Kind:
         self.singleton = singleton
         self.update = update  # overrides the resource's update style for apply
         self.read_only = read_only  # dumped, compared, never sent (e.g. a namespace's parent)
+        self.create_only = create_only or {}
+        self.dumped = dumped
         self.res = res  # the Resource, when it is not one of the product's CLI nouns (a singleton's)
 
     def __repr__(self) -> str:
@@ -70,18 +76,19 @@ class ConfigSpec:
 
     scope: document scope field -> profile option it is taken from (gateway group, team...).
     hooks: "module" of hook functions the engine calls (see gwctl.cli.config_code.engine).
-    placeholders: help text listing the placeholder names (README and --help).
+    example_kinds: the --kinds of the help's examples (kinds whose dump needs no ${VARIABLE}, so the
+    examples run as printed); "" for every kind a dump writes.
     """
 
     def __init__(self, product: str, kinds: tuple[Kind, ...], *, scope: dict[str, str], hooks: str | None = None,
-                 example: str = "") -> None:
+                 example_kinds: str = "") -> None:
         self.product = product
         self.kinds = kinds
         for kind in kinds:
             kind.product = product
         self.scope = scope
         self.hooks = hooks
-        self.example = example
+        self.example_kinds = example_kinds
 
     def kind(self, noun: str) -> Kind | None:
         return next((k for k in self.kinds if k.noun == noun), None)

@@ -116,7 +116,7 @@ SETUP_TOKENS = Resource(
     examples={"list": "opa setup-tokens list --all", "get": "opa setup-tokens get {setup_token_id}",
               "create": "opa setup-tokens create --description 'catalogue token' --label env=dev",
               "delete": "opa setup-tokens delete {delete_setup_token_id} --yes",
-              "wait": "opa setup-tokens wait {delete_setup_token_id} --for delete --timeout 30s"},
+              "wait": "opa setup-tokens wait {setup_token_id} --for exists --timeout 30s"},
     hooks=HOOKS, extra="gwctl.cli.opa.setup_tokens:app",
 )
 

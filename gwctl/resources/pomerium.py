@@ -262,7 +262,7 @@ NAMESPACES = Resource(
     columns=(Column("id", "id"), Column("name", "name"), Column("type", "type"), Column("parent", "parentId"),
              Column("role", "role"), Column("created", "createdAt", default=False)),
     summaries={"list": "List the organization's namespaces with your role in each"},
-    examples={"list": "pomerium namespaces list"},
+    examples={"list": "pomerium namespaces list"}, example_ref="{namespace}",
     hooks=HOOKS,
 )
 
@@ -276,7 +276,7 @@ USERS = Resource(
              Column("last-logged-in", "lastLoggedIn"), Column("created", "createdAt", default=False)),
     filters=(Filter("userType", "--type", "interactive or api-access.", metavar="TYPE"),),
     summaries={"list": "List the organization's users with their roles"},
-    examples={"list": "pomerium users list --type api-access"},
+    examples={"list": "pomerium users list --type api-access"}, example_ref="{user}",
     hooks=HOOKS, extra="gwctl.cli.pomerium.users:app",
 )
 
@@ -289,7 +289,8 @@ from gwctl.resources.config_code import ConfigSpec, Kind  # noqa: E402
 
 ROUTE_FLAGS = ("allowWebsockets", "allowSpdy", "tlsSkipVerify", "tlsUpstreamAllowRenegotiation", "preserveHostHeader",
                "enableGoogleCloudServerlessAuthentication", "showErrorDetails")
-# The console's defaults of a new cluster's settings (a PUT must carry all of them).
+# Pomerium's documented defaults of these settings (the console API states only address's); a PUT must
+# carry all of them, and a dump leaves out the values equal to them.
 SETTINGS_DEFAULTS = {
     "logLevel": "info", "address": ":443", "dnsLookupFamily": "V4_PREFERRED", "timeoutRead": "30s",
     "timeoutWrite": "0s", "timeoutIdle": "5m", "codecType": "auto", "cookieName": "_pomerium", "cookieHttpOnly": True,
@@ -310,4 +311,5 @@ CONFIG = ConfigSpec("pomerium", (
     Kind("settings", "settings", singleton=True, defaults=SETTINGS_DEFAULTS, res=SETTINGS),
     # Metadata only: creating one returns its token once (apply writes it under --secrets-out).
     Kind("service-accounts", "description", fields=("description", "userId", "expiresAt"), mints="token"),
-), scope={"organization": "org", "cluster": "cluster"}, hooks="gwctl.cli.pomerium.config_hooks")
+), scope={"organization": "org", "cluster": "cluster"}, hooks="gwctl.cli.pomerium.config_hooks",
+   example_kinds="policies,routes")

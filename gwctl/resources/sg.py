@@ -248,14 +248,18 @@ from gwctl.resources.config_code import ConfigSpec, Kind  # noqa: E402
 DEST_DEFAULTS = {"protocol": "TCP", "TLS": "none", "client_tls": "none", "private": False, "enable_client_tls": False,
                  "rejectUnauth": False, "timeout": 0, "compressData": False, "enforceProxy": False, "enabled": True}
 CONFIG = ConfigSpec("sg", (
-    # A new gateway's security token is returned once (apply writes it under --secrets-out).
-    Kind("gateways", "desc", fields=("desc", "enf_tok_sec", "enabled"), defaults={"enf_tok_sec": True, "enabled": True},
-         mints="jwt"),
-    # Destinations in the API's write shape (endpoint ip/port, not the cloud port), with their IP table rules.
+    # A new gateway's security token is returned once (apply writes it under --secrets-out). token_exp
+    # (days) is read from the token itself; changing it means a new token, so apply only reports it.
+    Kind("gateways", "desc", fields=("desc", "enf_tok_sec", "enabled", "active", "token_exp"),
+         defaults={"enf_tok_sec": True, "enabled": True, "active": True, "token_exp": 90}, mints="jwt",
+         create_only={"token_exp": "`gwctl sg gateways rotate-token --token-expiration DAYS` changes it with a new "
+                                   "security token"}),
+    # Destinations in the API's write shape (endpoint ip/port, not the cloud port), with their IP table rules
+    # and the CA certificates uploaded to them (serverCert, clientCerts; certificates only, no keys).
     Kind("destinations", "desc", identity=("gateway",), parent=("gateway", "gateway"),
          refs={"gateway": ("configuration", "gateways")},
          fields=("desc", "ip", "port", "clientPort", "sni", "protocol", "TLS", "client_tls", "private",
                  "enable_client_tls", "rejectUnauth", "timeout", "compressData", "enforceProxy", "proxy", "ipRules",
-                 "enabled"),
+                 "enabled", "serverCert", "clientCerts"),
          defaults=DEST_DEFAULTS),
 ), scope={"region": "region", "resource_group": "resource_group"}, hooks="gwctl.cli.sg.config_hooks")

@@ -138,8 +138,10 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
     def seed(self) -> None:
         t = int(self.clock()) - 86400
         self.seed_admin(t)
-        for token_id, name, secret in ((TOKEN_SANDBOX, "sandbox", SANDBOX_API_KEY), (TOKEN_CI, "ci-deploy", CI_API_KEY)):
-            self.tokens[token_id] = {"id": token_id, "name": name, "created_at": t, "updated_at": t, "expires_at": 0,
+        # The CI token expires in twelve days (something for `gwctl expiring` to find); the sandbox's never.
+        for token_id, name, secret, expires in ((TOKEN_SANDBOX, "sandbox", SANDBOX_API_KEY, 0),
+                                                (TOKEN_CI, "ci-deploy", CI_API_KEY, t + 13 * 86400)):
+            self.tokens[token_id] = {"id": token_id, "name": name, "created_at": t, "updated_at": t, "expires_at": expires,
                                      "user_id": USER_ADMIN, "user_name": ADMIN_USER, "last_used_at": 0,
                                      "_secret": secret}
         for gg_id, name, desc, labels in ((GG_DEFAULT, "default", "Default gateway group", {"env": "prod"}),

@@ -170,6 +170,19 @@ class Emulator:
 
     # -- what a sandbox profile needs --------------------------------------------
 
+    def fleet_identity(self, n: int) -> dict[str, Any]:
+        """Attributes that make the n-th extra instance of a sandbox fleet its own endpoint
+        (team, organization, region), set before it seeds."""
+        return {}
+
+    @classmethod
+    def fleet_member(cls, n: int, **kwargs: Any) -> Emulator:
+        """The n-th extra instance (n >= 2) for `gwctl sandbox start --fleet`."""
+        member = cls.__new__(cls)
+        member.__dict__.update(cls.fleet_identity(member, n))
+        member.__init__(**kwargs)  # type: ignore[misc]
+        return member
+
     def credentials(self) -> dict[str, str]:
         """Secrets for a sandbox profile, keyed by the product's SecretSpec names."""
         return {}

@@ -96,6 +96,8 @@ class GatekeeperEmulator(Emulator):
     aws_role = "gatekeeper"
     github_token = "3f9c1e7a5b2d4f6e8a0c1b3d5e7f9a2c4b6d8e0f"
 
+    vault_token_ttl = 20 * 86400  # the sandbox's Vault token is renewed every three weeks or so
+
     def __init__(self, *, peer_id: str | None = None, **kwargs) -> None:
         if peer_id:
             self.peer_id = peer_id
@@ -116,6 +118,7 @@ class GatekeeperEmulator(Emulator):
         self.peers: list[dict] = []
         self.vault_up = True  # False: Gatekeeper's own calls to Vault (login, policies, AppRole) fail
         self.wrapped_token: str | None = None  # a single-use wrapping of vault_token
+        self.vault_token_expires = self.clock() + self.vault_token_ttl
 
     def seed(self) -> None:
         self.kv_write(POLICY_MOUNT, POLICY_PATH, {
@@ -156,6 +159,12 @@ class GatekeeperEmulator(Emulator):
         started = None if age is None else self.clock() - age
         self.tasks[(scheduler, task_id)] = task = Task(task_id, name, group, started)
         return task
+
+    @classmethod
+    def fleet_member(cls, n: int, **kwargs) -> GatekeeperEmulator:
+        member = super().fleet_member(n, peer_id=f"{cls.peer_id[:-2]}{n:02d}", **kwargs)
+        member.peers = []  # a standalone instance: no HA peers
+        return member
 
     def fixtures(self) -> list[str]:
         tasks = ", ".join(f"{task_id} ({scheduler})" for scheduler, task_id in self.tasks)
@@ -406,6 +415,20 @@ class GatekeeperEmulator(Emulator):
         if mount not in KV_MOUNTS:
             return self.json({"errors": [f"no handler for route \"{mount}/\". route entry not found."]}, 404)
         return None
+
+    @route("/v1/auth/token/lookup-self", "GET")
+    def vault_lookup_self(self, request: Request) -> Response | dict:
+        """Vault's own view of the calling token (its `id` is the token itself)."""
+        if request.headers.get("X-Vault-Token") != self.vault_token:
+            return self.json({"errors": ["permission denied"]}, 403)
+        now = self.clock()
+        return self._vault_answer({
+            "accessor": "hmZ3sC1dV9bQ4wE7tY2uK8pL", "creation_time": int(self.started),
+            "creation_ttl": self.vault_token_ttl, "display_name": "token-gatekeeper", "entity_id": "",
+            "expire_time": rfc3339(self.vault_token_expires), "explicit_max_ttl": 0, "id": self.vault_token,
+            "issue_time": rfc3339(self.started), "meta": None, "num_uses": 0, "orphan": False,
+            "path": "auth/token/create", "policies": ["default", "gatekeeper"], "renewable": True,
+            "ttl": max(0, int(self.vault_token_expires - now)), "type": "service"})
 
     @staticmethod
     def _vault_answer(data: dict | None, lease: int = 0) -> dict:

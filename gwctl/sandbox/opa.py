@@ -169,6 +169,9 @@ class OpaEmulator(Emulator):
 
     # -- what a sandbox profile needs ------------------------------------------------------
 
+    def fleet_identity(self, n: int) -> dict[str, Any]:
+        return {"team": f"{self.team}-{n}"}
+
     def credentials(self) -> dict[str, str]:
         return {"key_id": self.admin_key_id, "key_secret": self.admin_key_secret}
 

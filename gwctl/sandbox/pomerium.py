@@ -424,11 +424,15 @@ class PomeriumEmulator(Emulator):
             "kpWildcard", namespaceId=self.namespace_id, name="wildcard", certificate=DEMO_CERT, hasKey=True,
             origin="user", status="ready", _org=self.org_id,
             certificateInfo=[certificate_info("*.happy-otter-1234.pomerium.app", "Acme Issuing CA",
-                                              ["*.happy-otter-1234.pomerium.app"], serial="4096")])
+                                              ["*.happy-otter-1234.pomerium.app"], serial="4096",
+                                              not_before=rfc3339(self.clock() - 70 * 86400),
+                                              not_after=rfc3339(self.clock() + 20 * 86400))])
         self.key_pairs["kpCa"] = self._std(
             "kpCa", namespaceId=self.namespace_id, name="acme-client-ca", certificate=DEMO_CERT, hasKey=False,
             origin="user", status="ready", _org=self.org_id,
-            certificateInfo=[certificate_info("Acme Client CA", "Acme Client CA", [], ca=True, serial="17")])
+            certificateInfo=[certificate_info("Acme Client CA", "Acme Client CA", [], ca=True, serial="17",
+                                              not_before=rfc3339(self.clock() - 365 * 86400),
+                                              not_after=rfc3339(self.clock() + 5 * 365 * 86400))])
 
         self.service_accounts["saDeploy"] = self._std("saDeploy", description="deploy bot", userId="deploy-bot",
                                                       _cluster=self.cluster_id)
@@ -455,6 +459,9 @@ class PomeriumEmulator(Emulator):
             invitedBy={"email": "carol@globex.example", "displayName": "Carol Globex"})
 
     # -- what a sandbox profile needs ---------------------------------------------------
+
+    def fleet_identity(self, n: int) -> dict[str, Any]:
+        return {"org_id": f"{self.org_id}{n}"}
 
     def credentials(self) -> dict[str, str]:
         return {"refresh_token": self.refresh_token_of(self.admin_user_id) or ""}

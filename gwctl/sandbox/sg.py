@@ -106,7 +106,8 @@ class SecureGatewayEmulator(Emulator):
         if self.empty:
             return
         prod = self.add_gateway("qCTv6Onseiy", "Production Gateway", created=now - 86400 * 30)
-        staging = self.add_gateway("ZgNBtYKCG66", "Staging Gateway", enf_tok_sec=False, created=now - 86400 * 10)
+        staging = self.add_gateway("ZgNBtYKCG66", "Staging Gateway", enf_tok_sec=False, created=now - 86400 * 10,
+                                   token_exp=20)  # its security token expires in 20 days
         self.add_gateway("Xk3pLm9QrT2", "Finance Gateway", resource_group=OTHER_RESOURCE_GROUP, created=now - 86400)
         orders = self.add_destination(prod["_id"], {"desc": "Orders DB", "ip": "10.20.0.15", "port": 5432,
                                                     "protocol": "TCP", "private": True,
@@ -149,11 +150,16 @@ class SecureGatewayEmulator(Emulator):
 
     # -- what a sandbox profile needs -----------------------------------------------------------
 
+    def fleet_identity(self, n: int) -> dict[str, Any]:
+        regions = ("us-south", "us-east", "eu-gb", "eu-de", "au-syd")
+        return {"region": regions[(n - 1) % len(regions)]}
+
     def credentials(self) -> dict[str, str]:
         return {"api_key": API_KEY}
 
     def profile_options(self, server_url: str = "") -> dict[str, Any]:
-        return {"region": REGION, "resource_group": RESOURCE_GROUP, "iam_url": server_url.rstrip("/")}
+        return {"region": getattr(self, "region", REGION), "resource_group": RESOURCE_GROUP,
+                "iam_url": server_url.rstrip("/")}
 
     def fixtures(self) -> list[str]:
         mine = [g for g in self.gateways.values() if g.get("resource_group") == RESOURCE_GROUP]

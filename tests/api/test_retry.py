@@ -175,3 +175,94 @@ def test_retried_request_resends_body(make_client, rec):
     client = make_client(scripted(httpx.Response(503), httpx.Response(200)))
     client.request("PUT", "/x", json={"name": "n"})
     assert [r.content for r in rec.requests] == [b'{"name":"n"}'] * 2
+
+
+# -- the resend property of a request: creates and mints ------------------------------------------
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504, 408, 425])
+@pytest.mark.parametrize(("method", "idempotent"), [("POST", None), ("PATCH", None), ("PUT", False)])
+def test_a_create_or_mint_is_never_resent_after_a_5xx(make_client, rec, method, idempotent, status):
+    client = make_client(lambda r: httpx.Response(status, headers={"Retry-After": "1"}))
+    with pytest.raises(errors.ApiError):
+        client.request(method, "/x", json={}, idempotent=idempotent)
+    assert len(rec.requests) == 1 and rec.sleeps == []
+
+
+@pytest.mark.parametrize("exc", [httpx.ReadTimeout("slow"), httpx.ReadError("reset"),
+                                 httpx.RemoteProtocolError("peer closed connection without sending complete body")])
+def test_a_mint_is_never_resent_after_it_may_have_arrived(make_client, rec, exc):
+    client = make_client(scripted(exc, httpx.Response(200, json={})))
+    with pytest.raises(errors.GwctlError) as info:
+        client.request("PUT", "/tokens/1/regenerate", json={}, idempotent=False)
+    assert len(rec.requests) == 1 and rec.sleeps == []
+    assert "may have been applied" in (info.value.hint or "")
+
+
+def test_a_create_is_resent_after_a_429_with_retry_after(make_client, rec):
+    client = make_client(scripted(httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(201, json={})))
+    assert client.post("/x", json={"a": 1}) == {}
+    assert len(rec.requests) == 2 and rec.sleeps == [3.0]
+
+
+def test_a_create_is_resent_after_a_429_with_the_vendor_reset_header(make_client, rec):
+    hook = epoch_reset_header("X-RateLimit-Retry-At", clock=lambda: NOW)
+    client = make_client(
+        scripted(httpx.Response(429, headers={"X-RateLimit-Retry-At": str(int(NOW + 4))}), httpx.Response(201)),
+        reset_header=hook,
+    )
+    client.request("POST", "/x", json={})
+    assert rec.sleeps == [4.0]
+
+
+def test_a_429_that_says_nothing_is_not_a_reason_to_resend_a_create(make_client, rec):
+    """Gatekeeper's 429 on /token means "used up", not "slow down": no header, no resend."""
+    client = make_client(lambda r: httpx.Response(429))
+    with pytest.raises(errors.RateLimited):
+        client.post("/token", json={})
+    assert len(rec.requests) == 1 and rec.sleeps == []
+
+
+def test_a_vendor_whose_429_always_means_throttled_waits_its_own_time(make_client, rec):
+    client = make_client(scripted(httpx.Response(429), httpx.Response(201)), throttle_wait=(5.0, 10.0))
+    client.post("/x", json={})
+    assert len(rec.sleeps) == 1 and 5.0 <= rec.sleeps[0] <= 10.0
+
+
+def test_a_create_throttled_for_longer_than_the_cap_is_not_resent(make_client, rec):
+    client = make_client(lambda r: httpx.Response(429, headers={"Retry-After": "600"}), retry_after_cap=120)
+    with pytest.raises(errors.RateLimited):
+        client.post("/x", json={})
+    assert len(rec.requests) == 1
+
+
+def test_a_create_is_resent_once_after_a_401_and_a_fresh_login(make_client, rec):
+    from gwctl.api.auth import ExchangedTokenAuth, MemoryTokenCache
+
+    cache = MemoryTokenCache()
+    cache.set("k", "stale", NOW * 2)
+    auth = ExchangedTokenAuth(lambda: ("fresh", NOW * 2), cache=cache, cache_key="k")
+    client = make_client(
+        lambda r: httpx.Response(201, json={}) if r.headers["Authorization"] == "Bearer fresh" else httpx.Response(401),
+        auth=auth,
+    )
+    assert client.post("/x", json={"a": 1}) == {}
+    assert [r.headers["Authorization"] for r in rec.requests] == ["Bearer stale", "Bearer fresh"]
+
+
+def test_the_resend_property_is_set_on_the_request(make_client, rec):
+    from gwctl.api.http import IDEMPOTENT
+
+    client = make_client(lambda r: httpx.Response(200))
+    assert client.request("PUT", "/x", idempotent=False).request.extensions[IDEMPOTENT] is False
+    assert client.request("PUT", "/x").request.extensions[IDEMPOTENT] is True
+    assert client.request("POST", "/x").request.extensions[IDEMPOTENT] is False
+
+
+def test_an_expected_object_that_is_missing_is_exit_8(make_client, rec):
+    client = make_client(lambda r: httpx.Response(200, content=b""))
+    with pytest.raises(errors.ServerError, match=r"GET /api/v0/x: the server answered an empty body instead of a JSON object"):
+        client.get("/x", expect=dict)
+    client = make_client(lambda r: httpx.Response(200, json=[1]))
+    with pytest.raises(errors.ServerError, match="a JSON array instead of a JSON object"):
+        client.get("/x", expect=dict)

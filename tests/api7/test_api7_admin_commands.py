@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from gwctl.sandbox.api7 import (ALERT_POLICY_5XX, API_PRODUCT_PETS, CUSTOM_PLUGIN_HELLO, LOGIN_OPTION_LDAP,
-                                ROLE_GG_OPERATOR, WEBHOOK_SLACK, WEBHOOK_SPARE)
+from gwctl.sandbox.api7 import (ALERT_POLICY_5XX, API_PRODUCT_PETS, CUSTOM_PLUGIN_HELLO, ROLE_GG_OPERATOR, WEBHOOK_SLACK,
+                                WEBHOOK_SPARE)
 
 READ_COMMANDS = [
     ("users", "list"), ("users", "list", "--role", "viewer_id", "--login-option", "built-in"), ("users", "get", "ops"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api7_helpers import ADMIN_PASSWORD, ADMIN_USER, CI_API_KEY, SVC_HTTPBIN, SVC_PETSTORE, TOKEN_CI, paths_seen
+from api7_helpers import ADMIN_PASSWORD, ADMIN_USER, CI_API_KEY, SVC_HTTPBIN, TOKEN_CI, paths_seen
 
 
 def test_operator_story(sandbox):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from emulator_profiles import add_profile
 
 
 @dataclass
@@ -25,11 +26,7 @@ def fresh(gw, serve):
             emulator.refresh_tokens[like.refresh_token_of(like.admin_user_id)] = like.admin_user_id
         server = serve(emulator)
         name = f"fresh-{product}"
-        argv = ["profile", "add", name, "--product", product, "--url", emulator.profile_url(server.url)]
-        for key, value in emulator.profile_options(server.url).items():
-            argv += ["--" + key.replace("_", "-"), str(value)]
-        result = gw(*argv)
-        assert result.code == 0, result.err
+        add_profile(gw, name, product, emulator, server.url)
         emulator.clear_log()
         return Fresh(emulator, name)
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import stat
 
 import yaml
 from config_code_helpers import placeholders, writes
 
 from gwctl.sandbox.api7 import PEM_KEY
 
-SECRETS = {"API7_CONSUMERS_ALICE_PLUGINS_KEY_AUTH_KEY": "alice-key-0001",
+SECRETS = {"API7_SECRETS_VAULT_PROD_VAULT_TOKEN": "hvs.sandbox-vault-token",
+           "API7_CONSUMERS_ALICE_PLUGINS_KEY_AUTH_KEY": "alice-key-0001",
            "API7_CONSUMERS_BOB_PLUGINS_BASIC_AUTH_PASSWORD": "bob-password",
            "API7_SSLS_EXAMPLE_COM_EXAMPLE_COM_KEY": PEM_KEY}
-CLEAR = ("alice-key-0001", "bob-password", "SandboxKey", "PRIVATE KEY")
+CLEAR = ("alice-key-0001", "bob-password", "SandboxKey", "PRIVATE KEY", "hvs.sandbox-vault-token")
 
 
 def no_secret(*texts: str) -> None:
@@ -37,7 +39,8 @@ def test_dump_is_deterministic_without_managed_fields_or_secrets(sandbox):
     no_secret(first.out, first.err)
     doc = yaml.safe_load(first.out)
     assert doc["gwctl"] == "config/v1" and doc["product"] == "api7" and doc["scope"] == {"gateway_group": "default"}
-    assert list(doc)[3:] == ["services", "routes", "consumers", "ssls", "global-rules", "plugin-metadata"]
+    assert list(doc)[3:] == ["secrets", "service-registries", "services", "routes", "consumers", "ssls", "global-rules",
+                             "plugin-metadata"]  # tokens only with --kinds tokens
     assert doc["routes"][1] == {"methods": ["GET"], "name": "get-ip", "paths": ["/ip"], "service": "httpbin"}
     assert doc["consumers"][0]["plugins"] == {"key-auth": {"key": "${API7_CONSUMERS_ALICE_PLUGINS_KEY_AUTH_KEY}"}}
     assert "id" not in first.out.split("services:")[1].split("routes:")[0].replace("httpbin", "")  # no IDs
@@ -56,7 +59,7 @@ def test_dump_apply_to_an_empty_server_dump_again_is_identical(sandbox, fresh, t
     result = box.run("api7", "config", "apply", "-f", str(path), "-p", empty.profile, "--yes", env=SECRETS)
     assert result.code == 0, result.err
     no_secret(result.out, result.err)
-    assert "Plan: 10 to create, 0 to update, 0 to delete, 0 unchanged." in result.out
+    assert "Plan: 13 to create, 0 to update, 0 to delete, 0 unchanged." in result.out
     assert "created service httpbin" in result.err and "created route httpbin/get-ip" in result.err
     again = box.run("api7", "config", "dump", "-p", empty.profile)
     assert again.code == 0 and again.out == path.read_text()
@@ -71,9 +74,9 @@ def test_reapplying_a_fresh_dump_sends_no_write(sandbox, tmp_path):
     path = dump(box, tmp_path)
     box.emulator.clear_log()
     diff = box.run("api7", "config", "diff", "-f", str(path), "--exit-code", env=SECRETS)
-    assert (diff.code, diff.out, diff.err) == (0, "No changes: 10 unchanged.\n", "")
+    assert (diff.code, diff.out, diff.err) == (0, "No changes: 13 unchanged.\n", "")
     applied = box.run("api7", "config", "apply", "-f", str(path), "--yes", env=SECRETS)
-    assert (applied.code, applied.out, applied.err) == (0, "No changes: 10 unchanged.\n", "")
+    assert (applied.code, applied.out, applied.err) == (0, "No changes: 13 unchanged.\n", "")
     assert writes(box.emulator) == []
 
 
@@ -84,7 +87,7 @@ def test_one_changed_field_is_the_whole_diff_and_the_only_write(sandbox, tmp_pat
     diff = box.run("api7", "config", "diff", "-f", str(path), "--exit-code", env=SECRETS)
     assert diff.code == 11
     assert diff.out == ('~ update service httpbin\n    desc: "httpbin demo service" -> "httpbin v2"\n'
-                        "Plan: 0 to create, 1 to update, 0 to delete, 9 unchanged.\n")
+                        "Plan: 0 to create, 1 to update, 0 to delete, 12 unchanged.\n")
     assert diff.err == "error: 1 object differs from the documents\n"
     plan = box.run("api7", "config", "diff", "-f", str(path), "-o", "json", env=SECRETS)
     assert plan.code == 0 and json.loads(plan.out)["changes"] == [
@@ -147,8 +150,8 @@ def test_invalid_documents_exit_2_before_any_request(sandbox, tmp_path):
         "missing-var": (head + "consumers:\n  - username: x\n    plugins: {key-auth: {key: '${NOT_SET_ANYWHERE}'}}\n",
                         "error: {f} (consumers[0]): environment variable NOT_SET_ANYWHERE is not set\n"),
         "unknown-kind": (head + "upstreams: []\n",
-                         "error: {f}: unknown kind 'upstreams': api7 documents take services, routes, consumers, "
-                         "ssls, global-rules, plugin-metadata\n"),
+                         "error: {f}: unknown kind 'upstreams': api7 documents take secrets, service-registries, "
+                         "services, routes, consumers, ssls, global-rules, plugin-metadata, tokens\n"),
         "no-key": (head + "services:\n  - desc: x\n",
                    "error: {f}: services[0]: field 'name' is required (it identifies the object)\n"),
     }
@@ -194,3 +197,124 @@ def test_a_partial_failure_exits_10_and_says_what_was_done(sandbox, tmp_path):
     assert result.code == 10
     assert "failed: create consumer carol: " in result.err and "created consumer dave\n" in result.err
     assert result.err.endswith("error: 1 of 2 changes failed (1 done): create consumer carol\n")
+
+
+def test_secret_managers_and_service_registries_round_trip_with_their_credentials_as_placeholders(
+        sandbox, fresh, tmp_path):
+    box = sandbox("api7")
+    registry = next(r for r in box.emulator.registries.values() if r["name"] == "k8s-prod")
+    registry["kubernetes_config"]["client"] = {"token": "k8s-sa-token-0001"}
+    env = {**SECRETS, "API7_SERVICE_REGISTRIES_K8S_PROD_KUBERNETES_CONFIG_CLIENT_TOKEN": "k8s-sa-token-0001"}
+    result = box.run("api7", "config", "dump", "--kinds", "secrets,service-registries")
+    assert result.code == 0, result.err
+    assert "k8s-sa-token-0001" not in result.out + result.err
+    no_secret(result.out, result.err)
+    doc = yaml.safe_load(result.out)
+    assert doc["secrets"] == [{"id": "vault/prod-vault", "prefix": "kv/apisix", "uri": "https://vault.example.com:8200",
+                               "token": "${API7_SECRETS_VAULT_PROD_VAULT_TOKEN}"}]
+    assert doc["service-registries"] == [
+        {"name": "k8s-prod", "description": "Kubernetes", "type": "kubernetes",
+         "kubernetes_config": {"client": {"token": "${API7_SERVICE_REGISTRIES_K8S_PROD_KUBERNETES_CONFIG_CLIENT_TOKEN}"},
+                               "service": {"host": "10.0.0.1", "port": "6443", "schema": "https"}}},
+        {"name": "nacos-prod", "description": "Nacos cluster", "type": "nacos",
+         "nacos_config": {"hosts": ["http://nacos.example.com:8848"]}}]  # prefix and probes: the API's defaults
+    assert set(placeholders(result.err)) == {"API7_SECRETS_VAULT_PROD_VAULT_TOKEN",
+                                             "API7_SERVICE_REGISTRIES_K8S_PROD_KUBERNETES_CONFIG_CLIENT_TOKEN"}
+    path = tmp_path / "infra.yaml"
+    path.write_text(result.out)
+
+    empty = fresh("api7")
+    applied = box.run("api7", "config", "apply", "-f", str(path), "-p", empty.profile, "--yes", env=env)
+    assert applied.code == 0, applied.err
+    assert applied.err == ("created secret vault/prod-vault\ncreated service registry k8s-prod\n"
+                           "created service registry nacos-prod\n")
+    no_secret(applied.out, applied.err)
+    assert "k8s-sa-token-0001" not in applied.out + applied.err
+    stored = next(iter(empty.emulator.secrets.values()))
+    assert stored["token"] == "hvs.sandbox-vault-token"
+    assert ["PUT /apisix/admin/secrets/vault/prod-vault"] == [w for w in writes(empty.emulator) if "secrets" in w]
+    again = box.run("api7", "config", "dump", "--kinds", "secrets,service-registries", "-p", empty.profile)
+    assert again.out == result.out
+
+    # Re-applied: nothing sent; one field changed: only that object.
+    box.emulator.clear_log()
+    same = box.run("api7", "config", "apply", "-f", str(path), "--yes", env=env)
+    assert (same.code, same.out) == (0, "No changes: 3 unchanged.\n")
+    assert writes(box.emulator) == []
+    path.write_text(result.out.replace("prefix: kv/apisix", "prefix: kv/gateway").replace(
+        "description: Nacos cluster", "description: Nacos (prod)"))
+    diff = box.run("api7", "config", "diff", "-f", str(path), "--exit-code", env=env)
+    assert diff.code == 11
+    assert diff.out == ('~ update secret vault/prod-vault\n    prefix: "kv/apisix" -> "kv/gateway"\n'
+                        '~ update service registry nacos-prod\n    description: "Nacos cluster" -> "Nacos (prod)"\n'
+                        "Plan: 0 to create, 2 to update, 0 to delete, 1 unchanged.\n")
+    applied = box.run("api7", "config", "apply", "-f", str(path), "--yes", env=env)
+    assert applied.code == 0, applied.err
+    assert sorted(writes(box.emulator)) == [
+        "PUT /api/gateway_groups/%s/service_registries/%s" % (registry["gateway_group_id"],
+                                                               next(r["id"] for r in box.emulator.registries.values()
+                                                                    if r["name"] == "nacos-prod")),
+        "PUT /apisix/admin/secrets/vault/prod-vault"]
+    assert box.run("api7", "config", "diff", "-f", str(path), "--exit-code", env=env).code == 0
+
+    # A changed Vault token is masked in the plan.
+    masked = box.run("api7", "config", "diff", "-f", str(path),
+                     env={**env, "API7_SECRETS_VAULT_PROD_VAULT_TOKEN": "hvs.rotated-token"})
+    assert masked.out.startswith('~ update secret vault/prod-vault\n    token: "***" -> "***"\n')
+    assert "hvs.rotated-token" not in masked.out + masked.err
+
+
+def test_api_tokens_are_created_with_secrets_out_and_never_dumped(sandbox, tmp_path):
+    box = sandbox("api7")
+    listed = box.run("api7", "config", "dump", "--kinds", "tokens")
+    assert listed.code == 0 and listed.err == ""
+    assert yaml.safe_load(listed.out)["tokens"] == [{"expires_at": 0, "name": "ci-deploy"},
+                                                    {"expires_at": 0, "name": "sandbox"}]
+    for token in box.emulator.tokens.values():
+        assert token["_secret"] not in listed.out
+    doc = tmp_path / "tokens.yaml"
+    doc.write_text(listed.out.replace("- expires_at: 0\n  name: sandbox\n",
+                                      "- expires_at: 1900000000\n  name: nightly-ci\n- expires_at: 0\n  name: sandbox\n"))
+
+    # Creating a token needs --secrets-out: refused after reading, before any write.
+    box.emulator.clear_log()
+    refused = box.run("api7", "config", "apply", "-f", str(doc), "--yes")
+    assert refused.code == 2
+    assert refused.err.endswith("error: creating tokens returns secrets: give --secrets-out DIR to keep them "
+                                "(files of mode 0600); nothing was changed\n")
+    assert {r.method for r in box.emulator.requests} <= {"GET"}
+    dry = box.run("api7", "config", "apply", "-f", str(doc), "--dry-run")
+    assert (dry.code, dry.out) == (0, "+ create token nightly-ci\nPlan: 1 to create, 0 to update, 0 to delete, "
+                                      "2 unchanged.\n")
+
+    out = tmp_path / "secrets"
+    applied = box.run("api7", "config", "apply", "-f", str(doc), "--yes", "--secrets-out", str(out))
+    assert applied.code == 0, applied.err
+    secret_file = out / "api7-tokens-nightly-ci.secret"
+    assert applied.err == f"wrote the token secret of nightly-ci to {secret_file} (mode 0600)\ncreated token nightly-ci\n"
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    created = next(t for t in box.emulator.tokens.values() if t["name"] == "nightly-ci")
+    assert secret_file.read_text().strip() == created["_secret"]
+    assert created["_secret"] not in applied.out + applied.err
+    assert created["expires_at"] == 1900000000
+    after = box.run("api7", "config", "dump", "--kinds", "tokens")
+    assert after.out == doc.read_text() and created["_secret"] not in after.out
+
+    # Re-applied with --secrets-out: nothing sent, no file written.
+    secret_file.unlink()
+    box.emulator.clear_log()
+    same = box.run("api7", "config", "apply", "-f", str(doc), "--yes", "--secrets-out", str(out))
+    assert (same.code, same.out, same.err) == (0, "No changes: 3 unchanged.\n", "")
+    assert writes(box.emulator) == [] and list(out.iterdir()) == []
+
+    # The expiry is set on create only: a change is reported, never written.
+    doc.write_text(doc.read_text().replace("1900000000", "1950000000"))
+    diff = box.run("api7", "config", "diff", "-f", str(doc), "--exit-code")
+    assert diff.code == 11
+    assert diff.out == ("! token nightly-ci: set only on create; `gwctl api7 tokens regenerate --expires-in` changes "
+                        "it with a new value\n    expires_at: 1900000000 -> 1950000000\n"
+                        "Plan: 0 to create, 0 to update, 0 to delete, 2 unchanged, 1 cannot be changed.\n")
+    box.emulator.clear_log()
+    skipped = box.run("api7", "config", "apply", "-f", str(doc), "--yes", "--secrets-out", str(out))
+    assert skipped.code == 0
+    assert writes(box.emulator) == []

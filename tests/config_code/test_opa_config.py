@@ -32,8 +32,10 @@ def test_dump_roundtrip_reapply_and_gateways_that_cannot_be_created(sandbox, fre
     box.emulator.clear_log()
     same = box.run("opa", "config", "diff", "-f", str(path), "--exit-code")
     assert (same.code, same.out) == (0, "No changes: 8 unchanged.\n")
-    assert box.run("opa", "config", "apply", "-f", str(path), "--yes").code == 0
-    assert writes(box.emulator) == []
+    kept = tmp_path / "kept"
+    again = box.run("opa", "config", "apply", "-f", str(path), "--yes", "--secrets-out", str(kept))
+    assert (again.code, again.out, again.err) == (0, "No changes: 8 unchanged.\n", "")
+    assert writes(box.emulator) == [] and list(kept.iterdir()) == []
 
     # An empty team: gateways enrol themselves, so they are reported, not created.
     empty = fresh("opa")
@@ -42,12 +44,18 @@ def test_dump_roundtrip_reapply_and_gateways_that_cannot_be_created(sandbox, fre
     assert "! gateway Dev Gateway: enrolls itself; cannot be created\n" in plan.out
     assert plan.out.endswith("Plan: 3 to create, 0 to update, 0 to delete, 0 unchanged, 5 cannot be created.\n")
 
-    # Creating setup tokens mints secrets: refused without --secrets-out, before any write.
+    # Creating setup tokens needs --secrets-out: refused after reading, before any write.
+    empty.emulator.clear_log()
     refused = box.run("opa", "config", "apply", "-f", str(path), "-p", empty.profile, "--yes")
     assert refused.code == 2
     assert refused.err.endswith("error: creating setup-tokens returns secrets: give --secrets-out DIR to keep them "
-                                "(nothing was changed)\n")
-    assert writes(empty.emulator) == []
+                                "(files of mode 0600); nothing was changed\n")
+    assert {r.method for r in empty.emulator.requests} <= {"GET"}
+    # Re-applying to the source, where every setup token exists, needs none.
+    box.emulator.clear_log()
+    again = box.run("opa", "config", "apply", "-f", str(path), "--yes")
+    assert again.code == 0, again.err
+    assert {r.method for r in box.emulator.requests} <= {"GET"}
 
     # Once the gateways enrolled (with other settings), apply sets them and dump equals the source.
     for gateway in box.emulator.gateways.values():
@@ -75,7 +83,8 @@ def test_one_gateway_field_changed(sandbox, tmp_path):
     assert diff.out == ('~ update gateway Staging Gateway\n    description: "Gateway used for staging" -> '
                         '"Staging (EU)"\nPlan: 0 to create, 1 to update, 0 to delete, 7 unchanged.\n')
     box.emulator.clear_log()
-    assert box.run("opa", "config", "apply", "-f", str(path), "--yes").err == "updated gateway Staging Gateway\n"
+    applied = box.run("opa", "config", "apply", "-f", str(path), "--yes", "--secrets-out", str(tmp_path / "out"))
+    assert applied.err == "updated gateway Staging Gateway\n"
     assert writes(box.emulator) == ["PUT /v1/teams/%s/gateways/3b0fdbdd-1282-440d-a973-ddc409d6d743"
                                     % box.emulator.team]
     assert box.run("opa", "config", "diff", "-f", str(path), "--exit-code").code == 0

@@ -28,7 +28,8 @@ def test_dump_apply_to_an_empty_cluster_and_reapply(sandbox, fresh, tmp_path):
     path.write_text(first.out)
 
     box.emulator.clear_log()
-    same = box.run("pomerium", "config", "apply", "-f", str(path), "--yes", env=SECRETS)
+    same = box.run("pomerium", "config", "apply", "-f", str(path), "--yes", "--secrets-out", str(tmp_path / "o"),
+                   env=SECRETS)
     assert (same.code, same.out) == (0, "No changes: 26 unchanged.\n")
     assert writes(box.emulator) == []
 
@@ -55,13 +56,14 @@ def test_one_policy_field_and_a_setting(sandbox, tmp_path):
     assert diff.out == ('~ update policy employees\n    description: "employees policy" -> "staff"\n'
                         "Plan: 0 to create, 1 to update, 0 to delete, 25 unchanged.\n")
     box.emulator.clear_log()
-    applied = box.run("pomerium", "config", "apply", "-f", str(path), "--yes", env=SECRETS)
+    out = ("--secrets-out", str(tmp_path / "out"))
+    applied = box.run("pomerium", "config", "apply", "-f", str(path), "--yes", *out, env=SECRETS)
     assert (applied.code, applied.err) == (0, "updated policy employees\n")
     assert writes(box.emulator) == [f"PUT /api/v0/organizations/{box.emulator.org_id}/policies/polEmployees"]
     assert box.run("pomerium", "config", "diff", "-f", str(path), "--exit-code", env=SECRETS).code == 0
     path.write_text(path.read_text().replace("settings: {}", "settings:\n  logLevel: debug"))
     box.emulator.clear_log()
-    applied = box.run("pomerium", "config", "apply", "-f", str(path), "--yes", env=SECRETS)
+    applied = box.run("pomerium", "config", "apply", "-f", str(path), "--yes", *out, env=SECRETS)
     assert (applied.code, applied.err) == (0, "updated cluster settings\n")
     assert box.emulator.settings[box.emulator.cluster_id]["logLevel"] == "debug"
     assert box.run("pomerium", "config", "diff", "-f", str(path), "--exit-code", env=SECRETS).code == 0

@@ -300,7 +300,7 @@ def test_unwrap_table_names_accessor_and_ttl(gk):
     result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task", "--unwrap")
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0].startswith("ACCESSOR\t") and lines[1] == "TTL\t768h"
+    assert lines[0].startswith("ACCESSOR\t") and lines[1] == "TTL\t32d"
     assert "s." not in result.out
 
 

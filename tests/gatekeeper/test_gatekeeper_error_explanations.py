@@ -27,7 +27,8 @@ def test_a_proxys_503_page_on_token_is_not_reported_as_sealed(gk, sleeps):
     result = gk.run("gatekeeper", "token", "request", "--task-id", "web-task")
     assert result.code == 8
     assert result.out == ""
-    assert result.err == "error: POST /token: 503 SERVICE UNAVAILABLE\n"
+    assert result.err == ("error: POST /token: 503 SERVICE UNAVAILABLE\n"
+                          "hint: the request may have been applied: check before repeating it\n")
     assert len(gk.emulator.calls("POST", "/token")) == 1
     assert sleeps == []
 
@@ -36,7 +37,8 @@ def test_a_proxys_503_page_on_reload_is_not_reported_as_sealed(gk):
     gk.emulator.fail_next(status=503, body="Service Unavailable", path="/policies/reload")
     result = gk.run("gatekeeper", "policies", "reload")
     assert result.code == 8
-    assert result.err == "error: POST /policies/reload: 503 SERVICE UNAVAILABLE\n"
+    assert result.err == ("error: POST /policies/reload: 503 SERVICE UNAVAILABLE\n"
+                          "hint: the request may have been applied: check before repeating it\n")
 
 
 def test_the_sealed_503_is_still_explained(gk):

@@ -161,7 +161,7 @@ def test_status_peers_from_the_profile(gk, serve):
     from gwctl.sandbox.gatekeeper import GatekeeperEmulator
 
     other = serve(GatekeeperEmulator(peer_id="1xOther"))
-    gk.run("profile", "add", "pp", "--product", "gatekeeper", "--url", gk.server.url, "--peers", other.url)
+    gk.run("profile", "add", "pp", "--product", "gatekeeper", "--url", gk.server.url, "--peer-urls", other.url)
     result = gk.run("gatekeeper", "status", "--peers", "-p", "pp", "-o", "json")
     assert [r["id"] for r in result.json()] == [gk.emulator.peer_id, "1xOther"]
 

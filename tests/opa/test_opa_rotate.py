@@ -158,9 +158,9 @@ def test_rotate_that_cannot_store_the_secret_deletes_nothing_old(opa, tmp_path, 
     monkeypatch.setattr(util, "write_secret_file", lambda path, secret: path.write_text("truncated"))
     out = tmp_path / "setup.token"
     result = opa.run("opa", "setup-tokens", "rotate", "-d", "new", "--replace", TOK1, "--out", str(out), "--yes")
-    assert result.code == 1
+    assert result.code == 12
     (new,) = new_tokens(opa)
-    [recovery] = (isolated["tmp"] / "state" / "recovery").iterdir()
+    [recovery] = (isolated["tmp"] / "state" / "recovery").glob("*.txt")
     assert recovery.read_text() == new["token"] + "\n" and mode(recovery) == 0o600
     assert result.err.splitlines()[-2] == (
         f"error: could not write the new setup token: --out {out} did not read back; it is saved in {recovery}")
@@ -169,16 +169,15 @@ def test_rotate_that_cannot_store_the_secret_deletes_nothing_old(opa, tmp_path, 
 
 
 def test_rotate_is_locked_per_profile(opa, tmp_path, monkeypatch):
-    from gwctl.cli import rotation
     from gwctl.config.files import locked
 
-    monkeypatch.setattr(rotation, "LOCK_WAIT", 0.1)
     lock = tmp_path / "state" / "locks" / "rotate-opa-sandbox-opa"
     with locked(lock):
-        result = opa.run("opa", "setup-tokens", "rotate", "-d", "x", "--replace", TOK1, "--yes")
-    assert result.code == 2
+        result = opa.run("opa", "setup-tokens", "rotate", "-d", "x", "--replace", TOK1, "--yes", "--lock-timeout", "0.1")
+    assert result.code == 7
     assert result.err.splitlines()[-2] == (
-        f"error: another rotation of profile sandbox-opa is running (lock {lock}); nothing was changed")
+        f"error: another rotation of profile sandbox-opa still holds the lock {lock} after 0.1s (--lock-timeout); "
+        "nothing was changed")
     assert not opa.emulator.calls("POST", f"{T}/gateway_setup_tokens")
 
 

@@ -91,16 +91,17 @@ def test_when_storing_fails_the_token_goes_to_a_recovery_file(pom, filestore, mo
 
     monkeypatch.setattr(credentials.Credentials, "store", broken)
     result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store", "--yes")
-    assert result.code == 1
+    assert result.code == 12
     new = pom.emulator.refresh_token_of(ADMIN)
     recovery_dir = isolated["tmp"] / "state" / "recovery"
-    [recovery] = list(recovery_dir.iterdir())
+    [recovery] = list(recovery_dir.glob("*.txt"))
     assert recovery.read_text() == new + "\n"
     assert oct(recovery.stat().st_mode & 0o777) == "0o600"
     # unified rotation wording: one error line naming the recovery file, one hint
     assert result.err == (
         f"error: could not store the new refresh token of user {ADMIN}: disk full; it is saved in {recovery}\n"
-        f"hint: store it with `gwctl auth login -p sandbox-pomerium --stdin --insecure-storage < {recovery}`, "
+        "hint: run `gwctl auth recover -p sandbox-pomerium` once the cause is fixed, or "
+        f"store it with `gwctl auth login -p sandbox-pomerium --stdin --insecure-storage < {recovery}`, "
         "then delete the file\n")
     assert new not in result.all
     assert stored(filestore) == old  # unchanged, and now dead
@@ -140,18 +141,17 @@ def test_store_renews_only_the_profiles_own_user(pom, filestore):
 
 
 def test_a_held_lock_makes_a_second_renewal_fail_cleanly(pom, filestore, monkeypatch, isolated):
-    from gwctl.cli import rotation
     from gwctl.config.files import locked
 
-    monkeypatch.setattr(rotation, "LOCK_WAIT", 0.2)
     lock = isolated["tmp"] / "state" / "locks" / "rotate-pomerium-sandbox-pomerium"
     with locked(lock):
-        result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store", "--yes")
-    assert result.code == 2
+        result = pom.run("pomerium", "users", "renew-token", ADMIN, "--store", "--yes", "--lock-timeout", "0.2")
+    assert result.code == 7
     assert result.err == (
         f"waiting up to 0.2s for another rotation of profile sandbox-pomerium to finish (lock {lock})\n"
-        f"error: another rotation of profile sandbox-pomerium is running (lock {lock}); nothing was changed\n"
-        "hint: try again when it has finished\n")
+        f"error: another rotation of profile sandbox-pomerium still holds the lock {lock} after 0.2s (--lock-timeout); "
+        "nothing was changed\n"
+        "hint: try again when it has finished, or wait longer with --lock-timeout SECONDS\n")
     assert pom.emulator.requests == []  # nothing renewed, nothing lost
     assert stored(filestore) == pom.emulator.admin_token == pom.emulator.refresh_token_of(ADMIN)
 

@@ -31,7 +31,7 @@ def raising(add_command):
 
 
 def test_every_documented_code_has_a_test():
-    assert [code for code, _ in EXIT_TABLE] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 130, 141]
+    assert [code for code, _ in EXIT_TABLE] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 130, 141]
 
 
 # --- 0 -----------------------------------------------------------------------------------
@@ -257,7 +257,10 @@ def test_7_timeout(sandbox):
     result = box.run("gatekeeper", "seal", "--yes", "--timeout", "0.2")
     assert result.code == 7
     assert result.err.startswith("error: POST /seal: no answer from 127.0.0.1:")
-    assert result.err.endswith("hint: the read timeout is 0.2s; raise it with --timeout\n")
+    # POST /seal is not idempotent: sent once, and the hint says it may have been applied.
+    assert result.err.endswith("hint: the request may have been applied: check before repeating it "
+                               "(the read timeout is 0.2s; raise it with --timeout)\n")
+    assert len(box.emulator.calls("POST", "/seal")) == 1
 
 
 def test_8_retries_then_succeeds(sandbox, sleeps):
@@ -331,6 +334,18 @@ def test_11_drift_found_by_config_diff(sandbox, tmp_path):
                                           "http_status": None, "request_id": None}
 
 
+# --- 12 ----------------------------------------------------------------------------------
+
+
+def test_12_secret_minted_but_not_stored(gw, raising):
+    raising(errors.SecretNotStored("could not store the new token: disk full; it is saved in /x/r.txt",
+                                   hint="run `gwctl auth recover -p p`"))
+    result = gw("boom")
+    assert (result.code, result.out) == (12, "")
+    assert result.err == ("error: could not store the new token: disk full; it is saved in /x/r.txt\n"
+                          "hint: run `gwctl auth recover -p p`\n")
+
+
 # --- 13 ----------------------------------------------------------------------------------
 
 
@@ -338,6 +353,31 @@ def test_13_declined_confirmation(gw, raising):
     raising(errors.Cancelled("cancelled; nothing was changed"))
     result = gw("boom")
     assert (result.code, result.out, result.err) == (13, "", "error: cancelled; nothing was changed\n")
+
+
+# --- 14 ----------------------------------------------------------------------------------
+
+
+def test_14_status_check_failed(sandbox):
+    box = sandbox("gatekeeper")
+    assert box.run("status", "--check").code == 0
+    box.emulator.token = None  # sealed: it cannot hand out tokens
+    result = box.run("status", "--check")
+    assert result.code == 14
+    assert result.err == "error: 1 of 1 profiles failed a check: sandbox-gatekeeper\n"
+
+
+# --- 15 ----------------------------------------------------------------------------------
+
+
+def test_15_expiring_check_found_items(sandbox):
+    box = sandbox("api7")
+    assert box.run("expiring", "--within", "1d", "--check").code == 0
+    result = box.run("expiring", "--within", "30d", "--check", "-o", "json")
+    assert result.code == 15
+    assert [r["name"] for r in result.json()] == ["ci-deploy"]
+    assert last_json_line(result.err) == {"error": "1 item expires within 30d", "exit_code": 15,
+                                          "http_status": None, "request_id": None}
 
 
 # --- 130 ---------------------------------------------------------------------------------
@@ -365,7 +405,7 @@ def test_130_ctrl_c_at_a_prompt_ends_the_prompt_line_first(gw, add_command):
         raise click.exceptions.Abort()  # what click.confirm raises for ^C
 
     add_command("ask", ask)
-    result = gw("ask", tty=True)
+    result = gw("ask", tty=True, env={"NO_COLOR": "1"})
     assert (result.code, result.err) == (130, "\nerror: interrupted\n")
     result = gw("ask")
     assert (result.code, result.err) == (130, "error: interrupted\n")

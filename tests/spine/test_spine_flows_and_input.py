@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from pathlib import Path
@@ -67,7 +66,7 @@ def test_confirm_on_a_tty_yes(gw, destroy):
 
 @pytest.mark.parametrize("answer", ["n\n", "\n", ""])
 def test_confirm_on_a_tty_no(gw, destroy, answer):
-    result = gw("destroy", tty=True, stdin_tty=True, stdin=answer)
+    result = gw("destroy", tty=True, stdin_tty=True, stdin=answer, env={"NO_COLOR": "1"})
     assert (result.code, result.out) == (13, "")
     # a typed answer ends the line on a real terminal; end of input does not, so gwctl does
     ended = "\n" if answer == "" else ""

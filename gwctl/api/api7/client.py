@@ -165,11 +165,19 @@ class Api7Client(ResourceCalls, ProductClient):
             return body["value"]
         return body
 
-    def get(self, path: str, params: dict | None = None) -> Any:
-        return self._value(self.http.get(path, params=_clean(params)))
+    def _expect(self, value: Any, expect: type | None, method: str, path: str) -> Any:
+        if expect is not None and not isinstance(value, expect):
+            from gwctl.errors import shape_error
 
-    def create(self, path: str, body: Any = None, params: dict | None = None) -> Any:
-        return self._value(self.http.post(path, json=body, params=_clean(params)))
+            raise shape_error(method, path, "a JSON object" if expect is dict else expect.__name__, value)
+        return value
+
+    def get(self, path: str, params: dict | None = None, *, expect: type | None = None) -> Any:
+        """GET a `value` envelope (or bare body); with ``expect`` the value must be of that type (else exit 8)."""
+        return self._expect(self._value(self.http.get(path, params=_clean(params))), expect, "GET", path)
+
+    def create(self, path: str, body: Any = None, params: dict | None = None, *, expect: type | None = None) -> Any:
+        return self._expect(self._value(self.http.post(path, json=body, params=_clean(params))), expect, "POST", path)
 
     def replace(self, path: str, body: Any, params: dict | None = None) -> Any:
         return self._value(self.http.put(path, json=body, params=_clean(params)))
@@ -184,7 +192,7 @@ class Api7Client(ResourceCalls, ProductClient):
         """An unpaged `{"list", "total"}` answer (or a bare array / array value) as a list."""
         body = self.http.get(path, params=_clean(params))
         if isinstance(body, dict) and "list" in body:
-            return list(body.get("list") or [])
+            return list(listed_items(body, "list", "GET", path))
         value = self._value(body)
         return value if isinstance(value, list) else [value]
 
@@ -455,17 +463,21 @@ class Api7Client(ResourceCalls, ProductClient):
                 total += len(chunk)
                 if progress is not None:
                     progress(total)
+        except httpx.TransportError as exc:  # cut off or timed out mid-download
+            raise self.http.transport_error(response.request, exc) from exc
         finally:
             response.close()
         return total
 
-    def fetch_secret(self, method: str, path: str, body: Any = None) -> Any:
+    def fetch_secret(self, method: str, path: str, body: Any = None, *, idempotent: bool | None = None) -> Any:
         """A call whose answer is a bare secret (e.g. the SCIM token as `value`): the body is read
         unlogged (stream=True skips -vvv body logging) and the secret is registered before anything
         else can print it."""
-        response = self.http.request(method, path, json=body, stream=True)
+        response = self.http.request(method, path, json=body, stream=True, idempotent=idempotent)
         try:
             response.read()
+        except httpx.TransportError as exc:  # cut off while reading: what the transport says of any call
+            raise self.http.transport_error(response.request, exc) from exc
         finally:
             response.close()
         value = self._value(self.http.decode(response))
@@ -514,6 +526,7 @@ def session_login(conn: Connection, username: str, password: str, ldap_option: s
     try:
         path = f"/api/ldap/{seg(ldap_option)}/login" if ldap_option else "/api/login"
         response = http.request("POST", path, json={"username": username, "password": password})
+        body = http.decode_as(response, dict, "the logged-in user")  # an empty or garbled answer: exit 8
         cookie = None
         for name, value in response.cookies.items():
             if name in SESSION_COOKIES or cookie is None:
@@ -524,8 +537,7 @@ def session_login(conn: Connection, username: str, password: str, ldap_option: s
             raise AuthError("the dashboard answered the login without a session cookie",
                             hint="use an API token instead (gwctl api7 tokens create)")
         http.redactor.add(cookie.partition("=")[2])
-        body = http.decode(response)
-        value = body.get("value") if isinstance(body, dict) else body
+        value = body.get("value", body)
         return cookie, value
     finally:
         http.close()

@@ -12,6 +12,7 @@ import httpx
 
 from gwctl.api.base import Connection, ProductClient
 from gwctl.api.http import HttpClient
+from gwctl.errors import ServerError
 
 UNSEAL_METHODS = ("token", "token-wrapped", "approle", "aws", "aws-ec2", "github")
 UNSEAL_FIELDS = ("token", "role_id", "secret_id", "aws_role", "aws_nonce", "personal_token")
@@ -83,36 +84,53 @@ class GatekeeperClient(ProductClient):
                            str(self.options.get("policy_path") or "gatekeeper"),
                            int(self.options.get("kv_version") or 2))
 
+    def vault_token_lookup(self) -> list[dict[str, Any]] | None:
+        """The profile's Vault token as Vault sees it (GET {vault_addr}/v1/auth/token/lookup-self):
+        accessor, expiry, TTL, policies; never the token. None without a Vault address."""
+        vault_addr = self.options.get("vault_addr")
+        if not vault_addr:
+            return None
+        token = self.secrets.require("vault_token")["vault_token"]
+        body = self.http.get(str(vault_addr).rstrip("/") + "/v1/auth/token/lookup-self",
+                             headers={"X-Vault-Token": token})
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict):
+            return []
+        return [{k: data.get(k) for k in ("accessor", "display_name", "expire_time", "ttl", "policies", "renewable")}]
+
     def status(self) -> dict[str, Any]:
         response = self.http.request("GET", "/status", ok=is_status_report)
-        return self.http.decode(response)
+        return self.http.decode_as(response, dict)
 
     def seal(self) -> dict[str, Any]:
-        return self.http.post("/seal")
+        return self.http.post("/seal", expect=dict)
 
     def unseal(self, method: str, **fields: str | None) -> dict[str, Any]:
         body = {"method": method, **{k: v for k, v in fields.items() if v}}
         for key in ("token", "secret_id", "personal_token"):
             if body.get(key):
                 self.http.redactor.add(body[key])
-        return self.http.post("/unseal", json=body)
+        return self.http.post("/unseal", json=body, expect=dict)
 
     def reload_policies(self) -> dict[str, Any]:
-        return self.http.post("/policies/reload")
+        return self.http.post("/policies/reload", expect=dict)
 
     def request_token(self, task_id: str, scheduler: str | None = None, role: str | None = None) -> dict[str, Any]:
         body = {"task_id": task_id, **({"scheduler": scheduler} if scheduler else {}), **({"role": role} if role else {})}
-        result = self.http.post("/token", json=body)
-        if isinstance(result, dict) and result.get("token"):
-            self.http.redactor.add(result["token"])
+        result = self.http.post("/token", json=body, expect=dict)
+        token = result.get("token")
+        if not isinstance(token, str) or not token:
+            raise ServerError("POST /token: Gatekeeper answered without a token")
+        self.http.redactor.add(token)
         return result
 
     def unwrap(self, vault_addr: str, wrapping_token: str) -> dict[str, Any]:
         """Vault's POST /v1/sys/wrapping/unwrap: trade a wrapping token for the real one."""
         url = vault_addr.rstrip("/") + "/v1/sys/wrapping/unwrap"
-        result = self.http.post(url, headers={"X-Vault-Token": wrapping_token})
-        token = ((result or {}).get("auth") or {}).get("client_token")
-        if token:
+        result = self.http.post(url, headers={"X-Vault-Token": wrapping_token}, expect=dict)
+        auth = result.get("auth")
+        token = auth.get("client_token") if isinstance(auth, dict) else None
+        if isinstance(token, str) and token:
             self.http.redactor.add(token)
         return result
 

@@ -73,20 +73,23 @@ class PolicyStore:
     def read(self, path: str | None = None) -> dict | None:
         """The data stored at the policy path (or ``path``); None when nothing is stored there."""
         try:
-            body = self.http.get(self._url("data", path or self.path), headers=self.headers)
+            body = self.http.get(self._url("data", path or self.path), headers=self.headers, expect=dict)
         except NotFoundError:
             return None
-        data = (body or {}).get("data")
+        data = body.get("data")
         if self.version == 2:
-            data = (data or {}).get("data")
+            data = data.get("data") if isinstance(data, dict) else None
         return data if isinstance(data, dict) else None
 
     def _children(self, path: str) -> list[str]:
         try:
-            body = self.http.get(self._url("metadata", path), params={"list": "true"}, headers=self.headers)
+            body = self.http.get(self._url("metadata", path), params={"list": "true"}, headers=self.headers,
+                                 expect=dict)
         except NotFoundError:
             return []
-        keys = ((body or {}).get("data") or {}).get("keys") or []
+        listing = body.get("data")
+        keys = listing.get("keys") if isinstance(listing, dict) else None
+        keys = keys if isinstance(keys, list) else []
         found = []
         for key in keys:
             child = f"{path}/{str(key).rstrip('/')}"

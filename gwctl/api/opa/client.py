@@ -9,7 +9,6 @@ time), then refreshed; a 401 re-fetches it once. Lists follow ``Link: <...>; rel
 
 from __future__ import annotations
 
-import random
 from datetime import datetime
 from typing import Any, Iterator
 
@@ -29,6 +28,8 @@ REFRESH_MARGIN = 120.0
 # The token lifetime is undocumented: a token whose expires_at is missing, or already past by
 # our clock (skew), is trusted this long; a 401 re-fetches it earlier if need be.
 ASSUMED_TTL = 300.0
+# OPA's 429 is always throttling: without X-RateLimit-Retry-At, Okta's clients wait 5-10 s.
+THROTTLE_WAIT = (5.0, 10.0)
 # Items asked for per list page (`count`), so the server's default page size does not decide
 # how many round trips a list takes (tests lower it to exercise paging).
 PAGE_SIZE = 100
@@ -105,6 +106,7 @@ class OpaClient(ResourceCalls, ProductClient):
         config = conn.config
         config.error_parser = parse_error
         config.reset_header = epoch_reset_header(RATE_LIMIT_HEADER, config.clock)
+        config.throttle_wait = THROTTLE_WAIT
         self.base_url = conn.url
         self.cache_prefix = conn.cache_key("bearer")
         self.auth = _OpaTokenAuth(
@@ -137,10 +139,11 @@ class OpaClient(ResourceCalls, ProductClient):
         creds = self.secrets.require("key_id", "key_secret")
         self._learn(creds["key_secret"])
         try:
-            body = self._post(
+            body = self.http.post(
                 f"{self.prefix}/service_token",
                 json={"key_id": creds["key_id"], "key_secret": creds["key_secret"]},
                 auth=None,
+                expect=dict,
             )
         except errors.Unauthorized as exc:
             exc.message = (
@@ -150,9 +153,9 @@ class OpaClient(ResourceCalls, ProductClient):
             exc.args = (exc.message,)
             exc.hint = "check GWCTL_OPA_KEY_ID/GWCTL_OPA_KEY_SECRET or run `gwctl auth login`"
             raise
-        token = body.get("bearer_token") if isinstance(body, dict) else None
+        token = body.get("bearer_token")
         if not isinstance(token, str) or not token:
-            raise errors.AuthError("the OPA token exchange answered without a bearer_token")
+            raise errors.ServerError(f"POST {self.prefix}/service_token: the token exchange answered without a bearer_token")
         self._learn(token)
         team_name = body.get("team_name")
         if isinstance(team_name, str) and team_name and team_name.lower() != self.team.lower():
@@ -173,21 +176,6 @@ class OpaClient(ResourceCalls, ProductClient):
 
     # -- transport helpers ----------------------------------------------------------------------
 
-    def _post(self, url: str, **kwargs: Any) -> Any:
-        """POST, retrying throttled (429) attempts as Okta's clients do: a 429 was not processed."""
-        config = self.http.config
-        for attempt in range(config.max_retries + 1):
-            try:
-                return self.http.post(url, **kwargs)
-            except errors.RateLimited as exc:
-                if exc.http_status != 429 or attempt == config.max_retries:
-                    raise
-                delay = exc.retry_after if exc.retry_after is not None else random.uniform(5.0, 10.0)
-                if delay > config.retry_after_cap:
-                    raise
-                self.http._wait(attempt, delay, "429")  # logs the retry at -v, then sleeps
-        raise AssertionError("unreachable")
-
     def _pages(self, path: str, params: dict[str, Any] | None = None, limit: int | None = None) -> Iterator[list[Any]]:
         return MappedPages(link_pages(self.http, path, params=params, items_key="list", limit=limit,
                                       page_size=PAGE_SIZE), self._learn_token)
@@ -198,7 +186,7 @@ class OpaClient(ResourceCalls, ProductClient):
         return self.team if name == "team" else super().scope_value(name)
 
     def create_item(self, res: Any, body: Any, **values: Any) -> Any:
-        return self.unwrap(self._post(self.resource_path(res, **values), json=body))  # 429s retried
+        return self.unwrap(self.http.post(self.resource_path(res, **values), json=body))
 
     def unwrap(self, body: Any) -> Any:
         if isinstance(body, dict) and isinstance(body.get("token"), str):
@@ -239,20 +227,20 @@ class OpaClient(ResourceCalls, ProductClient):
         return self._pages(self._token_path(), limit=limit)
 
     def create_setup_token(self, body: dict[str, Any]) -> dict[str, Any]:
-        token = self._post(self._token_path(), json=body)
+        token = self.http.post(self._token_path(), json=body, expect=dict)
         if isinstance(token, dict) and isinstance(token.get("token"), str):
             self._learn(token["token"])
         return token
 
     def get_setup_token(self, token_id: str) -> dict[str, Any]:
-        token = self.http.get(self._token_path(token_id))
+        token = self.http.get(self._token_path(token_id), expect=dict)
         if isinstance(token, dict) and isinstance(token.get("token"), str):
             self._learn(token["token"])
         return token
 
     def setup_token_value(self, token_id: str) -> dict[str, Any]:
         """GET .../{id}/token: the record holding the secret ``token``."""
-        token = self.http.get(self._token_path(token_id) + "/token")
+        token = self.http.get(self._token_path(token_id) + "/token", expect=dict)
         if isinstance(token, dict) and isinstance(token.get("token"), str):
             self._learn(token["token"])
         return token
@@ -266,7 +254,7 @@ class OpaClient(ResourceCalls, ProductClient):
         return f"{self.prefix}/gateways" + (f"/{seg(gateway_id)}" if gateway_id else "")
 
     def gateway_status(self, gateway_id: str) -> dict[str, Any]:
-        return self.http.get(self._gateway_path(gateway_id) + "/status")
+        return self.http.get(self._gateway_path(gateway_id) + "/status", expect=dict)
 
 
 class _OpaTokenAuth(ExchangedTokenAuth):

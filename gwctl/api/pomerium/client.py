@@ -19,7 +19,7 @@ from gwctl.api.auth import ExchangedTokenAuth
 from gwctl.api.base import Connection, ProductClient, ResourceCalls, listed_items, seg
 from gwctl.api.http import HttpClient
 from gwctl.api.paging import truncate
-from gwctl.errors import ApiError, AuthError, ServerError, UsageError
+from gwctl.errors import CREDENTIAL_REFUSALS, ApiError, AuthError, ServerError, UsageError
 
 PAGE_SIZE = 100  # items asked for per request; a server that caps lower is detected
 REFRESH_MARGIN = 60.0  # re-exchange when less than this many seconds of ID-token life are left
@@ -204,7 +204,7 @@ class PomeriumClient(ResourceCalls, ProductClient):
         try:
             body = self.http.post("/token", json={"refreshToken": refresh_token}, auth=None)
         except ApiError as exc:
-            if exc.http_status is not None and exc.http_status < 500:
+            if exc.http_status in CREDENTIAL_REFUSALS:
                 raise AuthError(
                     f"token exchange failed: {exc.message}",
                     hint="the API user token is invalid, renewed or deleted: store a current one with "
@@ -339,17 +339,18 @@ class PomeriumClient(ResourceCalls, ProductClient):
     # -- users -------------------------------------------------------------------------
 
     def update_current_user(self) -> dict:
-        return self.http.post("/user")
+        return self.http.post("/user", expect=dict)
 
     def delete_current_user(self) -> None:
         self.http.delete("/user")
 
     def create_api_user(self, name: str, role: str | None = None) -> dict:
         body = {"name": name, **({"role": role} if role else {})}
-        return self._secret(self.http.post(self.org_path("users", "apiAccess"), json=body), "refreshToken")
+        return self._secret(self.http.post(self.org_path("users", "apiAccess"), json=body, expect=dict), "refreshToken")
 
     def renew_refresh_token(self, user_id: str) -> dict:
-        return self._secret(self.http.post(self.org_path("users", user_id, "refreshToken")), "refreshToken")
+        return self._secret(self.http.post(self.org_path("users", user_id, "refreshToken"), expect=dict),
+                            "refreshToken")
 
     def _secret(self, body: Any, key: str) -> Any:
         if isinstance(body, dict) and isinstance(body.get(key), str):
@@ -367,16 +368,16 @@ class PomeriumClient(ResourceCalls, ProductClient):
     # -- organizations, quotas, namespaces --------------------------------------------------
 
     def create_organization(self, body: dict) -> dict:
-        result = self.http.post("/organizations", json=body)
-        if isinstance(result, dict):
-            self._secret(result.get("cluster"), "refreshToken")
+        result = self.http.post("/organizations", json=body, expect=dict)
+        self._secret(result.get("cluster"), "refreshToken")
         return result
 
     def get_organization(self, org: str | None = None) -> dict:
-        return self.http.get("/organizations/" + seg(org or self.org_id))
+        return self.http.get("/organizations/" + seg(org or self.org_id), expect=dict)
 
     def get_quotas(self, namespace: str | None = None) -> dict:
-        return self.http.get(self.org_path("quotas"), params={"namespaceId": namespace} if namespace else None)
+        return self.http.get(self.org_path("quotas"), params={"namespaceId": namespace} if namespace else None,
+                             expect=dict)
 
     def list_namespaces(self) -> list:
         path = self.org_path("namespaces")
@@ -399,7 +400,7 @@ class PomeriumClient(ResourceCalls, ProductClient):
     def compare_changesets(self, cluster: str, first: str | None = None, second: str | None = None) -> dict:
         params = {"clusterId": cluster, "firstId": first, "secondId": second}
         return self.http.get(self.org_path("changesets", "compare"),
-                             params={k: v for k, v in params.items() if v})
+                             params={k: v for k, v in params.items() if v}, expect=dict)
 
     def apply_changeset(self, changeset_id: str) -> dict:
         return self.http.post(self.org_path("changesets", changeset_id, "apply"))
@@ -414,10 +415,10 @@ class PomeriumClient(ResourceCalls, ProductClient):
     # -- clusters ------------------------------------------------------------------------
 
     def create_cluster(self, body: dict) -> dict:
-        return self._secret(self.http.post(self.org_path("clusters"), json=body), "refreshToken")
+        return self._secret(self.http.post(self.org_path("clusters"), json=body, expect=dict), "refreshToken")
 
     def get_cluster(self, cluster: str) -> dict:
-        return self.http.get(self.org_path("clusters", cluster))
+        return self.http.get(self.org_path("clusters", cluster), expect=dict)
 
     def list_replicas(self, cluster: str, start: str, end: str) -> list:
         return self.http.get(self.org_path("clusters", cluster, "replicas"),
@@ -430,7 +431,7 @@ class PomeriumClient(ResourceCalls, ProductClient):
         return self.http.post(self.org_path("clusters", cluster, "health"), json={})
 
     def rotate_cluster_token(self, cluster: str) -> dict:
-        return self._secret(self.http.post(self.org_path("clusters", cluster, "token")), "refreshToken")
+        return self._secret(self.http.post(self.org_path("clusters", cluster, "token"), expect=dict), "refreshToken")
 
     # -- settings ------------------------------------------------------------------------
 
@@ -455,31 +456,32 @@ class PomeriumClient(ResourceCalls, ProductClient):
     def distribution_sum(self, cluster: str, metric: str, start: str, end: str, route: str | None = None,
                          replica: str | None = None) -> list:
         return self.http.get(self.org_path("clusters", cluster, "distribution", metric, "sum"),
-                             params=self._metric_params(start, end, route, replica))
+                             params=self._metric_params(start, end, route, replica), expect=list)
 
     def distribution_series(self, cluster: str, metric: str, start: str, end: str, percentile: int | None = None,
                             route: str | None = None, replica: str | None = None) -> list:
         return self.http.get(self.org_path("clusters", cluster, "distribution", metric, "timeSeries"),
-                             params=self._metric_params(start, end, route, replica, percentile))
+                             params=self._metric_params(start, end, route, replica, percentile), expect=list)
 
     def time_series(self, cluster: str, metric: str, start: str, end: str, route: str | None = None,
                     replica: str | None = None) -> list:
         return self.http.get(self.org_path("clusters", cluster, "timeSeries", metric),
-                             params=self._metric_params(start, end, route, replica))
+                             params=self._metric_params(start, end, route, replica), expect=list)
 
     def time_series_sum(self, cluster: str, metric: str, start: str, end: str, route: str | None = None,
                         replica: str | None = None) -> list:
         return self.http.get(self.org_path("clusters", cluster, "timeSeries", metric, "sum"),
-                             params=self._metric_params(start, end, route, replica))
+                             params=self._metric_params(start, end, route, replica), expect=list)
 
     # -- service accounts and custom domains -----------------------------------------------
 
     def create_service_account(self, cluster: str, body: dict) -> dict:
-        return self._secret(self.http.post(self.org_path("clusters", cluster, "serviceAccounts"), json=body), "token")
+        return self._secret(self.http.post(self.org_path("clusters", cluster, "serviceAccounts"), json=body,
+                                           expect=dict), "token")
 
     def service_account_token(self, cluster: str, sa_id: str) -> dict:
-        return self._secret(self.http.get(self.org_path("clusters", cluster, "serviceAccounts", sa_id, "token")),
-                            "token")
+        return self._secret(self.http.get(self.org_path("clusters", cluster, "serviceAccounts", sa_id, "token"),
+                                          expect=dict), "token")
 
     def add_custom_domain(self, cluster: str, domain: str) -> dict:
         return self.http.post(self.org_path("customDomains"), json={"clusterId": cluster, "domainName": domain})
@@ -503,7 +505,7 @@ class PomeriumClient(ResourceCalls, ProductClient):
         return self.http.get(self.org_path("billing", "subscription"))
 
     def start_onboarding(self, body: dict) -> dict:
-        return self._secret(self.http.post("/onboarding/start", json=body), "clusterToken")
+        return self._secret(self.http.post("/onboarding/start", json=body, expect=dict), "clusterToken")
 
     def configure_onboarding(self, body: dict) -> Any:
         return self.http.post("/onboarding/configure", json=body)

@@ -121,9 +121,10 @@ class SecureGatewayClient(ResourceCalls, ProductClient):
                 data={"grant_type": APIKEY_GRANT, "apikey": api_key},
                 headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
                 auth=None,
+                expect=dict,
             )
         except errors.ApiError as exc:
-            if exc.http_status is not None and exc.http_status < 500:
+            if exc.http_status in errors.CREDENTIAL_REFUSALS:
                 raise errors.AuthError(
                     f"IBM Cloud IAM refused the API key: {exc.message.split(': ', 2)[-1]}",
                     hint="check GWCTL_IBM_API_KEY or run `gwctl auth login`",
@@ -131,13 +132,15 @@ class SecureGatewayClient(ResourceCalls, ProductClient):
                     request_id=exc.request_id,
                 ) from None
             raise
-        token = body.get("access_token") if isinstance(body, dict) else None
-        if not token:
-            raise errors.AuthError("IBM Cloud IAM answered without an access_token")
+        token = body.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise errors.ServerError("IBM Cloud IAM answered without an access_token")
         self._learn(token)
         expiration = body.get("expiration")
-        if not isinstance(expiration, (int, float)):
-            expiration = time.time() + float(body.get("expires_in") or 3600)
+        if not isinstance(expiration, (int, float)) or isinstance(expiration, bool):
+            expires_in = body.get("expires_in")
+            ok = isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool) and expires_in > 0
+            expiration = time.time() + (float(expires_in) if ok else 3600.0)
         return token, float(expiration)
 
     def current_token(self) -> str:
@@ -303,7 +306,7 @@ class SecureGatewayClient(ResourceCalls, ProductClient):
 
     def import_file(self, filename: str, content: bytes) -> Any:
         files = {"state": (filename, content, "application/octet-stream")}
-        return self.http.put("/v1/import", params=self._rg(), files=files)
+        return self.http.put("/v1/import", params=self._rg(), files=files, idempotent=False)  # creates gateways
 
     def export_service(self) -> Any:
         return self.http.get("/v1/export", params=self._rg())
@@ -359,7 +362,8 @@ class SecureGatewayClient(ResourceCalls, ProductClient):
         return gateway
 
     def regen_auth(self, gateway_id: str) -> dict[str, Any]:
-        return self._learn_gateway(self._gw_json("PUT", gateway_id, "/genAuth", json={}))
+        # A new cert/key pair each time: the first answer's pair is dead once a second one is made.
+        return self._learn_gateway(self._gw_json("PUT", gateway_id, "/genAuth", json={}, idempotent=False))
 
     def export_gateway(self, gateway_id: str) -> Any:
         return self._gw_json("GET", gateway_id, "/export")
@@ -367,7 +371,8 @@ class SecureGatewayClient(ResourceCalls, ProductClient):
     def migrate_gateway(self, gateway_id: str, body: dict[str, Any], force: bool = False) -> Any:
         self._learn_body_secrets(body)
         params = {"force": "true"} if force else None
-        return self._gw_json("PUT", gateway_id, "/migrate2connector", params=params, json=body)
+        return self._gw_json("PUT", gateway_id, "/migrate2connector", params=params, json=body,
+                             idempotent=False)  # creates connector endpoints
 
     def _learn_body_secrets(self, body: dict[str, Any]) -> None:
         for key in ("token", "apikey"):
@@ -392,13 +397,13 @@ class SecureGatewayClient(ResourceCalls, ProductClient):
 
     def import_destination(self, gateway_id: str, filename: str, content: bytes) -> Any:
         files = {"state": (filename, content, "application/octet-stream")}
-        return self._gw_json("PUT", gateway_id, "/destinations/import", files=files)
+        return self._gw_json("PUT", gateway_id, "/destinations/import", files=files, idempotent=False)
 
     def migrate_destination(self, gateway_id: str, dest_id: str, body: dict[str, Any], force: bool = False) -> Any:
         self._learn_body_secrets(body)
         params = {"force": "true"} if force else None
         return self._gw_json("PUT", gateway_id, self._dest(gateway_id, dest_id, "/migrate2connector"),
-                             params=params, json=body)
+                             params=params, json=body, idempotent=False)
 
     # -- certificates ---------------------------------------------------------------------------
 
@@ -420,12 +425,14 @@ class SecureGatewayClient(ResourceCalls, ProductClient):
 
     def regenerate_certs(self, gateway_id: str, dest_id: str, client: bool = False) -> Any:
         params = {"client": "true"} if client else None
-        return self._gw_json("PUT", gateway_id, self._dest(gateway_id, dest_id, "/genCerts"), params=params)
+        return self._gw_json("PUT", gateway_id, self._dest(gateway_id, dest_id, "/genCerts"), params=params,
+                             idempotent=False)  # a new pair each time
 
     # -- ip table rules ---------------------------------------------------------------------------
 
     def add_ip_rule(self, gateway_id: str, dest_id: str, rule: dict[str, Any] | list[dict[str, Any]]) -> Any:
-        return self._gw_json("PUT", gateway_id, self._dest(gateway_id, dest_id, "/ipTableRule"), json=rule)
+        return self._gw_json("PUT", gateway_id, self._dest(gateway_id, dest_id, "/ipTableRule"), json=rule,
+                             idempotent=False)  # adds a rule
 
     def remove_ip_rule(self, gateway_id: str, dest_id: str, rule: dict[str, Any] | None) -> Any:
         """Remove the rule matching ``rule``, or every rule when ``rule`` is None (all=true)."""

@@ -1,6 +1,7 @@
 """API7's hooks into configuration as code (gwctl.cli.config_code.engine): the gateway-group
-flag, and plugin metadata, which has no list (each plugin that takes metadata is read) and is
-written with a PUT to the plugin's name."""
+flag; plugin metadata, which has no list (each plugin that takes metadata is read) and is
+written with a PUT to the plugin's name; secret managers, created and replaced by a PUT to
+their ID (vault/NAME)."""
 
 from __future__ import annotations
 
@@ -53,10 +54,11 @@ def to_server(kind: Any, body: dict, current: Any, state: Any) -> dict:
 
 
 def write(kind: Any, action: str, item_id: Any, body: Any, values: dict, client: Any) -> Any:
-    if kind.noun != "plugin-metadata" or action == "delete":
+    if kind.noun not in ("plugin-metadata", "secrets") or action == "delete":
         return NotImplemented
     from gwctl.resources import resource
 
-    res = resource("api7", "plugin-metadata")
-    name = body.pop("plugin", None) or item_id
+    res = resource("api7", kind.noun)
+    # Both are created and replaced by a PUT to their key (a plugin's name; a secret's vault/NAME).
+    name = body.pop("plugin" if kind.noun == "plugin-metadata" else "id", None) or item_id
     return client.replace_item(res, name, body)

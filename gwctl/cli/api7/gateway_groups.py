@@ -52,7 +52,8 @@ def instance_token(gateway_group: GgArg = None,
     from gwctl.api.api7.client import paths
 
     api = client()
-    record = api.create(paths.gg(_gg(gateway_group), "instance_token"), params={"only_token": only_token or None}) or {}
+    record = api.create(paths.gg(_gg(gateway_group), "instance_token"), params={"only_token": only_token or None},
+                        expect=dict)
     api.learn(record.get("token_plain_text"), record.get("token"))
     emit_secret(record, "token_plain_text", out, cols("id", "token_plain_text", Column("token", "token", default=False)),
                 label="instance token")
@@ -68,7 +69,7 @@ def dp_cert(gateway_group: GgArg = None, out: OutFileOpt = None) -> None:
     from gwctl.api.api7.client import paths
 
     api = client()
-    record = api.create(paths.gg(_gg(gateway_group), "dp_client_certificates")) or {}
+    record = api.create(paths.gg(_gg(gateway_group), "dp_client_certificates"), expect=dict)
     api.learn(record.get("private_key"))
     emit_secret(record, "private_key", out, cols("id", "expiry", "certificate", "private_key"), label="private key")
 

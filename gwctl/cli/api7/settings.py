@@ -84,11 +84,12 @@ def scim_generate_token(out: OutFileOpt = None) -> None:
 
     check_out(out)
     api = client()
-    token = api.fetch_secret("PUT", "/api/system_settings/scim/token")
+    # Each PUT mints a new token and kills the previous one: never resent once it may have arrived.
+    token = api.fetch_secret("PUT", "/api/system_settings/scim/token", idempotent=False)
     if not isinstance(token, str) or not token:
-        from gwctl.errors import GwctlError
+        from gwctl.errors import ServerError
 
-        raise GwctlError("the dashboard returned no SCIM token")
+        raise ServerError("PUT /api/system_settings/scim/token: the dashboard returned no SCIM token")
     api.learn(token)
     emit_secret({"token": token}, "token", out, cols("token"), label="SCIM token")
 

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.options import FromFileOpt, OutFileOpt, YesOpt, product_app
+from gwctl.cli.options import FromFileOpt, LOCK_TIMEOUT, LockTimeoutOpt, OutFileOpt, YesOpt, product_app
 from gwctl.cli.render import Column
 from gwctl.cli.api7.calls import build_body, client
 from gwctl.resources.values import expires_at
@@ -35,7 +35,8 @@ StoreOpt = Annotated[Optional[bool], typer.Option(
 
 @app.command("regenerate")
 def regenerate(token_id: TokenArg, expires_in: ExpiresOpt = None, from_file: FromFileOpt = None,
-               out: OutFileOpt = None, store: StoreOpt = None, yes: YesOpt = False) -> None:
+               out: OutFileOpt = None, store: StoreOpt = None, yes: YesOpt = False,
+               lock_timeout: LockTimeoutOpt = LOCK_TIMEOUT) -> None:
     """Replace a token's value; the old value stops working at once (PUT .../tokens/{id}/regenerate).
 
     Without a terminal --yes is required. The new value is kept in a 0600 recovery file
@@ -43,20 +44,31 @@ def regenerate(token_id: TokenArg, expires_in: ExpiresOpt = None, from_file: Fro
     (detected: the old value is refused right after) it is stored in the profile's
     credential store, read back and proven, and only metadata is printed. Otherwise it is
     printed once, or with --out written to FILE (0600, atomic). If a step fails the error
-    names the recovery file. One rotation of a profile runs at a time.
+    names the recovery file and the command exits 12 (`gwctl auth recover` finishes the
+    job). One rotation of a profile (or of one --out file) runs at a time; another waits
+    up to --lock-timeout seconds.
     Example: gwctl api7 tokens regenerate TOKEN_ID --expires-in 90d --out ci.token --yes
     """
     from gwctl.cli.context import get_app
-    from gwctl.cli.flows import confirm_change
-    from gwctl.cli.render import emit
-    from gwctl.cli.rotation import Rotation, check_out, env_source, rotation_lock, store_credential, write_out
+    from gwctl.cli.rotation import check_out, rotation_lock
 
     if expires_in is None and from_file is None:
         raise UsageError("missing --expires-in DURATION (or never)")
     body = build_body("TokenRegenerate", from_file, {"expires_at": expires_at(expires_in)})
     check_out(out)
+    profile = get_app().profile("api7")
+    # Credentials are first read under the lock, so a rotation that waited sees the token the previous one stored.
+    with rotation_lock("api7", profile.name, lock_timeout, out=out):
+        _regenerate_locked(profile, token_id, body, out, store, yes)
+
+
+def _regenerate_locked(profile, token_id: str, body: dict, out, store: Optional[bool], yes: bool) -> None:
+    from gwctl.cli.context import get_app
+    from gwctl.cli.flows import confirm_change
+    from gwctl.cli.render import emit
+    from gwctl.cli.rotation import Rotation, env_source, store_credential, write_out
+
     app_ctx = get_app()
-    profile = app_ctx.profile("api7")
     api = client()
     if store and api.auth_kind != "api_key":
         raise UsageError(f"--store: profile {profile.name} does not authenticate with an API token (X-API-KEY)")
@@ -70,6 +82,7 @@ def regenerate(token_id: TokenArg, expires_in: ExpiresOpt = None, from_file: Fro
     token_id = lookup.resolve(token_id)
     confirm_change("regenerate", "API token", "API tokens", [lookup.label(token_id)], yes,
                    consequence="its old value stops working at once")
+    candidate = store is not False and api.auth_kind == "api_key"  # maybe the profile's own token
     if env:
         hint = f"put the new value in {env} from {{file}}, then delete the file"
     elif store is not False and api.auth_kind == "api_key":
@@ -77,10 +90,12 @@ def regenerate(token_id: TokenArg, expires_in: ExpiresOpt = None, from_file: Fro
                 f"{' --insecure-storage' if profile.storage == 'file' else ''} < {{file}}`, then delete the file")
     else:
         hint = "use it from there, then delete the file"
-    with rotation_lock("api7", profile.name), \
-            Rotation("api7", profile.name, f"API token {token_id}", slug="api-token", hint=hint) as rotation:
+    with Rotation("api7", profile.name, f"API token {token_id}", slug="api-token", hint=hint, out=out,
+                     token_id=token_id, credential=None if env else "api_key" if candidate else None,
+                     own_unchecked=candidate) as rotation:
         secret, record = rotation.mint(lambda: _regenerate(api, token_id, body))
-        own = store is not False and api.auth_kind == "api_key" and _old_key_refused(api, token_id, rotation)
+        own = candidate and _old_key_refused(api, token_id, rotation)
+        rotation.note(credential="api_key" if own and not env else None, own_unchecked=False)
         if store and not own:
             with rotation.step("store"):
                 raise UsageError(f"API token {token_id} is not the one profile {profile.name} uses: not stored")

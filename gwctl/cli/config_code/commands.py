@@ -41,7 +41,8 @@ def config_group(product: str) -> click.Group:
     extra_options = _hook(spec, "options")
     extra_params = list(extra_options()) if extra_options else []
     names = [p.name for p in extra_params]
-    example = f"gwctl {product} config"
+    examples = {verb: "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+                for verb, lines in help_examples(spec).items()}
 
     def wrap(function):
         def run(**kwargs: Any) -> None:
@@ -63,15 +64,14 @@ def config_group(product: str) -> click.Group:
         short_help="Write the configuration as a document.",
         help="Write the configuration as a document (YAML; -o json for JSON). Two dumps of the same state are "
              "identical; server-managed fields and server defaults are left out; secrets are written as "
-             "${VARIABLE} placeholders, listed on stderr.\n\n\b\n"
-             f"Example: {example} dump -f {product}.yaml"))
+             "${VARIABLE} placeholders, listed on stderr.\n\n" + examples["dump"]))
     group.add_command(click.Command(
         "validate", callback=wrap(_validate), context_settings=CONTEXT_SETTINGS,
         params=[_files_option(), _kinds_option(), *extra_params],
         short_help="Check documents without sending any request.",
         help="Check documents without sending any request: known kinds, keys present and unique across files, "
-             "references resolve, every object passes the write model, every ${VARIABLE} is set.\n\n\b\n"
-             f"Example: {example} validate -f {product}.yaml"))
+             "references resolve, every object passes the write model, every ${VARIABLE} is set.\n\n"
+             + examples["validate"]))
     common = [_files_option(), click.Option(["--prune"], is_flag=True, help="Also delete objects absent from the "
                                             "documents that gwctl owns (its ownership label, or --label)."),
               _kinds_option(), _label_option()]
@@ -82,8 +82,7 @@ def config_group(product: str) -> click.Group:
         short_help="Show what apply would change.",
         help="Show what apply would change: objects to create, to update (field, old -> new; secrets masked), "
              "to delete (only with --prune) and how many are unchanged. Writes no file; -o json prints the plan "
-             "as JSON.\n\n\b\n"
-             f"Example: {example} diff -f {product}.yaml --exit-code"))
+             "as JSON.\n\n" + examples["diff"]))
     group.add_command(click.Command(
         "apply", callback=wrap(_apply), context_settings=CONTEXT_SETTINGS,
         params=[*common,
@@ -92,16 +91,40 @@ def config_group(product: str) -> click.Group:
                              "on a terminal)."),
                 click.Option(["--concurrency"], type=click.IntRange(1, MAX_CONCURRENCY), default=4, show_default=True,
                              help="Parallel requests."),
-                click.Option(["--secrets-out"], metavar="DIR", help="Folder for the secrets that creating objects "
-                             "returns (files of mode 0600); without it such objects are not created."),
+                click.Option(["--secrets-out"], metavar="DIR", help=_secrets_out_help(spec)),
                 *extra_params],
         short_help="Apply documents: create, update (and with --prune delete).",
         help="Apply documents: compute the plan, show it, ask (or --yes), then create and update objects in "
              "dependency order (with --prune, delete owned objects absent from the documents, dependants first), "
              "reporting each one. Applying the same documents twice changes nothing the second time. A partial "
-             "failure exits 10.\n\n\b\n"
-             f"Example: {example} apply -f {product}.yaml --yes"))
+             "failure exits 10.\n\n" + examples["apply"]))
     return group
+
+
+def help_examples(spec: Any) -> dict[str, list[str]]:
+    """Each command's examples: command lines that run as printed, in order, against the sandbox."""
+    product = spec.product
+    base = f"gwctl {product} config"
+    kinds = spec.example_kinds.split(",") if spec.example_kinds else [k.noun for k in spec.kinds if k.dumped]
+    narrowed = f" --kinds {spec.example_kinds}" if spec.example_kinds else ""
+    dump = f"{base} dump{narrowed} -f {product}.yaml"
+    minting = any(k.mints and k.create is True for k in spec.kinds if k.noun in kinds)
+    keep = " --secrets-out secrets" if minting else ""
+    return {
+        "dump": [dump, f"{base} dump -o json"],
+        "validate": [dump, f"{base} validate -f {product}.yaml"],
+        "diff": [dump, f"{base} diff -f {product}.yaml --exit-code", f"{base} diff -f {product}.yaml -o json"],
+        "apply": [dump, f"{base} apply -f {product}.yaml --dry-run", f"{base} apply -f {product}.yaml --yes{keep}"],
+    }
+
+
+def _secrets_out_help(spec: Any) -> str:
+    minting = [k.noun for k in spec.kinds if k.mints and k.create is True]
+    if not minting:
+        return "Folder for secrets that creating objects returns (files of mode 0600)."
+    return (f"Folder for the secrets that creating {', '.join(minting)} returns (one file of mode 0600 each). "
+            f"Required when the plan creates {' or '.join(minting)}: without it apply refuses before "
+            "changing anything. Give it in scheduled jobs so a missing object is re-created.")
 
 
 def _hook(spec: Any, name: str) -> Any:
@@ -112,11 +135,11 @@ def _hook(spec: Any, name: str) -> Any:
     return getattr(importlib.import_module(spec.hooks), name, None)
 
 
-def _kinds(spec: Any, raw: str | None) -> tuple[str, ...]:
+def _kinds(spec: Any, raw: str | None, dump: bool = False) -> tuple[str, ...]:
     from gwctl.errors import UsageError
 
     if not raw:
-        return spec.nouns
+        return tuple(k.noun for k in spec.kinds if k.dumped) if dump else spec.nouns
     chosen = tuple(k.strip() for k in raw.split(",") if k.strip())
     unknown = [k for k in chosen if k not in spec.nouns]
     if unknown or not chosen:
@@ -181,7 +204,7 @@ def _dump(spec: Any, out: str, kinds: str | None, labels: tuple[str, ...]) -> No
     from gwctl.cli.context import get_app
     from gwctl.resources.config_code import VERSION
 
-    nouns = _kinds(spec, kinds)
+    nouns = _kinds(spec, kinds, dump=True)
     selector = _selector(labels)
     if out != "-":
         _check_writable(out)
@@ -281,8 +304,12 @@ def plan_text(the_plan: Any) -> list[str]:
     else:
         summary = (f"Plan: {the_plan.count('create')} to create, {the_plan.count('update')} to update, "
                    f"{the_plan.count('delete')} to delete, {the_plan.unchanged} unchanged")
-        if the_plan.count("skip"):
-            summary += f", {the_plan.count('skip')} cannot be created"
+        skipped = [c for c in the_plan.changes if c.action == "skip"]
+        uncreatable = sum(1 for c in skipped if c.current is None)
+        if uncreatable:
+            summary += f", {uncreatable} cannot be created"
+        if len(skipped) > uncreatable:
+            summary += f", {len(skipped) - uncreatable} cannot be changed"
         lines.append(summary + ".")
     return lines
 
@@ -303,9 +330,9 @@ def _compute(spec: Any, files: tuple[str, ...], prune: bool, kinds: str | None, 
     selector = _selector(labels)
     if before_request:
         before_request(docs)
-    state = _state(spec, nouns)
-    _learn_secrets(docs, state.client)
     named = nouns if kinds else ()
+    state = _state(spec, tuple(n for n in nouns if n in docs.listed or n in named))  # kinds left out: not read
+    _learn_secrets(docs, state.client)
     return docs, state, plan(docs, state, nouns, prune, selector, named)
 
 
@@ -359,16 +386,19 @@ def _apply(spec: Any, files: tuple[str, ...], prune: bool, kinds: str | None, la
     app = get_app()
     if secrets_out is not None:
         _check_secrets_dir(secrets_out)
+
     _docs, state, the_plan = _compute(spec, files, prune, kinds, labels)
     as_json = app.opts.output == "json"
     _print_plan(spec, the_plan, to_err=as_json and not dry_run)
     actions = [c for c in the_plan.changes if c.action != "skip"]
     if dry_run or not actions:
         return
+    # Checked on the plan, before any write: re-applying a document whose secret-minting objects
+    # all exist needs no --secrets-out; one that would create them refuses without it.
     minting = sorted({c.kind.noun for c in actions if c.action == "create" and c.kind.mints})
     if minting and secrets_out is None:
         raise UsageError(f"creating {', '.join(minting)} returns secrets: give --secrets-out DIR to keep them "
-                         "(nothing was changed)")
+                         "(files of mode 0600); nothing was changed")
     summary = (f"({the_plan.count('create')} to create, {the_plan.count('update')} to update, "
                f"{the_plan.count('delete')} to delete)")
     confirm_change("apply", "the changes", "changes", [summary], yes)

@@ -87,7 +87,7 @@ def files_of(paths: Iterable[str]) -> list[Path]:
             if not found:
                 raise UsageError(f"-f {raw}: the folder holds no .yaml, .yml or .json file")
             out.extend(found)
-        elif path.is_file() or raw == "-":
+        elif path.exists() or raw == "-":  # a file, or a pipe such as <(gwctl ... config dump)
             out.append(path)
         else:
             raise UsageError(f"-f {raw}: no such file or folder")

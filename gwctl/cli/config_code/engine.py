@@ -21,7 +21,7 @@ import importlib
 import re
 from typing import Any, Callable
 
-from gwctl.cli.config_code.documents import Documents, Item, identity, key_text, label_of
+from gwctl.cli.config_code.documents import Documents, Item, identity, label_of
 from gwctl.errors import UsageError
 from gwctl.resources import Resource
 from gwctl.resources import resource as declared
@@ -304,6 +304,19 @@ def mask(kind: Kind, fields: list[tuple[str, Any, Any]]) -> list[tuple[str, Any,
     return out
 
 
+def _defaulted(kind: Kind, field: tuple[str, Any, Any]) -> tuple[str, Any, Any]:
+    """A side left out because it equals the server's default shows that default."""
+    path, old, new = field
+    if path in kind.defaults:
+        old = kind.defaults[path] if old is None else old
+        new = kind.defaults[path] if new is None else new
+    return path, old, new
+
+
+def _within(field: str, paths: Any) -> bool:
+    return any(field == p or field.startswith(p + ".") for p in paths)
+
+
 def updatable(kind: Kind) -> bool:
     verbs = resource(kind.product, kind.noun).verbs
     return bool(kind.update) or "update" in verbs or "patch" in verbs
@@ -341,13 +354,21 @@ def plan(docs: Documents, state: State, nouns: tuple[str, ...], prune: bool = Fa
                     result.changes.append(Change("create", kind, ident, item))
                 continue
             fields = differences(comparable(kind, have.doc), comparable(kind, want))
-            fields = [f for f in fields if f[0] not in kind.read_only]
+            fields = [_defaulted(kind, f) for f in fields if f[0] not in kind.read_only]
+            fixed = [f for f in fields if _within(f[0], kind.create_only)]
+            fields = [f for f in fields if f not in fixed]
             if fields and not updatable(kind):
-                result.changes.append(Change("skip", kind, ident, item, have, mask(kind, fields),
+                result.changes.append(Change("skip", kind, ident, item, have, mask(kind, fields + fixed),
                                              note="cannot be changed; delete it to have apply create it anew"))
-            elif fields:
+                continue
+            if fields:
                 result.changes.append(Change("update", kind, ident, item, have, mask(kind, fields)))
-            else:
+            if fixed:
+                hows = dict.fromkeys(kind.create_only[p] for f, _o, _n in fixed for p in kind.create_only
+                                     if _within(f, {p: ""}))
+                result.changes.append(Change("skip", kind, ident, item, have, mask(kind, fixed),
+                                             note="set only on create; " + "; ".join(hows)))
+            if not fields and not fixed:
                 result.unchanged += 1
         if prune and kind.delete and not kind.singleton and (kind.noun in docs.listed or kind.noun in named):
             for ident, have in sorted(current.items()):
@@ -486,6 +507,9 @@ def request_body(spec: ConfigSpec, kind: Kind, res: Resource, doc: dict, state: 
     values: dict[str, Any] = {}
     for field in kind.read_only:
         body.pop(field, None)
+    if action == "update":  # a create-only field differs only in a reported skip, never in a write
+        for field in kind.create_only:
+            drop_path(body, field)
     for field, (server_field, noun) in kind.refs.items():
         value = body.pop(field, None)
         if value in EMPTY:
@@ -519,6 +543,10 @@ def request_body(spec: ConfigSpec, kind: Kind, res: Resource, doc: dict, state: 
             body = {**base, **body}
         elif style in ("patch", "put-partial"):
             old = comparable(kind, current.doc)
+            for dotted, default in kind.defaults.items():  # back to the default: sent, since absent means unchanged
+                if get_path(old, dotted) is not None and get_path(body, dotted) is None and \
+                        not _within(dotted, kind.create_only):
+                    set_path(body, dotted, default)
             body = {k: v for k, v in body.items()
                     if k not in old or old.get(k) != v or (kind.labels and k == kind.labels.split(".")[0])}
     return body, values

@@ -31,7 +31,8 @@ STATUS_COLUMNS = (Column("id", "id", header="ID"),
                   Column("started", "started", kind="timestamp"),
                   Column("requests", "stats.requests"), Column("successful", "stats.successful"),
                   Column("denied", "stats.denied"), Column("failed", "stats.failed"),
-                  Column("peers", lambda s: len(s.get("peers") or []), header="PEERS"))
+                  Column("peers", lambda s: len(s["peers"]) if isinstance(s.get("peers"), list) else 0,
+                         header="PEERS"))
 PEER_COLUMNS = (
     Column("id", "id", header="PEER_ID"),
     Column("address", "address"),
@@ -111,7 +112,7 @@ def status(
     check: Annotated[bool, typer.Option("--check", help="Exit 8 when the instance (with --peers: any peer) is sealed "
                                                       "or unreachable (for monitoring).")] = False,
     peers: Annotated[bool, typer.Option("--peers", help="Ask every HA peer for its own status (the profile's "
-                                                      "--peers, else the peers the instance reports).")] = False,
+                                                      "--peer-urls, else the peers the instance reports).")] = False,
 ) -> None:
     """Show the instance's status, stats and peers (GET /status).
 
@@ -140,7 +141,8 @@ def status(
         emit(body)
     else:
         emit(body, STATUS_COLUMNS)
-        peers = body.get("peers") or []
+        peers = [p for p in body.get("peers") or () if isinstance(p, dict)] \
+            if isinstance(body.get("peers"), list) else []
         if peers:
             app_ctx.out()
             emit(peers, PEER_COLUMNS)
@@ -362,7 +364,7 @@ def wait(
     timeout: WaitTimeoutOpt = "5m",
     interval: WaitIntervalOpt = "1s",
 ) -> None:
-    """Wait until Gatekeeper is unsealed, polling GET /status with back-off.
+    """Wait until Gatekeeper is unsealed, polling its status with back-off.
 
     An instance that cannot be reached yet (restarting) counts as not unsealed.
     Exit 0 when unsealed (on every peer with --peers), 7 on timeout.
@@ -438,12 +440,13 @@ def request_token(
         emit_secret(wrapped, "token", out, TOKEN_COLUMNS, label="wrapping token")
         return
     address = vault_addr or wrapped.get("vault_addr")
-    if not address:
+    if not isinstance(address, str) or not address:
         raise UsageError("the response has no vault_addr: pass --vault-addr URL")
     with explain({400: "Vault refused to unwrap the token (already used, expired, or not a wrapping token)"}):
         result = client.unwrap(address, wrapped["token"])
-    auth = dict((result or {}).get("auth") or {})
-    if not auth.get("client_token"):
+    auth = result.get("auth")
+    auth = dict(auth) if isinstance(auth, dict) else {}
+    if not isinstance(auth.get("client_token"), str) or not auth["client_token"]:
         raise ServerError("Vault's unwrap answer held no client token")
     auth.update(_lease(auth.get("lease_duration")))
     if out is not None or show_token:

@@ -7,13 +7,13 @@ from typing import Annotated, Any, List, Optional
 
 import typer
 
-from gwctl.cli.options import LabelOpt, OutFileOpt, YesOpt, product_app
+from gwctl.cli.options import LabelOpt, LOCK_TIMEOUT, LockTimeoutOpt, OutFileOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.opa.resource_hooks import RESOURCE_ADMIN_HINT, client, lookup, role_hint, without_token
 from gwctl.cli.render import Column, emit
 from gwctl.cli.secret_output import check_out, emit_secret
 from gwctl.cli.input import parse_labels
-from gwctl.errors import GwctlError, PartialFailure, UsageError
+from gwctl.errors import GwctlError, PartialFailure, ServerError, UsageError
 
 app = product_app("setup-tokens", "Gateway setup tokens: reveal the secret, rotate.")
 
@@ -88,7 +88,7 @@ def reveal_token(
     token_id = resolve_token(token)
     record = client().setup_token_value(token_id)
     if not isinstance(record, dict) or not record.get("token"):
-        raise GwctlError(f"OPA returned no token value for setup token {token_id}")
+        raise ServerError(f"OPA returned no token value for setup token {token_id}")
     record = {"id": token_id, **record}  # Okta's own client reads only {"token": ...} from this endpoint
     app_ctx = get_app()
     if out is None and not (app_ctx.machine_output or app_ctx.opts.query):
@@ -115,6 +115,7 @@ def rotate_token(
     grace: Annotated[float, typer.Option("--grace", min=0, max=86400, metavar="SECONDS",
                                          help="Wait this long after writing the new token before deleting the old ones.")] = 0.0,
     yes: YesOpt = False,
+    lock_timeout: LockTimeoutOpt = LOCK_TIMEOUT,
 ) -> None:
     """Rotate a setup token for cron: create the new one, store it, then delete the replaced ones.
 
@@ -123,7 +124,9 @@ def rotate_token(
     storing fails, nothing old is deleted and the error names the recovery file. If a delete
     fails the new token stays written and the command exits 10 naming the tokens left.
     Replacing tokens needs --yes without a terminal. -o json reports the new and replaced
-    IDs. One rotation of a profile runs at a time (a second one waits).
+    IDs. If writing fails after the create the command exits 12 (`gwctl auth recover`
+    finishes the job). One rotation of a profile (or of one --out file) runs at a time;
+    another waits up to --lock-timeout seconds.
     Example: gwctl opa setup-tokens rotate -d "prod gateways" -l env=prod --replace-matching-labels --out setup.token --yes -o json
     """
     from gwctl.cli.flows import confirm_change
@@ -150,7 +153,7 @@ def rotate_token(
             confirm_change("delete", "setup tokens", "setup tokens", [which], yes, consequence="replaced by the new one")
     profile = app_ctx.profile("opa")
     api = client()
-    with rotation_lock("opa", profile.name), role_hint(RESOURCE_ADMIN_HINT):
+    with rotation_lock("opa", profile.name, lock_timeout, out=out), role_hint(RESOURCE_ADMIN_HINT):
         if replace_matching_labels:
             old = [t for page in api.list_setup_tokens() for t in page if _labels_of(t) == labels]
             old_ids = [str(t["id"]) for t in old]
@@ -161,8 +164,8 @@ def rotate_token(
         if old_ids:
             confirm_change("delete", "setup token", "setup tokens", old_ids, yes, consequence="replaced by the new one")
         hint = "write it where the gateways read it, then delete the file (the new setup token is valid)"
-        with Rotation("opa", profile.name, "setup token", slug="setup-token", hint=hint) as rotation:
-            secret, created = rotation.mint(lambda: _create(api, body))
+        with Rotation("opa", profile.name, "setup token", slug="setup-token", hint=hint, out=out) as rotation:
+            secret, created = rotation.mint(lambda: _create(api, body), facts=lambda c: {"token_id": str(c.get("id"))})
             new_id = str(created.get("id"))
             app_ctx.err(f"created setup token {new_id}")
             if out is not None:

@@ -18,4 +18,4 @@ ONLINE = Condition("online", "its status report says ONLINE", field_is("status",
 CONDITIONS = {"gateways": (EXISTS, ONLINE)}
 # Help examples (argv after `gwctl`; {placeholders} are the sandbox's, shown as NAMES).
 EXAMPLES = {"gateways": "opa gateways wait 'Dev Gateway' --for online --timeout 2m",
-            "setup-tokens": "opa setup-tokens wait {delete_setup_token_id} --for delete --timeout 30s"}
+            "setup-tokens": "opa setup-tokens wait {setup_token_id} --for exists --timeout 30s"}

@@ -65,13 +65,16 @@ def compare_changesets(
     if app_ctx.machine_output or app_ctx.opts.query:
         emit(result)
         return
+    from gwctl.api.base import as_dict, as_list
+
     rows = []
-    end = (result.get("endChangeset") or {}).get("id", "")
-    start = (result.get("startChangeset") or {}).get("id")
-    app_ctx.err(f"changes {'after ' + start if start else 'from the beginning'} up to {end}")
-    for group in result.get("entities") or []:
-        for entry in group or []:
-            rows.append({**entry, "changeset": (entry.get("applied") or {}).get("changesetId", "")})
+    end = as_dict(result.get("endChangeset")).get("id", "")
+    start = as_dict(result.get("startChangeset")).get("id")
+    app_ctx.err(f"changes {'after ' + str(start) if start else 'from the beginning'} up to {end}")
+    for group in as_list(result.get("entities")):
+        for entry in as_list(group):
+            if isinstance(entry, dict):
+                rows.append({**entry, "changeset": as_dict(entry.get("applied")).get("changesetId", "")})
     emit(rows, COMPARE_COLUMNS)
 
 

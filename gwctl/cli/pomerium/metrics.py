@@ -46,8 +46,11 @@ def _points(result: list) -> None:
     if app_ctx.machine_output or app_ctx.opts.query:
         emit(result)
         return
-    rows = [{**point, "unit": s.get("unit"), "labels": s.get("labels")}
-            for s in result or [] for point in s.get("points") or []]
+    from gwctl.api.base import as_dict, as_list
+
+    rows = [{**point, "unit": series.get("unit"), "labels": series.get("labels")}
+            for series in map(as_dict, as_list(result)) for point in as_list(series.get("points"))
+            if isinstance(point, dict)]
     emit(rows, POINT_COLUMNS)
 
 

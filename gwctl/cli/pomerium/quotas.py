@@ -29,7 +29,9 @@ def quotas(
     if app_ctx.machine_output or app_ctx.opts.query:
         emit(result)
         return
-    counts, limits = result.get("counts") or {}, result.get("limits") or {}
+    from gwctl.api.base import as_dict
+
+    counts, limits = as_dict(result.get("counts")), as_dict(result.get("limits"))
     rows = [{"resource": key, "used": counts.get(key), "limit": limits.get(key)}
             for key in dict.fromkeys([*counts, *limits])]
     emit(rows, QUOTA_COLUMNS)

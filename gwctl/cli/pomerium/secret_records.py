@@ -15,7 +15,7 @@ def emit_secret_record(record: dict, secret_path: Sequence[str], out: Any, colum
     """Print a record holding a secret (possibly nested), or write the secret to --out
     (0600, atomic) and print the record without it."""
     from gwctl.cli.secret_output import write_secret_file
-    from gwctl.errors import GwctlError
+    from gwctl.errors import ServerError
 
     app = get_app()
     if out is None:
@@ -26,7 +26,7 @@ def emit_secret_record(record: dict, secret_path: Sequence[str], out: Any, colum
         holder = holder.get(key) if isinstance(holder, dict) else None
     secret = holder.get(secret_path[-1]) if isinstance(holder, dict) else None
     if not secret:
-        raise GwctlError(f"the response held no {label} to write")
+        raise ServerError(f"the server's answer held no {label} to write")
     write_secret_file(out, str(secret))
     meta = json.loads(json.dumps(record))
     target = meta

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.options import ConcurrencyOpt, IdsArg, OutFileOpt, YesOpt, product_app
+from gwctl.cli.options import ConcurrencyOpt, IdsArg, LOCK_TIMEOUT, LockTimeoutOpt, OutFileOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.pomerium import PRODUCT, client
 from gwctl.cli.pomerium.secret_records import emit_secret_record
@@ -65,6 +65,7 @@ def renew_token(
     store: Annotated[bool, typer.Option("--store", help="Renew this profile's own token and store it in the profile's credential store (safe for cron).")] = False,
     out: OutFileOpt = None,
     yes: YesOpt = False,
+    lock_timeout: LockTimeoutOpt = LOCK_TIMEOUT,
 ) -> None:
     """Renew an API user's refresh token (POST .../users/{userId}/refreshToken).
 
@@ -73,8 +74,9 @@ def renew_token(
     is stored, and proven at /token. Without --store it is printed once (or written to
     --out). With --store, gwctl renews the token this profile uses, stores it, reads it
     back and proves it before reporting success. If storing or proving fails the error
-    names the recovery file and the exit code is non-zero. One rotation of a profile
-    runs at a time (a second one waits).
+    names the recovery file and the command exits 12 (`gwctl auth recover` finishes the
+    job). One rotation of a profile (or of one --out file) runs at a time; another waits
+    up to --lock-timeout seconds.
 
     Example: gwctl pomerium users renew-token usrAuditorApi --yes --out auditor.token
     """
@@ -97,7 +99,7 @@ def renew_token(
         user_id = _own_user_id()
     confirm_change("renew", "refresh token of user", "refresh tokens of users", [user_id], yes,
                    consequence="every earlier token of that user stops working")
-    _renew(profile, user_id, store, out)
+    _renew(profile, user_id, store, out, lock_timeout)
 
 
 def _own_user_id() -> str:
@@ -110,13 +112,13 @@ def _own_user_id() -> str:
     return me["id"]
 
 
-def _renew(profile, user_id: str, store: bool, out) -> None:
+def _renew(profile, user_id: str, store: bool, out, lock_timeout: float) -> None:
     from gwctl.cli.rotation import Rotation, rotation_lock, store_credential, write_out
 
     app_ctx = get_app()
     # Credentials are first read under the lock, so a renewal that waited sees the token
     # the previous one stored.
-    with rotation_lock(PRODUCT, profile.name):
+    with rotation_lock(PRODUCT, profile.name, lock_timeout, out=out):
         c = client()
         if store:
             me = c.update_current_user()
@@ -130,14 +132,15 @@ def _renew(profile, user_id: str, store: bool, out) -> None:
         hint = (f"store it with `gwctl auth login -p {profile.name} --stdin{storage_flag} < {{file}}`, then delete the file"
                 if store else "use it from there, then delete the file")
         with Rotation(PRODUCT, profile.name, f"refresh token of user {user_id}", slug="refresh-token",
-                      hint=hint) as rotation:
+                      hint=hint, credential="refresh_token" if store else None, out=out,
+                      user_id=user_id) as rotation:
 
             def mint():
                 result = c.renew_refresh_token(user_id)
-                c.drop_cached_token()  # from here on the old token is dead
                 return (result or {}).get("refreshToken"), result
 
             token, result = rotation.mint(mint)
+            c.drop_cached_token()  # from here on the old token is dead (after the recovery file: it takes a lock)
             where = None
             if store:
                 with rotation.step("store"):

@@ -101,10 +101,12 @@ def logs(
     if app_ctx.machine_output or app_ctx.opts.query or not isinstance(body, dict):
         emit(body)
         return
+    from gwctl.api.base import as_dict
+
     rows = []
     for cid, entry in body.items():
         for key, name in (("warnings", "warn"), ("errors", "error")):
-            for stamp, message in ((entry or {}).get(key) or {}).items():
+            for stamp, message in as_dict(as_dict(entry).get(key)).items():
                 when = epoch_ms(int(stamp)) if str(stamp).isdigit() else stamp
                 rows.append({"client": cid, "level": name, "time": when, "message": message})
     rows.sort(key=lambda r: str(r["time"]))

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gwctl.cli.options import FromFileOpt, IdsArg, OutFileOpt, YesOpt, product_app
+from gwctl.cli.options import FromFileOpt, IdsArg, LOCK_TIMEOUT, LockTimeoutOpt, OutFileOpt, YesOpt, product_app
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, cols, emit
 from gwctl.cli.sg.documents import emit_document
@@ -89,6 +89,7 @@ def rotate_token(
     out: OutFileOpt = None,
     yes: YesOpt = False,
     gateway_token_stdin: GatewayTokenOpt = False,
+    lock_timeout: LockTimeoutOpt = LOCK_TIMEOUT,
 ) -> None:
     """Regenerate a gateway's security token (PUT /v1/sgconfig/{gatewayID} with regen_token).
 
@@ -96,7 +97,9 @@ def rotate_token(
     that reconnect need the new one. The new token is kept in a 0600 recovery file
     until it is stored in gwctl's token cache (read back), written to --out FILE
     (0600, atomic) or printed once, and proven with a call to the gateway; if that
-    fails the error names the recovery file. One rotation of a profile runs at a time.
+    fails the error names the recovery file and the command exits 12 (`gwctl auth recover`
+    finishes the job). One rotation of a profile (or of one --out file) runs at a time; another
+    waits up to --lock-timeout seconds.
     Example: gwctl sg gateways rotate-token qCTv6Onseiy_prod_us-south --out sg.token --yes
     """
     from gwctl.cli.flows import confirm_change
@@ -111,15 +114,15 @@ def rotate_token(
                    consequence="the old token stops working")
     hint = ("give it to the gateway's clients (gwctl takes it with --gateway-token-stdin < {file}), "
             "then delete the file")
-    with rotation_lock("sg", profile.name), \
+    with rotation_lock("sg", profile.name, lock_timeout, out=out), \
             Rotation("sg", profile.name, f"security token of gateway {gateway}", slug="security-token",
-                     hint=hint) as rotation:
+                     hint=hint, out=out, gateway=gateway if store else None, proof_gateway=gateway) as rotation:
 
         def mint():
             result = api.rotate_gateway_token(gateway, token_expiration, store=False)
             return (result.get("jwt") if isinstance(result, dict) else None), result
 
-        secret, result = rotation.mint(mint)
+        secret, result = rotation.mint(mint, facts=lambda r: {"expiry": r.get("expiry")})
         if store:
             with rotation.step("store"):
                 api.store_gateway_token(gateway, secret, result.get("expiry"))
