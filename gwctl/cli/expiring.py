@@ -186,7 +186,7 @@ def expiring(within: str, check: bool, include_unknown: bool, products: tuple[st
     \b
     Examples:
       gwctl expiring --within 30d
-      gwctl expiring --within 12h -p 'prod-*' --check -o json
+      gwctl expiring --within 30d -p 'sandbox-*' -o json
     """
     from concurrent.futures import ThreadPoolExecutor
 

@@ -235,8 +235,8 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
         import tempfile
         from pathlib import Path
 
-        folder = Path(tempfile.gettempdir()) / f"gwctl-api7-examples-{os.getuid()}"
-        folder.mkdir(mode=0o700, exist_ok=True)
+        folder = Path(tempfile.gettempdir()) / f"gwctl-api7-examples-{os.getpid()}"  # one per process: no races
+        folder.mkdir(exist_ok=True)
         files = {
             "cert_file": PEM_CERT, "key_file": PEM_KEY, "license_file": "A7LIC-Sandbox-Renewal-0001\n",
             "openapi_file": json.dumps({"openapi": "3.0.0", "info": {"title": "Echo", "version": "1.0.0"},

@@ -52,7 +52,7 @@ def test_status_lists_every_profile_with_reachability_auth_and_health(gw, five, 
 
 
 def test_status_table_and_check(gw, five, fleet):
-    result = gw("status", "--check", "--no-color", tty=True)
+    result = gw("status", "--check", "--no-color", tty=True, env={"COLUMNS": "250"})
     assert (result.code, result.err) == (0, "")
     lines = result.out.splitlines()
     assert lines[0].split() == ["PROFILE", "PRODUCT", "REACHABLE", "TLS", "AUTH", "TOKEN", "VERSION", "LATENCY",
