@@ -116,9 +116,10 @@ def _target(res: Resource, client: Any, values: dict[str, Any], ref: str | None)
     return Lookup(client, res, **values).resolve(ref)
 
 
-def _a(singular: str) -> str:
-    """"a user", "an API product", "an alert policy"."""
-    return f"{'an' if singular[:1].lower() in 'aeio' else 'a'} {singular}"
+def _a(singular: str, capital: bool = False) -> str:
+    """"a user", "an API product", "an alert policy" ("An ..." with ``capital``)."""
+    article = "an" if singular[:1].lower() in "aeio" else "a"
+    return f"{article.capitalize() if capital else article} {singular}"
 
 
 def verb_summary(res: Resource, verb: str) -> str:
@@ -142,7 +143,7 @@ def verb_summary(res: Resource, verb: str) -> str:
 def _help(res: Resource, verb: str, method: str, path: str) -> str:
     text = f"{verb_summary(res, verb)} ({method} {path})."
     if verb in ("get", "update", "patch", "delete") and res.name_fields:
-        text += f"\n\n{_a(res.singular).capitalize()} is named by its ID or its {' or '.join(res.name_fields)}."
+        text += f"\n\n{_a(res.singular, capital=True)} is named by its ID or its {' or '.join(res.name_fields)}."
     if verb in ("get", "update", "patch") and res.default_ref:
         text += f" Without one, the profile's {res.default_ref.replace('_', ' ')} (or --{res.default_ref})."
     if res.versions:
@@ -309,9 +310,15 @@ def wait_verb(res: Resource) -> click.Command:
         _wait_resource(res, hooks, condition, value, ref, extra, timeout, first)
 
     names = " or ".join(res.name_fields)
-    text = (f"Wait until a {res.singular} reaches a condition, polling with back-off.\n\n"
-            + (f"A {res.singular} is named by its ID or its {names}. " if res.name_fields else "")
+    text = (f"Wait until {_a(res.singular)} reaches a condition, polling with back-off.\n\n"
+            + (f"{_a(res.singular, capital=True)} is named by its ID or its {names}. " if res.name_fields else "")
             + WAIT_EXITS)
+    if res.versions:
+        from gwctl.cli.versions import needs_note
+
+        note = needs_note(res.versions_of("get"))
+        if note:
+            text += f"\n\n{note}"
     example = res.examples.get("wait") or _declared(res, "EXAMPLES")
     if not example and res.example_ref is not None:
         args = f" {res.example_args}" if res.example_args else ""

@@ -231,9 +231,10 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
                 "publish a service: gwctl -p sandbox-api7 api7 services publish petstore --gateway-group default"]
 
     def example_values(self) -> dict[str, str]:
-        import os
         import tempfile
         from pathlib import Path
+
+        import os
 
         folder = Path(tempfile.gettempdir()) / f"gwctl-api7-examples-{os.getpid()}"  # one per process: no races
         folder.mkdir(exist_ok=True)
@@ -269,12 +270,7 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
         values = {}
         for key, text in files.items():
             path = folder / key.replace("_file", ".txt")
-            if not path.is_file() or path.read_text() != text:
-                # Several test runs may share the folder: a reader never sees a half-written file.
-                fd, tmp = tempfile.mkstemp(dir=folder)
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(text)
-                os.replace(tmp, path)
+            path.write_text(text)
             values[key] = str(path)
         values.update({
             "gateway_group_id": GG_DEFAULT, "gateway_group": "default", "staging_group_id": GG_STAGING,

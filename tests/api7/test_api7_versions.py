@@ -151,6 +151,10 @@ def test_help_of_a_later_command_says_which_version_and_which_sandbox(gw):
                 "`gwctl sandbox start --api7-version 3.9`.") in text, argv
     text = " ".join(gw("api7", "system-info", "--help").out.split())
     assert "Needs API7 Enterprise 3.8.7 or later;" in text
+    for verb in ("get", "wait"):
+        text = " ".join(gw("api7", "api-products", verb, "--help", env={"COLUMNS": "200"}).out.split())
+        assert "An API product is named by its ID or its name." in text
+        assert "Needs API7 Enterprise 3.6 or later;" in text
 
 
 def test_every_later_command_says_so_in_its_help(gw):
