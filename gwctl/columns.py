@@ -51,7 +51,10 @@ class Column:
     def value(self, item: Any) -> Any:
         if callable(self.path):
             return self.path(item)
-        return dig(item, self.path or self.name)
+        path = self.path or self.name
+        if "." not in path and isinstance(item, dict):  # the common case, once per cell of a long list
+            return item.get(path)
+        return dig(item, path)
 
     def cell(self, item: Any) -> str:
         value = self.value(item)
@@ -61,7 +64,7 @@ class Column:
             return format_timestamp(value)
         if self.kind == "duration":
             return format_duration(value)
-        return format_cell(value)
+        return value if type(value) is str else format_cell(value)
 
     def colour(self, text: str) -> str | None:
         """The colour of a state cell on a terminal (None: plain)."""

@@ -148,13 +148,57 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def check_argv_and_env(argv: list[str]) -> None:
+    """Every argument and GWCTL_* variable must be text UTF-8 can carry: bytes that are not UTF-8
+    reach Python as lone surrogates, which no file, header or JSON body can hold."""
+    from gwctl.errors import UsageError
+
+    for i, arg in enumerate(argv):
+        if "\0" in arg:
+            raise UsageError(f"argument {i + 1} holds a NUL byte")
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            before = argv[i - 1] if i and argv[i - 1].startswith("-") and "=" not in argv[i - 1] else ""
+            flag = arg.partition("=")[0] if arg.startswith("--") and "=" in arg else ""
+            what = f"the value of {before or flag}" if before or flag else f"argument {i + 1}"
+            raise UsageError(f"{what} is not valid UTF-8 text", hint="pass it as UTF-8") from None
+    for name, value in os.environ.items():
+        if name.startswith("GWCTL_"):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UsageError(f"the environment variable {name} is not valid UTF-8 text",
+                                 hint=f"set {name} to UTF-8 text or unset it") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _ARGV[:] = argv
     fast = _fast_path(argv)
     if fast is not None:
         return fast
+    pages = None
+    from gwctl import help_cache
 
+    completing = help_cache.asks_for_completion()
+    if (completing and help_cache.completion_is_static()) or (not completing and help_cache.asks_for_help(argv)):
+        pages = help_cache.HelpCache(argv, help_cache.COMPLETION_ENV if completing else help_cache._ENV)
+        text = pages.cached()
+        if text is not None:
+            _echo(text, binary=completing)
+            return 0
+    try:
+        code = _run(argv, pages)
+    finally:
+        if pages is not None:
+            _stop_recording()
+    if pages is not None and code == 0:
+        pages.keep()
+    return code
+
+
+def _run(argv: list[str], pages=None) -> int:
     import click
 
     from gwctl import errors
@@ -165,7 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     sys.modules.setdefault("httpx._main", None)  # type: ignore[assignment]
 
     as_json = _wants_json(argv)
+    if pages is not None:
+        _record_help(click, pages.pages)
+        if os.environ.get("_GWCTL_COMPLETE"):
+            _record_completion(pages.pages)
     try:
+        check_argv_and_env(argv)
         root = build_root()
         result = root.main(args=argv, prog_name="gwctl", standalone_mode=False)
         return result if isinstance(result, int) else 0
@@ -206,6 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _report("interrupted", code=130, hint=None, as_json=as_json, new_line=True)
         return 130
+    except UnicodeDecodeError:
+        # Text gwctl reads (stdin, a file) that is not UTF-8: the readers name the flag; this is the net.
+        _report("the input (stdin or a file) is not UTF-8 text", code=2, hint=None, as_json=as_json)
+        return 2
     except BrokenPipeError:
         return _stdout_closed()
     except Exception as exc:  # noqa: BLE001 - the last line of defence
@@ -217,6 +270,56 @@ def main(argv: list[str] | None = None) -> int:
         _report(f"unexpected {type(exc).__name__}: {_one_line(str(exc))[:300]}", code=1,
                 hint="this is a gwctl bug; re-run with -vvv for a traceback and report it", as_json=as_json)
         return 1
+
+
+def _record_help(click, pages: list[str]) -> None:
+    """Keep every help page click renders in this run (for gwctl.help_cache)."""
+    render = click.Context.get_help
+
+    def get_help(ctx) -> str:
+        text = render(ctx)
+        pages.append(text)
+        return text
+
+    get_help._gwctl_recording = render  # type: ignore[attr-defined]
+    click.Context.get_help = get_help  # type: ignore[method-assign]
+
+
+def _record_completion(pages: list[str]) -> None:
+    """Keep the completion click computes in this run (for gwctl.help_cache)."""
+    from click.shell_completion import ShellComplete
+
+    complete = ShellComplete.complete
+
+    def recorded(self) -> str:
+        text = complete(self)
+        pages.append(text)
+        return text
+
+    recorded._gwctl_recording = complete  # type: ignore[attr-defined]
+    ShellComplete.complete = recorded  # type: ignore[method-assign]
+
+
+def _stop_recording() -> None:
+    click = sys.modules.get("click")
+    render = getattr(click.Context.get_help, "_gwctl_recording", None) if click else None
+    if render is not None:
+        click.Context.get_help = render  # type: ignore[method-assign]
+    completion = sys.modules.get("click.shell_completion")
+    complete = getattr(completion.ShellComplete.complete, "_gwctl_recording", None) if completion else None
+    if complete is not None:
+        completion.ShellComplete.complete = complete  # type: ignore[method-assign]
+
+
+def _echo(text: str, binary: bool) -> None:
+    """Write a cached page as click.echo wrote it (a completion as bytes, like click)."""
+    buffer = getattr(sys.stdout, "buffer", None) if binary else None
+    if buffer is not None:
+        sys.stdout.flush()
+        buffer.write(text.encode() + b"\n")
+        buffer.flush()
+    else:
+        sys.stdout.write(text + "\n")
 
 
 def run() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator, Protocol
 from urllib.parse import quote
 
@@ -19,18 +18,21 @@ class SecretSource(Protocol):
     def require(self, *names: str) -> dict[str, str]: ...
 
 
-@dataclass
 class Connection:
-    """Everything a product's `connect()` needs: no CLI or config objects leak in."""
+    """Everything a product's `connect()` needs: no CLI or config objects leak in. (A plain class:
+    dataclasses build their methods with exec() at import, on the path of every API command.)"""
 
-    profile_name: str
-    product: str
-    url: str
-    options: dict[str, Any]
-    config: ClientConfig
-    secrets: SecretSource
-    token_cache: TokenCache | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    def __init__(self, profile_name: str, product: str, url: str, options: dict[str, Any], config: ClientConfig,
+                 secrets: SecretSource, token_cache: TokenCache | None = None,
+                 extra: dict[str, Any] | None = None) -> None:
+        self.profile_name = profile_name
+        self.product = product
+        self.url = url
+        self.options = options
+        self.config = config
+        self.secrets = secrets
+        self.token_cache = token_cache
+        self.extra = {} if extra is None else extra
 
     def cache_key(self, kind: str) -> str:
         return f"{self.profile_name}:{kind}"
@@ -51,6 +53,8 @@ def check_segment(text: str, what: str = "ID", *, slash: bool = False) -> None:
         problem = f"invalid {what} {text!r}: it contains a control character"
     elif "/" in text and not slash:
         problem = f"invalid {what} {text!r}: an ID cannot contain '/'"
+    elif "/" in text and any(part.strip() in (".", "..") for part in text.split("/")):
+        problem = f"invalid {what} {text!r}: '.' and '..' are not path segments of a name"
     if problem:
         from gwctl.errors import UsageError
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import email.utils
 import os
-import random
 import re
 import ssl
 import threading
 import time
 from collections.abc import Callable, Container
-from dataclasses import dataclass
 from datetime import timezone
 from typing import Any
 
@@ -35,32 +33,59 @@ _MESSAGE_MAX = 200
 _STARTED = "gwctl.started"
 
 
-@dataclass
 class ClientConfig:
-    base_url: str
-    product: str
-    timeout: float = 30.0  # read timeout (seconds)
-    connect_timeout: float = 5.0
-    verify: bool = True  # False only with --insecure
-    ca_bundle: str | None = None  # else SSL_CERT_FILE / REQUESTS_CA_BUNDLE, else certifi
-    max_retries: int = 3  # retries after the first attempt
-    backoff_base: float = 0.5
-    backoff_cap: float = 20.0
-    retry_after_cap: float = 120.0
-    verbosity: int = 0  # 0 none, 1 request lines, 2 + headers, 3 + bodies
-    log: Callable[[str], None] | None = None  # one line per call; the CLI writes it to stderr
-    sleep: Callable[[float], None] = time.sleep
-    transport: httpx.BaseTransport | None = None
-    secret_headers: tuple[str, ...] = ()
-    request_id_header: str | None = None  # default: X-Request-Id
-    error_parser: Callable[[httpx.Response], str | None] | None = None
-    reset_header: Callable[[httpx.Response], float | None] | None = None  # seconds to wait
-    # A vendor whose 429 always means "throttled, not processed" even without a header (OPA): the
-    # (min, max) seconds its own clients wait then. Else a create is resent only when the 429 says when.
-    throttle_wait: tuple[float, float] | None = None
-    rng: random.Random | None = None
-    clock: Callable[[], float] = time.time
-    observe: Callable[[httpx.Response, float], None] | None = None  # each answer and its round trip (seconds)
+    """How a product's HttpClient talks to its server. A plain class, not a dataclass: it is on the
+    path of every API command, and dataclasses build their methods with exec() at import."""
+
+    def __init__(
+        self,
+        base_url: str,
+        product: str,
+        timeout: float = 30.0,  # read timeout (seconds)
+        connect_timeout: float = 5.0,
+        verify: bool = True,  # False only with --insecure
+        ca_bundle: str | None = None,  # else SSL_CERT_FILE / REQUESTS_CA_BUNDLE, else certifi
+        max_retries: int = 3,  # retries after the first attempt
+        backoff_base: float = 0.5,
+        backoff_cap: float = 20.0,
+        retry_after_cap: float = 120.0,
+        verbosity: int = 0,  # 0 none, 1 request lines, 2 + headers, 3 + bodies
+        log: Callable[[str], None] | None = None,  # one line per call; the CLI writes it to stderr
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+        secret_headers: tuple[str, ...] = (),
+        request_id_header: str | None = None,  # default: X-Request-Id
+        error_parser: Callable[[httpx.Response], str | None] | None = None,
+        reset_header: Callable[[httpx.Response], float | None] | None = None,  # seconds to wait
+        # A vendor whose 429 always means "throttled, not processed" even without a header (OPA): the
+        # (min, max) seconds its own clients wait then. Else a create is resent only when the 429 says when.
+        throttle_wait: tuple[float, float] | None = None,
+        rng: Any = None,  # a random.Random for the jitter
+        clock: Callable[[], float] = time.time,
+        observe: Callable[[httpx.Response, float], None] | None = None,  # each answer and its round trip (s)
+    ) -> None:
+        self.base_url = base_url
+        self.product = product
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.verify = verify
+        self.ca_bundle = ca_bundle
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.retry_after_cap = retry_after_cap
+        self.verbosity = verbosity
+        self.log = log
+        self.sleep = sleep
+        self.transport = transport
+        self.secret_headers = secret_headers
+        self.request_id_header = request_id_header
+        self.error_parser = error_parser
+        self.reset_header = reset_header
+        self.throttle_wait = throttle_wait
+        self.rng = rng
+        self.clock = clock
+        self.observe = observe
 
 
 def epoch_reset_header(name: str, clock: Callable[[], float] = time.time) -> Callable[[httpx.Response], float | None]:
@@ -144,36 +169,130 @@ _SSL_CONTEXTS: dict[tuple[str, str], ssl.SSLContext] = {}
 _SSL_LOCK = threading.Lock()
 
 
-def _verify(config: ClientConfig) -> ssl.SSLContext | bool:
+def _tls_context(config: ClientConfig) -> ssl.SSLContext:
+    """The SSL context of HTTPS requests: the profile's CA bundle, else SSL_CERT_FILE /
+    REQUESTS_CA_BUNDLE / SSL_CERT_DIR, else certifi's bundle; verification off only with --insecure."""
     if not config.verify:
-        return False
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
     path = config.ca_bundle or os.environ.get("SSL_CERT_FILE") or os.environ.get("REQUESTS_CA_BUNDLE")
     key = (path or "", "" if path else os.environ.get("SSL_CERT_DIR", ""))
     with _SSL_LOCK:
         context = _SSL_CONTEXTS.get(key)
         if context is None:
             try:
-                context = ssl.create_default_context(cafile=path) if path else httpx.create_ssl_context()
+                if path:
+                    context = ssl.create_default_context(cafile=path)
+                elif key[1]:
+                    context = ssl.create_default_context(capath=key[1])
+                else:
+                    import certifi
+
+                    context = ssl.create_default_context(cafile=certifi.where())
             except (OSError, ssl.SSLError) as exc:
-                raise errors.ConfigError(f"cannot load CA bundle {path}: {exc}") from exc
+                raise errors.ConfigError(f"cannot load CA bundle {path or key[1]}: {exc}") from exc
             _SSL_CONTEXTS[key] = context
     return context
+
+
+class _LazyTLSTransport(httpx.BaseTransport):
+    """Plain http:// goes through a transport without any SSL context; the TLS transport and its
+    context (loading a CA bundle costs ~20 ms) are built once, on the first request that needs TLS."""
+
+    def __init__(self, config: ClientConfig) -> None:
+        self._config = config
+        self._plain: httpx.BaseTransport | None = None
+        self._tls: httpx.BaseTransport | None = None
+        self._context: ssl.SSLContext | None = None
+        self._lock = threading.Lock()
+
+    def context(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._context is None:
+                self._context = _tls_context(self._config)
+                self._tls = httpx.HTTPTransport(verify=self._context)
+            return self._context
+
+    def _transport(self, url: httpx.URL) -> httpx.BaseTransport:
+        if url.scheme == "http":
+            if self._plain is None:
+                with self._lock:
+                    if self._plain is None:
+                        from gwctl.api.plain_http import PlainHTTPTransport
+
+                        self._plain = PlainHTTPTransport()
+            return self._plain
+        if self._tls is None:
+            self.context()
+        assert self._tls is not None
+        return self._tls
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._transport(request.url).handle_request(request)
+
+    def close(self) -> None:
+        for transport in (self._plain, self._tls):
+            if transport is not None:
+                transport.close()
+
+
+def _environment_proxies() -> bool:
+    import urllib.request
+
+    return any(k in ("http", "https", "all") for k in urllib.request.getproxies())
+
+
+class _SharedPause:
+    """One back-off for every thread of a command: when the server answers 429, no thread sends
+    again before the time it named (workers of a bulk command do not each hammer it with retries)."""
+
+    def __init__(self, config: ClientConfig) -> None:
+        self._config = config
+        self._until = 0.0
+        self._lock = threading.Lock()
+        self._slept = threading.local()  # the end of the last hold this thread slept through
+
+    def hold(self, seconds: float) -> None:
+        """Hold every request back ``seconds`` from now (never shortening a longer hold); the
+        calling thread sleeps them itself."""
+        with self._lock:
+            self._until = max(self._until, self._config.clock() + seconds)
+            self._slept.until = self._until
+
+    def wait(self) -> None:
+        """Before sending: sleep out a hold that this thread has not slept through yet."""
+        with self._lock:
+            until = self._until
+        if until > getattr(self._slept, "until", 0.0):
+            self._slept.until = until
+            delay = until - self._config.clock()
+            if delay > 0:
+                self._config.sleep(delay)
 
 
 class HttpClient:
     def __init__(self, config: ClientConfig, auth: httpx.Auth | None = None) -> None:
         self.config = config
         self.redactor = Redactor(config.secret_headers)
-        self._rng = config.rng or random.Random()
+        self._rng = config.rng  # random.Random() on the first retry: no import on the happy path
+        self._pause = _SharedPause(config)
+        transport = config.transport
+        proxy_verify: Any = False  # only used for proxies from the environment (none: no context at all)
+        if transport is None:
+            transport = self._tls = _LazyTLSTransport(config)
+            if _environment_proxies():
+                proxy_verify = self._tls.context()
         self._client = httpx.Client(
             base_url=config.base_url,
             auth=auth,
             timeout=httpx.Timeout(config.timeout, connect=config.connect_timeout),
             headers={"User-Agent": f"gwctl/{__version__} ({config.product})", "Accept": "application/json"},
-            verify=_verify(config),
+            verify=proxy_verify,
             trust_env=True,
             follow_redirects=False,
-            transport=config.transport,
+            transport=transport,
             event_hooks={"request": [self._on_request], "response": [self._on_response]},
         )
 
@@ -217,6 +336,7 @@ class HttpClient:
         retries = self.config.max_retries
         for attempt in range(retries + 1):
             last = attempt == retries
+            self._pause.wait()
             try:
                 response = self._send(request, auth, stream)
             except httpx.TransportError as exc:
@@ -230,6 +350,8 @@ class HttpClient:
             if delay is None:
                 raise self._status_error(response)
             response.close()
+            if response.status_code == 429:  # every thread waits this out, not just this one
+                self._pause.hold(delay)
             self._wait(attempt, delay, str(response.status_code))
         raise AssertionError("unreachable")
 
@@ -334,6 +456,10 @@ class HttpClient:
 
     def _backoff(self, attempt: int) -> float:
         # Full jitter: spreads clients that failed together over the whole window.
+        if self._rng is None:
+            import random
+
+            self._rng = random.Random()
         return self._rng.uniform(0, min(self.config.backoff_cap, self.config.backoff_base * 2**attempt))
 
     def _server_delay(self, response: httpx.Response) -> float | None:

@@ -15,6 +15,26 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def smaller_page(exc: Exception, count: int, param: str) -> int | None:
+    """The page size to ask again with after a 400/422 refusing ``count`` items (the vendors document no
+    maximum): the largest number below it the message names, else half; None when ``exc`` does not
+    name the page-size parameter ``param``."""
+    import json
+    import re
+
+    if getattr(exc, "http_status", None) not in (400, 422) or count <= 1:
+        return None
+    from gwctl.api.http import generic_error_message
+
+    body = getattr(exc, "body", None)
+    # The vendor's message, not the whole body: its other numbers (an error code of 400) are no size.
+    text = generic_error_message(body) or (json.dumps(body) if body is not None else "")
+    if not re.search(rf"\b{re.escape(param)}\b", text, re.IGNORECASE):
+        return None
+    numbers = [int(n) for n in re.findall(r"\d+", text) if 0 < int(n) < count]
+    return max(numbers) if numbers else count // 2
+
+
 class Truncated(Iterator[list[T]]):
     """Pages cut so that at most ``limit`` items come out in total; empty pages are skipped.
 
@@ -131,6 +151,22 @@ def page_number_pages(
     return truncate(pages(), limit, lambda: state["more"])
 
 
+def _first_page(client: HttpClient, url: str, query: dict[str, Any], param: str) -> Any:
+    """The first page, asked again with fewer items while the server refuses the page size (the
+    next links then carry the size it took)."""
+    from gwctl.errors import ApiError
+
+    for _ in range(4):
+        try:
+            return client.request("GET", url, params=query)
+        except ApiError as exc:
+            smaller = smaller_page(exc, int(query.get(param) or 0), param)
+            if smaller is None:
+                raise
+            query[param] = smaller
+    return client.request("GET", url, params=query)
+
+
 def link_pages(
     client: HttpClient,
     path: str,
@@ -153,7 +189,8 @@ def link_pages(
         url: str | None = path
         seen: set[str] = set()
         while url is not None:
-            response = client.request("GET", url, params=query)
+            response = _first_page(client, url, query, page_size_param) if query is first else client.request(
+                "GET", url, params=query)
             seen.add(str(response.url))
             body = client.decode(response)
             from gwctl.api.base import listed_items

@@ -33,6 +33,8 @@ _PAIR = re.compile(r"(?P<key>[^\s&=?;,\"']+)=(?P<value>[^\s&;\"']*)")
 # "key": "value" pairs in JSON that does not parse (cut off, or not quite JSON).
 _QUOTED_PAIR = re.compile(r'"(?P<key>[^"\\]+)"(?P<sep>\s*:\s*)"(?P<value>(?:[^"\\]|\\.)*)"')
 _USERINFO = re.compile(r"(//[^/@:\s]*:)[^/@\s]*@")
+# A PEM private key anywhere in a body (a certificate download's file contents, say), whatever its key.
+_PRIVATE_KEY = re.compile(r"(-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----).*?(-----END \2PRIVATE KEY-----)", re.S)
 
 
 def is_secret_key(name: str) -> bool:
@@ -127,6 +129,7 @@ def _replace_known(text: str, pattern: KnownSecrets | None) -> str:
 
 
 def _mask_pairs(text: str) -> str:
+    text = _PRIVATE_KEY.sub(rf"\1{MASK}\3", text)
     text = _QUOTED_PAIR.sub(lambda m: f'"{m["key"]}"{m["sep"]}"{MASK}"' if is_secret_key(m["key"]) else m[0], text)
     return _PAIR.sub(lambda m: f"{m['key']}={MASK}" if is_secret_key(m["key"]) and m["value"] else m[0], text)
 

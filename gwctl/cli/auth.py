@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import sys
 import time
 import click
 
@@ -11,6 +10,7 @@ from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
 from gwctl.columns import duration_text
 from gwctl.errors import AuthError, UsageError
+from gwctl.resources.values import stdin_text
 
 
 
@@ -124,7 +124,7 @@ def login(stdin, insecure_storage, use_keyring, no_verify) -> None:
     if storage == "keyring" and not keyring_usable():
         raise AuthError("cannot store credentials: no usable OS keyring", hint=NO_KEYRING_HINT)
     if stdin:
-        supplied = parse_secret_lines(sys.stdin.read(), all_names, {n: spec.secret(n).env for n in all_names})
+        supplied = parse_secret_lines(stdin_text("--stdin"), all_names, {n: spec.secret(n).env for n in all_names})
     elif app_ctx.can_prompt:
         supplied = _prompt_secrets(spec) if spec.secret_sets else {
             n: click.prompt(spec.secret(n).label, hide_input=True, err=True).strip() for n in all_names}

@@ -25,6 +25,8 @@ class Seconds(click.ParamType):
 
 
 SECONDS = Seconds()
+INT64 = click.IntRange(-(2**63), 2**63 - 1)  # what a JSON integer field can carry to any of the servers
+MAX_LIMIT = 1_000_000  # --limit's ceiling: more is what --all is for
 OUTPUT_FORMATS = ("table", "wide", "tsv", "json", "jsonl", "yaml")
 FLEET_CONCURRENCY = 8  # profiles a fleet command runs at once
 META_KEY = "gwctl.globals"
@@ -136,16 +138,82 @@ def _accept_aliases(group: click.Group) -> None:
 
 def attach_global_options(command: click.Command,
                           wrap: Callable[[click.Command], None] | None = None) -> click.Command:
-    """Give every leaf command the global options so they work anywhere on the line, one help layout
-    (then ``wrap`` it)."""
+    """Give every leaf command the global options so they work anywhere on the line, one help layout,
+    its --out files and object names checked as they are parsed (before anything is sent); then ``wrap`` it."""
     from gwctl.cli.help import decorate
 
     def finish(leaf: click.Command) -> None:
         decorate(leaf)
+        check_early(leaf)
         if wrap is not None:
             wrap(leaf)
 
     return add_to_leaves(command, lambda: global_params(False), finish)
+
+
+OUT_FLAGS = ("--out", "--token-out")
+
+
+# Positional arguments that name an object on the server (by ID, or by ID or name).
+NAMING_METAVARS = {"CLIENT", "DEST", "DOMAIN", "GATEWAY", "GATEWAY_GROUP", "GROUP", "ID|DESCRIPTION", "ID|NAME",
+                   "METRIC", "NAMESPACE", "PLUGIN", "POLICY", "SERVICE", "TEMPLATE", "USER", "USERNAME"}
+
+
+def check_early(command: click.Command) -> None:
+    """Checks that run while a leaf's arguments are parsed, before its callback sends anything."""
+    check_out_early(command)
+    check_refs_early(command)
+
+
+def check_refs_early(command: click.Command) -> None:
+    """An argument or option naming a server object is checked as a path segment while parsing:
+    an empty or blank one is an error, never "not given" (which would fall back to a default or to
+    all), and '.', '..' or a control character never reach a path or a body."""
+    for param in command.params:
+        name = (param.metavar or "").strip("[]").removesuffix("...")
+        if isinstance(param, click.Argument):
+            if param.callback is not None or not (name.endswith("_ID") or name in NAMING_METAVARS):
+                continue
+            what = name
+        elif isinstance(param, click.Option) and not param.is_flag and not getattr(param, "gwctl_ref_checked", False):
+            if not (name.endswith("_ID") or name in ("ID", "NAME|ID", "ID|NAME")) or "--profile" in param.opts:
+                continue
+            what = f"{param.opts[-1] if param.opts[-1].startswith('--') else param.opts[0]} value"
+            param.gwctl_ref_checked = True  # type: ignore[attr-defined]
+        else:
+            continue
+        ids_only = name.endswith("ID") and "NAME" not in name
+
+        def callback(ctx: click.Context, p: click.Parameter, value, what=what, ids_only=ids_only,
+                     original=param.callback):
+            if value is not None and not ctx.resilient_parsing:
+                from gwctl.api.base import check_segment
+
+                for ref in (value if isinstance(value, (tuple, list)) else (value,)):
+                    if ref != "-":
+                        check_segment(ref, what, slash=not ids_only)
+            return original(ctx, p, value) if original else value
+
+        param.callback = callback
+
+
+def check_out_early(command: click.Command) -> None:
+    """Check a file flag's target while parsing (exists as a directory? parent missing or read-only?
+    a bad name?): every command that writes a file fails with exit 2 before its first request."""
+    for param in command.params:
+        flag = next((o for o in getattr(param, "opts", ()) if o in OUT_FLAGS), None)
+        if flag is None or getattr(param, "gwctl_out_checked", False):
+            continue
+        param.gwctl_out_checked = True  # type: ignore[attr-defined]
+
+        def callback(ctx: click.Context, p: click.Parameter, value, original=param.callback, flag=flag):
+            if value is not None and not ctx.resilient_parsing:
+                from gwctl.config.files import check_target
+
+                check_target(value, flag)
+            return original(ctx, p, value) if original else value
+
+        param.callback = callback
 
 
 def force_tty() -> bool:

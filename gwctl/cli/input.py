@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any, Sequence
 
 from gwctl.errors import UsageError
@@ -55,10 +54,12 @@ def read_json_patch(path: str, flag: str = "--from-file") -> list[dict[str, Any]
 
 
 def validate_body(model: Any, body: Any, source: str = "--from-file", flag_names: dict[str, str] | None = None,
-                  from_flags: Any = frozenset()) -> dict[str, Any]:
+                  from_flags: Any = frozenset(), only: set[str] | None = None) -> dict[str, Any] | None:
     """Check ``body`` against a pydantic write model before anything is sent; exit 2 naming the
     flag (when a flag supplied the field, per ``flag_names``) or the field and ``source``.
-    Returns the body as the model dumps it (aliases, only the fields that were set)."""
+    Returns the body as the model dumps it (aliases, only the fields that were set).
+    With ``only`` (top-level keys), a partial body: only wrong values of those keys count, and
+    nothing is returned."""
     flag_names = flag_names or {}
     if not isinstance(body, dict):
         raise UsageError(f"{source}: expected an object, got {type(body).__name__}")
@@ -67,12 +68,16 @@ def validate_body(model: Any, body: Any, source: str = "--from-file", flag_names
     try:
         parsed = model.model_validate(body)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        # Union branches and validators show up in loc ("function-after[...]", "PPLRule"): drop them.
-        loc = [str(p) for p in first.get("loc", ())
-               if not (isinstance(p, str) and ("[" in p or p[:1].isupper()))]
+        errors = exc.errors()
+        if only is not None:
+            errors = [e for e in errors if e.get("type") != "missing" and _clean_loc(e)[:1]
+                      and _clean_loc(e)[0] in only]
+            if not errors:
+                return None
+        first = errors[0]
+        loc = _clean_loc(first)
         field = ".".join(loc) or "(body)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         message = _message(first)
         top = loc[0] if loc else ""
         if first.get("type") == "missing" and top in flag_names and source == "options" and len(loc) == 1:
@@ -85,7 +90,14 @@ def validate_body(model: Any, body: Any, source: str = "--from-file", flag_names
             raise UsageError(f"invalid request: field '{field}': {message}{more}",
                              hint="set it with --from-file FILE") from None
         raise UsageError(f"invalid {source}: field '{field}': {message}{more}") from None
+    if only is not None:
+        return None
     return parsed.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _clean_loc(error: dict) -> list[str]:
+    # Union branches and validators show up in loc ("function-after[...]", "PPLRule"): drop them.
+    return [str(p) for p in error.get("loc", ()) if not (isinstance(p, str) and ("[" in p or p[:1].isupper()))]
 
 
 PATTERN_MESSAGES = (
@@ -109,13 +121,19 @@ def _message(error: dict) -> str:
 
 
 def read_ids(ids: Sequence[str]) -> list[str]:
-    """IDs from the arguments, with `-` meaning one ID per line on stdin."""
+    """IDs from the arguments, with `-` meaning one ID per line on stdin; each checked as a path
+    segment ('.', '..', control characters) before anything is sent."""
+    from gwctl.api.base import check_segment
+    from gwctl.resources.values import stdin_text
+
     out: list[str] = []
     for value in ids:
         if value == "-":
-            out.extend(line.strip() for line in sys.stdin if line.strip())
+            out.extend(line.strip() for line in stdin_text("IDs on stdin").splitlines() if line.strip())
         else:
             out.append(value)
     if not out:
         raise UsageError("no IDs given")
+    for value in out:
+        check_segment(value, "ID or name", slash=True)
     return list(dict.fromkeys(out))

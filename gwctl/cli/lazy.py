@@ -28,6 +28,18 @@ def load_target(target: str, args: tuple[Any, ...] = ()) -> click.Command:
     return typer.main.get_command(obj)
 
 
+_FOUND: dict[str, bool] = {}
+
+
+def _installed(target: str) -> bool:
+    module = target.partition(":")[0]
+    if module not in _FOUND:
+        from importlib.util import find_spec
+
+        _FOUND[module] = find_spec(module) is not None
+    return _FOUND[module]
+
+
 class LazyGroup(click.Group):
     def __init__(self, *args: Any, entries: Entries, sections: dict[str, list[str]] | None = None,
                  **kwargs: Any) -> None:
@@ -39,9 +51,7 @@ class LazyGroup(click.Group):
 
     def available(self) -> dict[str, tuple[Any, ...]]:
         """Entries whose module is installed (products land one at a time)."""
-        from importlib.util import find_spec
-
-        return {name: e for name, e in self.entries.items() if find_spec(e[0].partition(":")[0]) is not None}
+        return {name: e for name, e in self.entries.items() if _installed(e[0])}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.available())
@@ -49,8 +59,8 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self._loaded:
             return self._loaded[cmd_name]
-        entry = self.available().get(cmd_name)
-        if entry is None:
+        entry = self.entries.get(cmd_name)  # only this entry's module is looked for
+        if entry is None or not _installed(entry[0]):
             return None
         from gwctl.cli.fleet_select import wrap_leaf
         from gwctl.cli.global_options import attach_global_options

@@ -7,9 +7,11 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from gwctl.cli.global_options import MAX_LIMIT
+
 DEFAULT_LIMIT = 50
 
-LimitOpt = Annotated[int, typer.Option("--limit", min=1, help="Show at most N items (fetches only the pages needed).")]
+LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT, help="Show at most N items (fetches only the pages needed).")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Fetch every item, ignoring --limit.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (required when not on a terminal).")]
 ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=32, help="Parallel requests for several IDs.")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from gwctl.cli.context import get_app
-from gwctl.cli.global_options import SECONDS
+from gwctl.cli.global_options import MAX_LIMIT, SECONDS
 from gwctl.cli.render import Column, emit
 from gwctl.errors import UsageError
 from gwctl.products import PRODUCT_NAMES
@@ -82,7 +82,7 @@ def add_profile(name, product, url, team, org, cluster, gateway_group, region, r
 
 @group.command("list")
 @click.option("--product", help="Only this product's profiles.")
-@click.option("--limit", type=click.IntRange(min=1), default=1000, show_default=True, help="Show at most N profiles.")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=1000, show_default=True, help="Show at most N profiles.")
 @click.option("--all", "all_", is_flag=True, help="Show every profile.")
 def list_profiles(product, limit, all_) -> None:
     """List profiles (the default per product is marked).

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 from typing import Annotated, Any, List, Optional
 
 import typer
@@ -71,10 +69,14 @@ def raw_api(product: str, method: str, path: str, *, data, form, header, param, 
     if data is not None and form:
         raise UsageError("--data and --form cannot be combined")
     if data is not None:
+        from gwctl.resources.values import parse_json
+
         text = _read_data(data)
         try:
-            kwargs["json"] = json.loads(text)
-        except ValueError:
+            kwargs["json"] = parse_json(text, "not JSON", f"--data {data if data.startswith('@') else ''}".strip())
+        except UsageError as exc:
+            if exc.message != "not JSON":
+                raise
             kwargs["content"] = text.encode()
     elif form:
         kwargs["data"] = parse_labels(form, "--form")
@@ -127,11 +129,10 @@ def _check_same_origin(path: str, base_url: str) -> None:
 
 
 def _read_data(data: str) -> str:
+    from gwctl.resources.values import check_text, read_text, stdin_text
+
     if data == "-":
-        return sys.stdin.read()
+        return stdin_text("--data -")
     if data.startswith("@"):
-        try:
-            return Path(data[1:]).read_text()
-        except OSError as exc:
-            raise UsageError(f"cannot read --data {data}: {exc.strerror}") from None
-    return data
+        return read_text(data[1:], f"--data {data}")
+    return check_text(data, "--data")

@@ -80,7 +80,9 @@ def _screen_safe(text: str, multiline: bool = False) -> str:
 
 
 def _tsv_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if "\t" in text or "\n" in text or "\r" in text or "\\" in text:  # rare: most cells go as they are
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 class Renderer:
@@ -115,11 +117,15 @@ class Renderer:
         if fmt in ("json", "jsonl"):
             import json  # not on the table/TSV path: `profile list` stays light
 
-        if fmt == "json":
-            self._write(json.dumps(data.all() if isinstance(data, _Pages) else data, indent=2, ensure_ascii=False, default=str))
+        if fmt == "json" and isinstance(data, _Pages):
+            self._json_array(data)
+        elif fmt == "json":
+            self._write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
         elif fmt == "jsonl":
+            encode = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":")).encode  # one for all
+            write = sys.stdout.write
             for item in _iter_items(data):
-                self._write(json.dumps(item, ensure_ascii=False, default=str, separators=(",", ":")))
+                write(encode(item) + "\n")
         elif fmt == "yaml":
             import yaml
 
@@ -129,6 +135,18 @@ class Renderer:
             self._single(data, columns)
         else:
             self._rows(data, columns)
+
+    def _json_array(self, data: _Pages) -> None:
+        """The same text as json.dumps(items, indent=2), written as the pages arrive (memory stays
+        flat however long the list). The first page is fetched before anything is written."""
+        import json
+
+        opening = "["
+        for item in data:
+            text = json.dumps(item, indent=2, ensure_ascii=False, default=str)
+            sys.stdout.write(opening + "\n  " + text.replace("\n", "\n  "))
+            opening = ","
+        sys.stdout.write("[]\n" if opening == "[" else "\n]\n")
 
     def _progress_line(self) -> Callable[[int], None] | None:
         """`fetched N items…` on stderr after about a second, for output that waits for the whole list.
@@ -308,14 +326,24 @@ class Renderer:
         if not rows:
             self.app.err("No results.")
             return
-        from rich.table import Table
-        from rich.text import Text
-
         color = self.app.color
         cells = [[_screen_safe(c) for c in row] for row in rows]
         titles = [_escape_controls(h) for h in headers]
-        widths, shown = _layout(columns, titles, cells, self._terminal_width())
+        width = self._terminal_width()
+        widths, shown = _layout(columns, titles, cells, width)
         hidden = [titles[i] for i in range(len(columns)) if i not in shown]
+        whole = not hidden and all(widths[i] is None or widths[i] >= _natural(titles, cells, i) for i in shown)
+        if whole and width is not None:
+            # Everything fits as it is: drawn without Rich (importing it costs about twice starting Python).
+            colours = [c.colour if color and c.kind == "state" else None for c in columns]
+            text = plain_table(titles, cells, width, show_header=not self.opts.no_headers, bold=color,
+                               colours=colours)
+            if text is not None:
+                sys.stdout.write(text)
+                return
+        from rich.table import Table
+        from rich.text import Text
+
         console = self._console(sum(w for w in widths if w) + 2 * (len(shown) - 1) if shown else 1)
         table = Table(box=None, show_header=not self.opts.no_headers,
                       header_style="bold" if color else None, pad_edge=False)
@@ -339,6 +367,53 @@ class Renderer:
 
 
 _NO_WRAP = ("timestamp", "duration", "state")
+_BOLD, _RESET = "\x1b[1m", "\x1b[0m"
+
+
+def _cell_len(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _natural(headers: list[str], rows: list[list[str]], i: int) -> int:
+    return max([_cell_len(headers[i])] + [_cell_len(r[i]) for r in rows if i < len(r)])
+
+
+_ANSI = {"red": "\x1b[31m", "green": "\x1b[32m", "yellow": "\x1b[33m"}
+
+
+def plain_table(headers: list[str], rows: list[list[str]], width: int, *, show_header: bool = True,
+                bold: bool = False, colours: list[Callable[[str], str | None] | None] | None = None) -> str | None:
+    """A list table exactly as Rich draws ours when every cell fits whole (no box, two spaces between
+    columns, a bold header in colour), without importing Rich. None when Rich must draw it: text
+    that is not plain ASCII, or a table wider than ``width``."""
+    if not all(t.isascii() for t in headers) or not all(c.isascii() for row in rows for c in row):
+        return None
+    count = len(headers)
+    # Sized with the headers even when they are not shown, as the Rich path sizes them.
+    widths = [max([len(headers[i])] + [len(row[i]) for row in rows if i < len(row)]) for i in range(count)]
+    if sum(widths) + 2 * (count - 1) > width:
+        return None
+
+    def line(texts: list[str], header: bool) -> str:
+        out = []
+        for i, text in enumerate(texts):
+            fill = " " * (widths[i] - len(text))
+            colour = None if header or not colours or not colours[i] else colours[i](text)
+            if colour in _ANSI and text:  # a state's colour over its cell, as Rich draws it
+                text, fill = f"{_ANSI[colour]}{text}{fill}{_RESET}", ""
+            elif colour is not None and text:
+                return None
+            segments = [" " if i else "", text + fill, " " if i < count - 1 else ""]
+            out.extend(f"{_BOLD}{seg}{_RESET}" if header and bold else seg for seg in segments if seg)
+        return "".join(out) + "\n"
+
+    lines = [line(headers, True)] if show_header else []
+    lines.extend(line(row + [""] * (count - len(row)), False) for row in rows)
+    return None if None in lines else "".join(lines)
 
 
 def _layout(columns: list[Column], headers: list[str], rows: list[list[str]],
@@ -349,8 +424,7 @@ def _layout(columns: list[Column], headers: list[str], rows: list[list[str]],
     about 12 cells (their text wraps; times and states do not); when even that is too wide, the
     rightmost of them are left out.
     """
-    from rich.cells import cell_len
-
+    cell_len = _cell_len
     natural = [max([cell_len(h)] + [cell_len(r[i]) for r in rows if i < len(r)]) for i, h in enumerate(headers)]
     shown = list(range(len(headers)))
     if width is None:

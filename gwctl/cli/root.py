@@ -46,6 +46,18 @@ def epilog() -> str:
     return EXIT_CODES_HELP + "\b\nEnvironment:\n" + textwrap.fill(env, 76, initial_indent="  ", subsequent_indent="  ") + "\n"
 
 
+class RootGroup(LazyGroup):
+    """The root group; its epilog (exit codes, environment) is built only when help is shown."""
+
+    @property
+    def epilog(self) -> str:
+        return epilog()
+
+    @epilog.setter
+    def epilog(self, value: str | None) -> None:
+        pass
+
+
 def build_root() -> LazyGroup:
     params = global_params(True)
     params.insert(
@@ -53,14 +65,13 @@ def build_root() -> LazyGroup:
         click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True,
                      callback=_print_version, help="Show the version and exit."),
     )
-    return LazyGroup(
+    return RootGroup(
         name="gwctl",
         entries={**PRODUCT_COMMANDS, **LOCAL_COMMANDS},
         sections={"Products": list(PRODUCT_COMMANDS), "Commands": list(LOCAL_COMMANDS)},
         params=params,
         help="Administer access and API gateways: Okta PA, Pomerium Zero, API7, IBM Secure Gateway, Vault Gatekeeper.\n\n"
         "Usage: gwctl [OPTIONS] PRODUCT RESOURCE VERB [ARGS]. Global options also work after the command.",
-        epilog=epilog(),
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
 

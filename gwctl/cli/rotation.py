@@ -141,7 +141,9 @@ def recovery_dir() -> str:
 def _check_recovery_dir() -> None:
     path = recovery_dir()
     try:
-        os.makedirs(path, mode=0o700, exist_ok=True)
+        from gwctl.config.files import make_private_dirs
+
+        make_private_dirs(path)
     except OSError as exc:
         raise ConfigError(f"cannot create the recovery directory {path}: {exc.strerror}; nothing was changed",
                           hint="set GWCTL_STATE_DIR to a writable directory") from None

@@ -14,16 +14,20 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def write_secret_file(path: Path, secret: str) -> None:
+def write_secret_file(path: Path, secret: str, flag: str = "--out") -> None:
     """Write a secret atomically with mode 0600; refuse a directory."""
+    write_out_file(path, secret if secret.endswith("\n") else secret + "\n", flag)
+
+
+def write_out_file(path: Path, data: bytes | str, flag: str = "--out") -> None:
+    """Write ``data`` atomically with mode 0600; any failure is a usage error naming ``flag``."""
     from gwctl.config.files import write_private
 
-    if path.is_dir():
-        raise UsageError(f"--out {path} is a directory")
+    check_out(path, flag)
     try:
-        write_private(path.expanduser(), secret if secret.endswith("\n") else secret + "\n")
-    except OSError as exc:
-        raise UsageError(f"cannot write --out {path}: {exc.strerror}") from None
+        write_private(os.path.expanduser(path), data)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot write {flag} {path}: {_reason(exc)}") from None
 
 
 def emit_secret(record: dict[str, Any], secret_key: str, out: Path | None, columns: Sequence[Column] | None = None,
@@ -47,18 +51,12 @@ def emit_secret(record: dict[str, Any], secret_key: str, out: Path | None, colum
     emit(meta, [*kept, Column("written-to", "written_to")] if columns else None)
 
 
-def check_out(out: Path | None) -> None:
-    """Fail before any request when --out cannot be written."""
-    if out is None:
-        return
-    target = out.expanduser()
-    if target.is_dir():
-        raise UsageError(f"--out {out} is a directory")
-    parent = target.parent if str(target.parent) else Path(".")
-    existing = parent
-    while not existing.exists() and existing != existing.parent:  # missing directories get created
-        existing = existing.parent
-    if existing.exists() and not existing.is_dir():
-        raise UsageError(f"--out {out}: {existing} is not a directory")
-    if existing.exists() and not os.access(existing, os.W_OK):
-        raise UsageError(f"--out {out}: the directory {existing} is not writable")
+def check_out(out: Path | str | None, flag: str = "--out") -> None:
+    """Fail (exit 2) before any request when ``flag`` cannot be written (see check_target)."""
+    from gwctl.config.files import check_target
+
+    check_target(out, flag)
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)

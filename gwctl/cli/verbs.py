@@ -60,7 +60,9 @@ def _field_option(field: Field, verb: str) -> click.Parameter:
     else:
         metavar = field.metavar or {"labels": "KEY=VALUE", "json": "JSON", "plugins": "NAME[=JSON]",
                                     "int": "N"}.get(field.kind, "TEXT")
-    type_: Any = click.Choice(field.choices) if field.choices else (int if field.kind == "int" else str)
+    from gwctl.cli.global_options import INT64
+
+    type_: Any = click.Choice(field.choices) if field.choices else (INT64 if field.kind == "int" else str)
     if field.argument and verb == "create":
         return click.Argument([field.param], required=False, type=type_,
                               metavar=field.metavar or field.param.upper())
@@ -88,7 +90,9 @@ def _filter_option(filt: Filter) -> click.Parameter:
         return click.Option([switches, filt.dest], default=None, help=filt.help)
     many = filt.kind in ("labels", "list")
     metavar = filt.metavar or ("KEY=VALUE" if filt.kind == "labels" else "TEXT")
-    type_: Any = click.Choice(filt.choices) if filt.choices else (int if filt.kind == "int" else str)
+    from gwctl.cli.global_options import INT64
+
+    type_: Any = click.Choice(filt.choices) if filt.choices else (INT64 if filt.kind == "int" else str)
     return click.Option(decls + [filt.dest], type=type_, multiple=many, metavar=metavar,
                         help=filt.help.rstrip(".") + " (repeatable)." if many else filt.help)
 
@@ -100,11 +104,32 @@ def _ref_argument(res: Resource, name: str = "ref", many: bool = False) -> click
     if res.name_fields:
         metavar = "ID|NAME"
     complete = resource_refs(res.product, res.noun)  # IDs and names from the profile's server (cached)
+    check = _ref_check(res)
     if many:
-        return click.Argument([name], nargs=-1, required=True, metavar=f"{metavar}...", shell_complete=complete)
+        return click.Argument([name], nargs=-1, required=True, metavar=f"{metavar}...", shell_complete=complete,
+                              callback=check)
     if res.default_ref:
-        return click.Argument([name], required=False, metavar=f"[{metavar}]", shell_complete=complete)
-    return click.Argument([name], metavar=metavar, shell_complete=complete)
+        return click.Argument([name], required=False, metavar=f"[{metavar}]", shell_complete=complete,
+                              callback=check)
+    return click.Argument([name], metavar=metavar, shell_complete=complete, callback=check)
+
+
+def _ref_check(res: Resource) -> Callable[..., Any]:
+    """Check refs as they are parsed (empty, blank, '.', '..', control characters), so a hook that
+    asks the server something first (a gateway group by name) never runs for a bad one."""
+    what = f"{res.singular} ID or name" if res.name_fields else f"{res.singular} ID"
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None or ctx.resilient_parsing:
+            return value
+        from gwctl.api.base import check_segment
+
+        for ref in (value if isinstance(value, (tuple, list)) else (value,)):
+            if ref != "-" or not isinstance(value, (tuple, list)):
+                check_segment(ref, what, slash=bool(res.name_fields))
+        return value
+
+    return callback
 
 
 def _target(res: Resource, client: Any, values: dict[str, Any], ref: str | None) -> str:
@@ -184,7 +209,9 @@ def build_verb(res: Resource, verb: str) -> click.Command:
     extra_params = list(extra_options(res, verb)) if extra_options else []
     if verb == "list":
         params += [_filter_option(f) for f in res.filters]
-        params += [click.Option(["--limit"], type=click.IntRange(min=1), default=DEFAULT_LIMIT, show_default=True,
+        from gwctl.cli.global_options import MAX_LIMIT
+
+        params += [click.Option(["--limit"], type=click.IntRange(1, MAX_LIMIT), default=DEFAULT_LIMIT, show_default=True,
                                 help="Show at most N items (fetches only the pages needed)."),
                    click.Option(["--all", "all_"], is_flag=True, help="Fetch every item, ignoring --limit.")]
         callback = _list
@@ -222,16 +249,32 @@ def build_verb(res: Resource, verb: str) -> click.Command:
 
 
 class ResourceGroup(click.Group):
-    """A resource's verbs: the generic ones at once, the product's own (``Resource.extra``, a Typer
-    app) only when asked for, so a generic verb's help and completion never import Typer.
+    """A resource's verbs, each built only when asked for: a generic verb from the declaration, the
+    product's own (``Resource.extra``, a Typer app) by loading that app, so one verb's run, help or
+    completion builds nothing else and a generic verb never imports Typer.
 
-    ``on_load`` callbacks (global and scope options) are applied to the product's verbs when they load."""
+    ``on_load`` callbacks (global and scope options) are applied to every verb when it is built."""
 
     def __init__(self, res: Resource, **kwargs: Any) -> None:
         super().__init__(res.noun, help=res.help, no_args_is_help=True, context_settings=CONTEXT_SETTINGS, **kwargs)
+        self.res = res
+        self.pending = [verb for verb in res.verbs if verb not in res.own_verbs]
+        from gwctl.cli.waiting import has_wait
+
+        if has_wait(res) and "wait" not in res.own_verbs:
+            self.pending.append("wait")
         self.extra = res.extra
         self.own_verbs = res.own_verbs
         self.on_load: list[Callable[[click.Command], Any]] = []
+
+    def _add(self, command: click.Command, name: str) -> None:
+        for apply in self.on_load:
+            apply(command)
+        self.add_command(command, name)
+
+    def _build(self, verb: str) -> None:
+        self.pending.remove(verb)
+        self._add(wait_verb(self.res) if verb == "wait" else build_verb(self.res, verb), verb)
 
     def _load_extra(self) -> None:
         if not self.extra:
@@ -241,31 +284,27 @@ class ResourceGroup(click.Group):
         own = load_target(self.extra)
         self.extra = None
         for name, command in getattr(own, "commands", {}).items():
-            for apply in self.on_load:
-                apply(command)
-            self.add_command(command, name)
+            if name in self.pending:
+                self.pending.remove(name)
+            self._add(command, name)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands or cmd_name in self.own_verbs:
+        if cmd_name in self.pending:
+            self._build(cmd_name)
+        elif cmd_name not in self.commands:
             self._load_extra()
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        for verb in list(self.pending):
+            self._build(verb)
         self._load_extra()
         return super().list_commands(ctx)
 
 
 def resource_group(product: str, noun: str) -> click.Group:
     """The command group of one declared resource: its generic verbs, then the product's own."""
-    res = resource(product, noun)
-    group = ResourceGroup(res)
-    for verb in res.verbs:
-        group.add_command(build_verb(res, verb))
-    from gwctl.cli.waiting import has_wait
-
-    if has_wait(res) and "wait" not in res.own_verbs:
-        group.add_command(wait_verb(res))
-    return group
+    return ResourceGroup(resource(product, noun))
 
 
 # --- wait: the one wait flow (gwctl.cli.waiting) on a declared resource -------------------------
@@ -333,7 +372,7 @@ def wait_verb(res: Resource) -> click.Command:
                          short_help=f"Wait until a {res.singular} reaches a condition (or is deleted).")
 
 
-def _wait_resource(res: Any, hooks: Any, condition: Condition, value: str | None, ref: str | None,
+def _wait_resource(res: Any, hooks: Any, condition: Any, value: str | None, ref: str | None,
                    extra: dict[str, Any], timeout: float, interval: float) -> None:
     from gwctl.cli.context import get_app
     from gwctl.cli.lookup import Lookup
@@ -471,6 +510,11 @@ def delete_items(res: Resource, hooks: Hooks, refs: Any, *, yes: bool, concurren
     client, values = _start(res, hooks, "delete", extra)
     lookup = Lookup(client, res, **values)
     ids = lookup.resolve_many(refs)
+    from gwctl.api.base import check_segment
+
+    for item_id in ids:  # a ref that matched no name is sent as an ID: all are valid, or none is deleted
+        check_segment(item_id, f"{res.singular} ID", slash=True)  # compound IDs (manager/id) keep their '/'
+
     confirm_change("delete", res.singular, res.noun.replace("-", " "), [lookup.label(i) for i in ids], yes)
     delete_all = hooks.get("delete_all")
     if delete_all and delete_all(res, ids, extra, client, values):
@@ -557,6 +601,21 @@ def _validated(res: Resource, verb: str, body: dict[str, Any], source: str, give
     return validate_body(model, body, source, flag_names, from_flags)
 
 
+def _flags_valid(res: Resource, given: dict[str, Any]) -> None:
+    """The flags' own values against the write model, before the current object is read: a bad
+    value exits 2 without a request (fields the flags did not give are checked after the merge)."""
+    from gwctl.cli.input import validate_body
+
+    model = res.model("update") or res.model("create")
+    if model is None or not given:
+        return
+    partial: dict[str, Any] = {}
+    for key, value in given.items():
+        _set(partial, key, value)
+    flag_names = {f.key.split(".")[0]: f.flag.split("/")[0] for f in res.fields}
+    validate_body(model, partial, "options", flag_names, {k.split(".")[0] for k in given}, only=set(partial))
+
+
 def _resolve_refs(res: Resource, client: Any, body: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """References by name become IDs (`--policy employees` -> the policy's ID)."""
     from gwctl.cli.lookup import Lookup
@@ -636,9 +695,17 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
         raise _nothing_to_change(res, "update")
     file_body = _file_object(from_file)
     given = _checked(res, hooks, "update", given, file_body if from_file is not None else None)
+    _flags_valid(res, given)
+    whole = from_file is not None and res.update == "put"  # the file is the whole new object
+    if whole:
+        early = dict(file_body)
+        for key, value in given.items():
+            _set(early, key, value)
+        early.pop(res.id_field, None) if res.id_field in res.managed else None
+        _validated(res, "update", early, "--from-file", given)  # before the lookup asks the server
     client, values = _start(res, hooks, "update", extra)
     item_id = _target(res, client, values, args["ref"])
-    if from_file is not None and res.update == "put":
+    if whole:
         body = file_body
     else:
         current = client.read(res, item_id, **values) or {}

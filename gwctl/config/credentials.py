@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from gwctl.config import paths
@@ -125,18 +124,50 @@ def keyring_delete(user: str) -> bool:
     return bool(_call_with_timeout(delete, "delete"))
 
 
+class CredentialsFileError(AuthError):
+    """credentials.json cannot be read or holds the wrong shape: exit 4, like missing credentials."""
+
+
+def _store_hint(profile: str | None = None) -> str:
+    login = f"`gwctl auth login -p {profile} --insecure-storage`" if profile else \
+        "`gwctl auth login -p PROFILE --insecure-storage`"
+    return f"fix or delete {paths.secrets_file()}, then store the secrets again with {login}"
+
+
+def _read_store() -> dict[str, Any]:
+    return read_json(paths.secrets_file(), CredentialsFileError, _store_hint())
+
+
+def _update_store(change: Callable[[dict], None]) -> None:
+    update_json(paths.secrets_file(), change, CredentialsFileError, _store_hint())
+
+
+def _entry(data: dict[str, Any], profile: str, repair: bool = False) -> dict[str, str]:
+    """One profile's secrets in the file store, checked: an object of names to strings. With
+    ``repair`` (a login storing fresh secrets) a malformed entry is replaced instead of refused."""
+    entry = data.setdefault(profile, {}) if repair else data.get(profile, {})
+    if isinstance(entry, dict) and all(isinstance(v, str) for v in entry.values()):
+        return entry
+    if repair:
+        data[profile] = {}
+        return data[profile]
+    raise CredentialsFileError(
+        f"{paths.secrets_file()}: the entry for profile {profile!r} must be an object of secret names to strings",
+        hint=_store_hint(profile))
+
+
 def _file_get(profile: str, name: str) -> str | None:
-    value = read_json(paths.secrets_file()).get(profile, {}).get(name)
-    return value if isinstance(value, str) else None
+    value = _entry(_read_store(), profile).get(name)
+    return value or None
 
 
 def _file_set(profile: str, name: str, value: str) -> None:
-    update_json(paths.secrets_file(), lambda data: data.setdefault(profile, {}).__setitem__(name, value))
+    _update_store(lambda data: _entry(data, profile, repair=True).__setitem__(name, value))
 
 
 def _file_delete(profile: str, names: list[str] | None = None) -> None:
     def change(data: dict) -> None:
-        if names is None:
+        if names is None or not isinstance(data.get(profile, {}), dict):
             data.pop(profile, None)
         else:
             for name in names:
@@ -145,7 +176,7 @@ def _file_delete(profile: str, names: list[str] | None = None) -> None:
                 data.pop(profile)
 
     if os.path.exists(paths.secrets_file()):
-        update_json(paths.secrets_file(), change)
+        _update_store(change)
 
 
 def _file_rename(old: str, new: str) -> None:
@@ -154,14 +185,42 @@ def _file_rename(old: str, new: str) -> None:
             data[new] = data.pop(old)
 
     if os.path.exists(paths.secrets_file()):
-        update_json(paths.secrets_file(), change)
+        _update_store(change)
 
 
-@dataclass
+def _stored_names(profile: str) -> set[str]:
+    """The secret names the file store holds for ``profile`` (a malformed entry counts as all of them,
+    so that logout removes it)."""
+    entry = _read_store().get(profile, {})
+    return set(entry) if isinstance(entry, dict) else {"*"}
+
+
+def check_secret_value(value: str, where: str) -> str:
+    """A secret as found in ``where`` (an environment variable, stdin), or exit 4 when it cannot be
+    one: a control character (a pasted newline) or bytes that are not UTF-8. Never echoes it."""
+    bad = next((c for c in value if ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF), None)
+    if bad is not None:
+        kind = "a control character" if ord(bad) < 0xD800 else "bytes that are not UTF-8"
+        raise AuthError(f"the secret in {where} holds {kind}", hint=f"set {where} to the secret alone, on one line")
+    return value
+
+
 class SecretSource:
-    value: str
-    origin: str  # "flag", "env", "keyring" or "file"
-    where: str  # variable name or store description
+    """A secret and where it came from (a plain class: no dataclass exec() on every API command)."""
+
+    __slots__ = ("value", "origin", "where")
+
+    def __init__(self, value: str, origin: str, where: str) -> None:
+        self.value = value
+        self.origin = origin  # "flag", "env", "keyring" or "file"
+        self.where = where  # variable name or store description
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SecretSource) and (self.value, self.origin, self.where) == (
+            other.value, other.origin, other.where)
+
+    def __repr__(self) -> str:  # never the value
+        return f"SecretSource(origin={self.origin!r}, where={self.where!r})"
 
 
 class Credentials:
@@ -194,7 +253,7 @@ class Credentials:
         if name in self.overrides:
             found = SecretSource(self.overrides[name], "flag", "stdin")
         elif self.env.get(spec.env):
-            found = SecretSource(self.env[spec.env], "env", spec.env)
+            found = SecretSource(check_secret_value(self.env[spec.env], spec.env), "env", spec.env)
         elif self.storage == "file":
             value = _file_get(self.profile, name)
             if value:
@@ -259,9 +318,9 @@ class Credentials:
             removed = [n for n in names if _safe_keyring_delete(self._user(n))]
             if removed:
                 touched.append("keyring")
-        before = read_json(paths.secrets_file()).get(self.profile, {})
-        if any(n in before for n in names):
-            _file_delete(self.profile, names)
+        before = _stored_names(self.profile)
+        if "*" in before or any(n in before for n in names):
+            _file_delete(self.profile, None if "*" in before else names)
             touched.append("file")
         self._cache.clear()
         return touched
@@ -270,9 +329,9 @@ class Credentials:
     def discard(self, names: list[str], storage: str) -> None:
         """Remove `names` from one storage only ("keyring" or "file"), e.g. the one a login moved away from."""
         if storage == "file":
-            before = read_json(paths.secrets_file()).get(self.profile, {})
-            if any(n in before for n in names):
-                _file_delete(self.profile, names)
+            before = _stored_names(self.profile)
+            if "*" in before or any(n in before for n in names):
+                _file_delete(self.profile, None if "*" in before else names)
         elif keyring_usable():
             for name in names:
                 _safe_keyring_delete(self._user(name))
@@ -309,33 +368,39 @@ class TokenCache:
         self.path = paths.token_cache_file()
         self.clock = clock
 
+    HINT = "delete it: it holds only short-lived tokens, fetched again when needed"
+
+    def _read(self) -> dict[str, Any]:
+        return read_json(self.path, hint=self.HINT)
+
     def get(self, key: str) -> tuple[str, float] | None:
-        entry = read_json(self.path).get(key)
-        if not isinstance(entry, dict) or "token" not in entry:
+        """A cached token that has not expired; an entry of the wrong shape counts as none (it is
+        replaced by the next set)."""
+        entry = self._read().get(key)
+        expires_at = _expiry(entry)
+        if expires_at is None or not isinstance(entry.get("token"), str) or not entry["token"]:
             return None
-        expires_at = float(entry.get("expires_at", 0))
         if expires_at <= self.clock():
             return None
         return entry["token"], expires_at
 
     def set(self, key: str, token: str, expires_at: float) -> None:
-        update_json(self.path, lambda data: data.__setitem__(key, {"token": token, "expires_at": expires_at}))
+        update_json(self.path, lambda data: data.__setitem__(key, {"token": token, "expires_at": expires_at}),
+                    hint=self.HINT)
 
     def delete(self, key: str) -> None:
         if os.path.exists(self.path):
-            update_json(self.path, lambda data: data.pop(key, None))
+            update_json(self.path, lambda data: data.pop(key, None), hint=self.HINT)
 
     def entries(self, prefix: str) -> dict[str, float]:
         """key -> expiry for the cached tokens of one profile (values never leave)."""
-        return {
-            k: float(v.get("expires_at", 0))
-            for k, v in read_json(self.path).items()
-            if k.startswith(prefix) and isinstance(v, dict)
-        }
+        found = {k: _expiry(v) for k, v in self._read().items() if k.startswith(prefix)}
+        return {k: v for k, v in found.items() if v is not None}
 
     def drop_prefix(self, prefix: str) -> None:
         if os.path.exists(self.path):
-            update_json(self.path, lambda data: [data.pop(k) for k in list(data) if k.startswith(prefix)])
+            update_json(self.path, lambda data: [data.pop(k) for k in list(data) if k.startswith(prefix)],
+                        hint=self.HINT)
 
     def rename_prefix(self, old: str, new: str) -> None:
         def change(data: dict) -> None:
@@ -343,4 +408,16 @@ class TokenCache:
                 data[new + key[len(old) :]] = data.pop(key)
 
         if os.path.exists(self.path):
-            update_json(self.path, change)
+            update_json(self.path, change, hint=self.HINT)
+
+
+def _expiry(entry: Any) -> float | None:
+    """A cache entry's expiry as a finite number, or None when the entry is malformed."""
+    import math
+
+    if not isinstance(entry, dict):
+        return None
+    value = entry.get("expires_at", 0)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)

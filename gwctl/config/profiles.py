@@ -54,22 +54,53 @@ class Profile:
         return data
 
     @classmethod
-    def from_toml(cls, name: str, data: dict[str, Any]) -> Profile:
+    def from_toml(cls, name: str, data: dict[str, Any], path: str | None = None) -> Profile:
+        """A profile as config.toml holds it, every value checked (a hand edit can break any of them)."""
+        import math
+
+        path = path or paths.config_file()
+        where = f"profile {name!r} in {path}"
+
+        def bad(what: str) -> ConfigError:
+            return ConfigError(f"{where}: {what}")
+
         if not isinstance(data, dict):
-            raise ConfigError(f"profile {name!r} in {paths.config_file()} must be a table")
+            raise bad("must be a table")
         product = data.get("product")
-        if product not in PRODUCTS:
-            raise ConfigError(f"profile {name!r} in {paths.config_file()} has an unknown product {product!r}")
+        if not isinstance(product, str) or product not in PRODUCTS:
+            raise bad(f"has an unknown product {product!r}" if isinstance(product, str) else "'product' must be a string")
+        url = data.get("url", "")
+        if not isinstance(url, str) or not url:
+            raise bad("'url' must be a string like https://HOST")
+        try:
+            validate_url(url, "'url'")
+        except UsageError as exc:
+            raise bad(exc.message.removeprefix("invalid ")) from None
+        timeout = data.get("timeout")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                    or not math.isfinite(timeout) or not 0 < timeout <= 86400):
+            raise bad("'timeout' must be a number of seconds, more than 0 and at most 86400")
+        if not isinstance(data.get("insecure", False), bool):
+            raise bad("'insecure' must be true or false")
+        if not isinstance(data.get("ca_bundle", ""), str):
+            raise bad("'ca_bundle' must be a file name")
+        storage = data.get("storage", "keyring")
+        if storage not in STORAGE_CHOICES:
+            raise bad(f"'storage' must be one of {', '.join(STORAGE_CHOICES)}")
         options = {k: v for k, v in data.items() if k not in COMMON_KEYS}
+        for key, value in options.items():
+            if isinstance(value, (dict, list)) or (key in {o.name for o in PRODUCTS[product].options}
+                                                   and not isinstance(value, str)):
+                raise bad(f"{key!r} must be a string")
         return cls(
             name,
             product,
-            str(data.get("url", "")),
+            url,
             options,
-            ca_bundle=data.get("ca_bundle"),
-            insecure=bool(data.get("insecure", False)),
-            timeout=data.get("timeout"),
-            storage=data.get("storage", "keyring"),
+            ca_bundle=data.get("ca_bundle") or None,
+            insecure=data.get("insecure", False),
+            timeout=timeout,
+            storage=storage,
         )
 
     def public_dict(self, is_default: bool = False) -> dict[str, Any]:
@@ -142,10 +173,15 @@ def load(path: str | None = None) -> Config:
     except FileNotFoundError:
         return Config()
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}",
+                          hint="check its permissions, or point GWCTL_CONFIG_DIR at another directory") from None
     try:
         data = tomllib.loads(raw.decode())
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not valid TOML: it is not UTF-8 text") from None
+    except RecursionError:
+        raise ConfigError(f"{path} is not valid TOML: nested too deep") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
     profiles_raw = data.get("profiles", {})
     if not isinstance(profiles_raw, dict):
@@ -153,7 +189,7 @@ def load(path: str | None = None) -> Config:
     if not isinstance(data.get("defaults", {}), dict):
         raise ConfigError(f"{path}: [defaults] must be a table")
     config = Config(
-        profiles={name: Profile.from_toml(name, body) for name, body in profiles_raw.items()},
+        profiles={name: Profile.from_toml(name, body, path) for name, body in profiles_raw.items()},
         defaults={k: v for k, v in data.get("defaults", {}).items() if isinstance(v, str)},
     )
     return config
@@ -165,7 +201,11 @@ def save(config: Config, path: str | None = None) -> None:
     path = path or paths.config_file()
     from gwctl.config.files import write_private
 
-    write_private(path, tomli_w.dumps(config.to_toml()))
+    try:
+        write_private(path, tomli_w.dumps(config.to_toml()))
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}",
+                          hint="check its permissions, or point GWCTL_CONFIG_DIR at another directory") from None
 
 
 class Edit:

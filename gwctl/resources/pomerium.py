@@ -34,14 +34,9 @@ def text_file(flag: str) -> Callable[[str], str]:
     def read(path: str) -> str:
         from pathlib import Path
 
-        from gwctl.errors import UsageError
+        from gwctl.resources.values import read_text
 
-        try:
-            return Path(path).expanduser().read_text()
-        except OSError as exc:
-            raise UsageError(f"cannot read {flag} {path}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"{flag} {path} is not a PEM text file") from None
+        return read_text(str(Path(path).expanduser()) if path != "-" else path, f"{flag} {path}")
     return read
 
 

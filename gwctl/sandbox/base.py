@@ -137,9 +137,11 @@ class Emulator:
         empty: bool = False,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        latency: float = 0.0,
     ) -> None:
         self.clock = clock
         self.sleep = sleep
+        self.latency = latency  # seconds every request waits before it is handled (benchmarks: a WAN)
         self.seeded = seed
         # empty: only what a profile needs (credentials, the organization, team or gateway group it
         # is scoped to); no demo configuration. A fresh server to apply documents to.
@@ -341,6 +343,8 @@ class Emulator:
             self.requests.append(_record(request))
             fault = self._take_fault(request.method, request.path)
         kind = fault.kind if fault else None
+        if self.latency:
+            self.sleep(self.latency)  # outside the lock: concurrent requests wait side by side
         if kind == "delay":
             # Outside the lock: a client that timed out may retry while this request sleeps.
             self.sleep(fault.seconds)

@@ -156,6 +156,13 @@ class OpaEmulator(Emulator):
         }, key=gateway_id or None)
         return gateway
 
+    def add_setup_token(self, description: str = "", labels: dict[str, str] | None = None,
+                        host: str = "http://127.0.0.1") -> dict[str, Any]:
+        """A setup token as a create would make it (for tests and benchmarks that need many)."""
+        return self.setup_tokens.create({
+            "registration_type": "gateway-agent", "description": description, "details": {"labels": labels},
+            "created_at": rfc3339(self.clock()), "token": _token_value(uuid.uuid4(), random_id(43), host)})
+
     def expire_tokens(self) -> None:
         """Make every issued bearer token expire now (as if the server rotated its keys)."""
         for record in self.tokens.values():
@@ -267,7 +274,7 @@ class OpaEmulator(Emulator):
         if offset and offset not in ids:
             self.abort(400, f"invalid offset: {offset}")
         start, end = paging.keyset(ids.index(offset) if offset else None, count, backwards)
-        page = items[start:end]
+        page = [dict(item) for item in items[start:end]]  # copies of the page only: lists stay linear
         query = {"count": str(count), **({"descending": "true"} if descending else {}), **(extra or {})}
         base = (request.host_url.rstrip("/") if self.absolute_links else "") + request.path
         links = []
@@ -284,7 +291,7 @@ class OpaEmulator(Emulator):
     def setup_tokens_collection(self, request: Request, team: str) -> Response:
         self._user(request, team, (RESOURCE_ADMIN,))
         if request.method == "GET":
-            return self._page(request, [dict(t) for t in self.setup_tokens.values()])
+            return self._page(request, list(self.setup_tokens.values()))
         body = self._body(request)
         if body.get("registration_type") != "gateway-agent":
             self.abort(400, "registration_type is required and must be gateway-agent")
@@ -330,7 +337,7 @@ class OpaEmulator(Emulator):
     def list_gateways(self, request: Request, team: str) -> Response:
         self._user(request, team, READ_GATEWAYS)
         contains = request.args.get("contains") or ""
-        items = [dict(g) for g in self.gateways.values() if contains.lower() in (g["name"] or "").lower()]
+        items = [g for g in self.gateways.values() if contains.lower() in (g["name"] or "").lower()]
         return self._page(request, items, {"contains": contains} if contains else None)
 
     @route("/v1/teams/<team>/gateways/<gateway_id>", "GET", "PUT", "DELETE")

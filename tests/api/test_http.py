@@ -210,18 +210,6 @@ def test_tls_error_in_cause_chain(make_client, rec):
     assert rec.sleeps == []  # a bad certificate is not retried
 
 
-def test_missing_ca_bundle_is_config_error(tmp_path):
-    with pytest.raises(errors.ConfigError, match="cannot load CA bundle"):
-        HttpClient(ClientConfig(base_url="https://h", product="t", ca_bundle=str(tmp_path / "none.pem")))
-
-
-def test_requests_ca_bundle_env_is_used(monkeypatch, tmp_path):
-    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "missing.pem"))
-    with pytest.raises(errors.ConfigError, match=r"missing\.pem"):
-        HttpClient(ClientConfig(base_url="https://h", product="t"))
-
-
 # -- real sockets: what httpx actually raises -----------------------------------
 
 

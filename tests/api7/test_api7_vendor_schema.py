@@ -107,7 +107,7 @@ def test_paging_follows_a_server_that_caps_page_size(sandbox, monkeypatch):
     assert capped.code == 0, capped.err
     assert [c["id"] for c in capped.json()] == [c["id"] for c in expected] and len(expected) >= 9
     pages = [r.query for r in box.emulator.calls("GET", "/apisix/admin/consumers")]
-    assert pages[0]["page_size"] == "100" and {p["page_size"] for p in pages[1:]} == {"3"}
+    assert pages[0]["page_size"] == "500" and {p["page_size"] for p in pages[1:]} == {"3"}
     assert len(pages) == -(-len(expected) // 3)
     limited = box.run("api7", "consumers", "list", "--limit", "5", "-o", "json")
     assert [c["id"] for c in limited.json()] == [c["id"] for c in expected][:5]

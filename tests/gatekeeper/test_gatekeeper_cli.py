@@ -322,6 +322,7 @@ def test_bad_vault_addr_is_rejected_before_any_request(gk):
 @pytest.mark.parametrize("unwrap", [False, True])
 def test_out_writes_the_secret_0600_and_prints_only_metadata(gk, tmp_path, unwrap):
     target = tmp_path / "secret" / "token"
+    target.parent.mkdir(mode=0o700)
     argv = ["gatekeeper", "token", "request", "--task-id", "web-task", "--out", str(target), "-vvv"]
     result = gk.run(*argv + (["--unwrap"] if unwrap else []))
     assert result.code == 0, result.err

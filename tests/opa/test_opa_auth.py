@@ -225,7 +225,7 @@ def test_auth_token_prints_the_cached_bearer(opa):
 def test_verbose_logs_never_show_secrets(opa):
     result = opa.run("opa", "setup-tokens", "list", "-vvv")
     assert result.code == 0
-    assert f"> POST http://" in result.err and "< 200 OK" in result.err
+    assert "> POST http://" in result.err and "< 200 OK" in result.err
     (bearer,) = opa.emulator.tokens
     secrets = [opa.emulator.admin_key_secret, bearer, *(t["token"] for t in opa.emulator.setup_tokens.values())]
     for secret in secrets:

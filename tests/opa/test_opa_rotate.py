@@ -30,6 +30,7 @@ def test_rotate_from_cron(opa, tmp_path):
     """No TTY, key from GWCTL_OPA_KEY_* (set by the sandbox fixture), --out, JSON report."""
     assert {"GWCTL_OPA_KEY_ID", "GWCTL_OPA_KEY_SECRET"} <= set(os.environ)
     out = tmp_path / "sft" / "setup.token"
+    out.parent.mkdir(mode=0o700)
     result = opa.run("opa", "setup-tokens", "rotate", "--description", "dev gateways", *DEV_LABELS,
                      "--replace-matching-labels", "--out", str(out), "--yes", "-o", "json")
     assert result.code == 0, result.err

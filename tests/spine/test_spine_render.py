@@ -376,9 +376,29 @@ def test_an_iterator_of_items_renders_like_a_list(gw, show):
     assert gw("show").out.startswith("ID\tNAME\tLABELS\tENABLED\ng1\talpha\t")
 
 
-def test_table_and_json_collect_every_page(gw, show):
-    show(PageSource(PAGES))
-    assert [i["id"] for i in gw("show", "-o", "json").json()] == ["1", "2", "3", "4"]
+def test_json_streams_the_array_page_by_page(gw, show):
+    """-o json writes the array as the pages arrive (memory stays flat), with the very text of
+    json.dumps(items, indent=2); nothing is written before the first page came."""
+    source = PageSource(PAGES)
+    show(source)
+    result = gw("show", "-o", "json")
+    items = [i for page in PAGES for i in page]
+    assert (result.code, result.out) == (0, json.dumps(items, indent=2) + "\n")
+    assert source.snapshots[0] == ""
+    assert source.snapshots[1] == '[\n  {\n    "id": "1",\n    "name": "a"\n  },\n  {\n    "id": "2",\n    "name": "b"\n  }'
+    show(PageSource([[], []]))
+    assert gw("show", "-o", "json").out == "[]\n"
+
+
+def test_query_needs_the_whole_result_before_writing(gw, show):
+    source = PageSource(PAGES)
+    show(source)
+    result = gw("show", "-o", "json", "--query", "length(@)")
+    assert (result.code, result.out) == (0, "4\n")
+    assert source.snapshots == ["", "", ""]  # every page fetched before a byte was written
+
+
+def test_table_collects_every_page(gw, show):
     show(PageSource(PAGES))
     lines = ANSI.sub("", gw("show", tty=True).out).splitlines()
     assert len(lines) == 5

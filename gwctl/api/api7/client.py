@@ -30,10 +30,12 @@ import httpx
 from gwctl.api.auth import HeaderAuth
 from gwctl.api.base import Connection, ProductClient, ResourceCalls, listed_items, seg
 from gwctl.api.http import HttpClient
-from gwctl.api.paging import truncate
+from gwctl.api.paging import smaller_page, truncate
 from gwctl.errors import ApiError, NotFound, NotFoundError, UsageError
 
-PAGE_SIZE = 100  # page_size asked for (tests lower it to exercise paging)
+# page_size asked for: the largest page the Admin API serves (500); a smaller --limit is asked for
+# exactly, and a server that caps lower is followed by its `total` (tests lower it to exercise paging).
+PAGE_SIZE = 500
 CACHE_TTL = 24 * 3600
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 FALLBACK_VERSION = "3.2.11 (assumed: no /api/version)"
@@ -216,7 +218,14 @@ class Api7Client(ResourceCalls, ProductClient):
         def walk() -> Iterator[list]:
             page_number, page_size, fetched = 1, size, 0
             while True:
-                items, total = fetch(page_number, page_size)
+                try:
+                    items, total = fetch(page_number, page_size)
+                except ApiError as exc:  # a server refusing the page size: ask for what it names
+                    smaller = smaller_page(exc, page_size, "page_size") if page_number == 1 else None
+                    if smaller is None:
+                        raise
+                    page_size = smaller
+                    continue
                 fetched += len(items)
                 state["more"] = fetched < total if total is not None else (None if len(items) >= page_size else False)
                 yield items

@@ -30,9 +30,10 @@ REFRESH_MARGIN = 120.0
 ASSUMED_TTL = 300.0
 # OPA's 429 is always throttling: without X-RateLimit-Retry-At, Okta's clients wait 5-10 s.
 THROTTLE_WAIT = (5.0, 10.0)
-# Items asked for per list page (`count`), so the server's default page size does not decide
-# how many round trips a list takes (tests lower it to exercise paging).
-PAGE_SIZE = 100
+# Items asked for per list page (`count`): the largest page the API serves (1000), so the server's
+# default page size does not decide how many round trips a list takes; a smaller --limit is asked
+# for exactly. A server that caps lower still links the next page (tests lower it to exercise paging).
+PAGE_SIZE = 1000
 
 
 def parse_error(response: httpx.Response) -> str | None:

@@ -8,7 +8,6 @@ cached across invocations and re-exchanged once on 401. Lists are bare JSON arra
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -16,12 +15,14 @@ from typing import Any
 import httpx
 
 from gwctl.api.auth import ExchangedTokenAuth
-from gwctl.api.base import Connection, ProductClient, ResourceCalls, listed_items, seg
+from gwctl.api.base import Connection, ProductClient, ResourceCalls, check_segment, listed_items, seg
 from gwctl.api.http import HttpClient
-from gwctl.api.paging import truncate
+from gwctl.api.paging import smaller_page, truncate
 from gwctl.errors import CREDENTIAL_REFUSALS, ApiError, AuthError, ServerError, UsageError
 
-PAGE_SIZE = 100  # items asked for per request; a server that caps lower is detected
+# `limit` asked for per request: the largest page the console API serves (100); a smaller --limit is
+# asked for exactly, and a server that caps lower (or refuses ours naming its maximum) is followed.
+PAGE_SIZE = 100
 REFRESH_MARGIN = 60.0  # re-exchange when less than this many seconds of ID-token life are left
 CACHE_KIND = "id_token"
 
@@ -70,18 +71,6 @@ def parse_error(response: httpx.Response) -> str | None:
     return None
 
 
-def _smaller_limit(exc: ApiError, count: int) -> int | None:
-    """The page size to retry with after ``exc``, or None when ``exc`` is not about `limit`."""
-    if exc.http_status not in (400, 422) or count <= 1:
-        return None
-    body = exc.body
-    text = body if isinstance(body, str) else json.dumps(body) if body is not None else ""
-    if not re.search(r"\blimit\b", text, re.IGNORECASE):
-        return None
-    numbers = [int(n) for n in re.findall(r"\d+", text) if 0 < int(n) < count]
-    return max(numbers) if numbers else count // 2
-
-
 def order_by_param(fields: list[str] | None, kind: str) -> str | None:
     """`orderBy` as the generated client sends it: form, explode=false (``name,-updatedAt``)."""
     if not fields:
@@ -124,6 +113,8 @@ class PomeriumClient(ResourceCalls, ProductClient):
         return str(org)
 
     def cluster_id(self, explicit: str | None = None) -> str:
+        if explicit is not None:
+            check_segment(explicit, "CLUSTER_ID")  # "" is a bad ID, not "the profile's cluster"
         cluster = explicit or self.options.get("cluster")
         if not cluster:
             raise UsageError(
@@ -301,7 +292,7 @@ class PomeriumClient(ResourceCalls, ProductClient):
             try:
                 return self.http.get(path, params={**base, "offset": offset, "limit": count}), count
             except ApiError as exc:
-                smaller = _smaller_limit(exc, count)
+                smaller = smaller_page(exc, count, "limit")
                 if smaller is None:
                     raise
                 count = self.page_size = smaller

@@ -18,6 +18,10 @@ def client():
 
 def use_gateway_group(value: Optional[str]) -> None:
     """Apply --gateway-group before the client is built."""
+    if value is not None:
+        from gwctl.api.base import check_segment
+
+        check_segment(value, "--gateway-group value", slash=True)
     if value:
         app = get_app()
         app.overrides["gateway_group"] = value
@@ -132,12 +136,18 @@ def plugins_of(values: Optional[Sequence[str]]) -> dict[str, Any] | None:
     return parse_plugins(values) if values else None
 
 
-def build_body(model_name: str, from_file: Optional[str], fields: dict[str, Any], base: dict | None = None) -> dict:
-    """--from-file merged with flags (flags win), validated by models.<model_name> before any request."""
+NOT_READ = object()
+
+
+def build_body(model_name: str, from_file: Optional[str], fields: dict[str, Any], base: dict | None = None,
+               loaded: Any = NOT_READ) -> dict:
+    """--from-file merged with flags (flags win), validated by models.<model_name> before any request.
+    ``loaded``: the file as read_body_file already read it (a command that must look names up on the
+    server reads its file first, so a bad file sends nothing)."""
     from gwctl.api.api7 import models
 
     body = dict(base or {})
-    loaded = read_body_file(from_file)
+    loaded = read_body_file(from_file) if loaded is NOT_READ else loaded
     if loaded is not None:
         if not isinstance(loaded, dict):
             raise UsageError(f"--from-file: expected an object, got {type(loaded).__name__}")

@@ -94,10 +94,9 @@ def cores_usage(from_: Annotated[str, typer.Option("--from", metavar="TIME", hel
 
         sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else sys.stdout.write(data.decode("utf-8", "replace"))
         return
-    try:
-        out.write_bytes(data)
-    except OSError as exc:
-        raise UsageError(f"cannot write --out {out}: {exc.strerror}") from None
+    from gwctl.cli.secret_output import write_out_file
+
+    write_out_file(out, data)
     from gwctl.cli.context import get_app
 
     get_app().err(f"wrote {len(data)} bytes to {out}")

@@ -47,12 +47,12 @@ def change_password(password_stdin: PasswordStdinOpt = False) -> None:
     With --password-stdin, line 1 is the old password and line 2 the new one.
     Example: printf '%s\\n%s\\n' "$PASSWORD" "$NEW_PASSWORD" | gwctl api7 me change-password --password-stdin
     """
-    import sys
-
     from gwctl.cli.input import validate_body
     from gwctl.api.api7 import models
 
-    lines = sys.stdin.read().splitlines() if password_stdin else None
+    from gwctl.resources.values import stdin_text
+
+    lines = stdin_text("--password-stdin").splitlines() if password_stdin else None
     if password_stdin and len([ln for ln in lines if ln]) < 2:
         from gwctl.errors import UsageError
 

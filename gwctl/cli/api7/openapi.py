@@ -92,8 +92,7 @@ def export(service_ids: Annotated[Optional[List[str]], typer.Argument(metavar="[
         text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
     else:
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    try:
-        out.write_text(text)
-    except OSError as exc:
-        raise UsageError(f"cannot write --out {out}: {exc.strerror}") from None
+    from gwctl.cli.secret_output import write_out_file
+
+    write_out_file(out, text)
     get_app().err(f"wrote the OpenAPI document to {out}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,7 +26,7 @@ LICENSE_COLUMNS = cols("customer", "status", ts("effective-at"), ts("expired-at"
 
 @labels_app.command("list")
 def labels_list(resource_type: Annotated[str, typer.Argument(metavar="RESOURCE_TYPE", help="gateway_group, consumer, ssl, service or route.")],
-                limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most N label keys.")] = 50,
+                limit: Annotated[int, typer.Option("--limit", min=1, max=1_000_000, help="Show at most N label keys.")] = 50,
                 all_: Annotated[bool, typer.Option("--all", help="Show every label key.")] = False) -> None:
     """List the label keys and values used by a resource type (GET /api/labels/{resource_type}).
 
@@ -77,13 +76,10 @@ def license_set(file: Annotated[str, typer.Argument(metavar="FILE|-", help="Lice
 
     Example: gwctl api7 license set LICENSE_FILE --dry-run
     """
-    import sys
+    from gwctl.resources.values import read_text
 
-    try:
-        data = (sys.stdin.read() if file == "-" else Path(file).read_text()).strip()
-    except OSError as exc:
-        raise UsageError(f"cannot read {file}: {exc.strerror}") from None
-    body = build_body("LicenseWrite", None, {"data": data or None} if data else {})
+    data = read_text(file, f"FILE {file}").strip()
+    body = build_body("LicenseWrite", None, {"data": data})
     result = client().replace("/api/license", body, {"dry-run": "all" if dry_run else None})
     if not dry_run:
         report_done("updated", "license", "")

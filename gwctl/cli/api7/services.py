@@ -72,6 +72,10 @@ def publish(ids: Annotated[List[str], typer.Argument(metavar="ID|NAME...", help=
 
     if version is not None and not version.strip():
         raise UsageError("invalid --version '': must not be empty")
+    from gwctl.api.base import check_segment
+
+    for ref in ids:  # before the gateway group is looked up
+        check_segment(ref, "service ID or name", slash=True)
     gg = gg_id(gateway_group)
     api = client()
     name = version or str(int(time.time() * 1000))

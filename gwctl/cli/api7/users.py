@@ -97,7 +97,10 @@ def assign_roles(user: UserArg,
     for spec in role or ():
         if not spec.partition(":")[0].strip():
             raise UsageError(f"invalid --role {spec!r}: expected ROLE[:SCOPE,...]")
-    body = build_body("AssignRoles", from_file, {"roles": _assignments(list(role)) if role else None})
+    from gwctl.cli.input import read_body_file
+
+    loaded = read_body_file(from_file)  # before the role and gateway group lookups ask the server
+    body = build_body("AssignRoles", from_file, {"roles": _assignments(list(role)) if role else None}, loaded=loaded)
     show(client().replace(_user_path(user, "assigned_roles"), body), USERS.columns)
 
 

@@ -372,7 +372,7 @@ def _diff(spec: Any, files: tuple[str, ...], prune: bool, kinds: str | None, lab
     _print_plan(spec, the_plan)
     if exit_code and the_plan.drift:
         count = len(the_plan.changes)
-        raise DriftDetected(f"1 object differs from the documents" if count == 1
+        raise DriftDetected("1 object differs from the documents" if count == 1
                             else f"{count} objects differ from the documents")
 
 

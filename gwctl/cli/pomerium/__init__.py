@@ -28,7 +28,10 @@ def client():
 
 def _remember(name: str):
     def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        if value not in (None, ""):
+        if value is not None and not ctx.resilient_parsing:
+            from gwctl.api.base import check_segment
+
+            check_segment(value, f"{param.opts[0]} value")  # an empty --cluster is no cluster, not the default
             ctx.meta.setdefault(SCOPE_KEY, {})[name] = value
         return value
 

@@ -5,15 +5,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any, List, Optional, Sequence
 
-import typer
-
 from gwctl.errors import UsageError
 
-OrderByOpt = Annotated[Optional[List[str]], typer.Option(
-    "--order-by", metavar="FIELD[,-FIELD]", help="Sort by these fields; prefix - for descending (repeatable).")]
-FilterOpt = Annotated[Optional[str], typer.Option(
-    "--filter", metavar="JSON",
-    help='Server-side filter, e.g. \'{"items":[{"field":"name","operator":"contains","value":"web"}]}\'.')]
+
+def __getattr__(name: str) -> Any:
+    """The Typer option types, built on first use: the generic list verbs use the checks below
+    without importing Typer."""
+    if name not in ("OrderByOpt", "FilterOpt"):
+        raise AttributeError(name)
+    import typer
+
+    options = {
+        "OrderByOpt": Annotated[Optional[List[str]], typer.Option(
+            "--order-by", metavar="FIELD[,-FIELD]", help="Sort by these fields; prefix - for descending (repeatable).")],
+        "FilterOpt": Annotated[Optional[str], typer.Option(
+            "--filter", metavar="JSON",
+            help='Server-side filter, e.g. \'{"items":[{"field":"name","operator":"contains","value":"web"}]}\'.')],
+    }
+    globals()[name] = options[name]
+    return options[name]
 
 
 def check_choice(value: Optional[str], choices: Sequence[Any], flag: str) -> Optional[str]:

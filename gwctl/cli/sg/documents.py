@@ -14,14 +14,9 @@ from gwctl.errors import UsageError
 
 def write_file(path: Path, data: bytes | str) -> None:
     """Write an export or a download 0600 atomically."""
-    from gwctl.config.files import write_private
+    from gwctl.cli.secret_output import write_out_file
 
-    if path.is_dir():
-        raise UsageError(f"--out {path} is a directory")
-    try:
-        write_private(path.expanduser(), data)
-    except OSError as exc:
-        raise UsageError(f"cannot write --out {path}: {exc.strerror}") from None
+    write_out_file(path, data)
 
 
 def emit_document(body: Any, out: Path | None, what: str) -> None:
@@ -37,7 +32,9 @@ def emit_document(body: Any, out: Path | None, what: str) -> None:
 def read_local_file(path: str, flag: str) -> tuple[str, bytes]:
     """(file name, bytes) of FILE or - (stdin); exit 2 if unreadable or empty."""
     if path == "-":
-        data = sys.stdin.read().encode()
+        from gwctl.resources.values import stdin_text
+
+        data = stdin_text(flag).encode()
         name = "stdin"
     else:
         target = Path(path).expanduser()
@@ -55,10 +52,9 @@ def read_local_file(path: str, flag: str) -> tuple[str, bytes]:
 
 def read_json_file(path: str, flag: str) -> tuple[str, bytes, Any]:
     name, data = read_local_file(path, flag)
-    try:
-        parsed = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise UsageError(f"{flag} {path} is not a JSON export file") from None
+    from gwctl.resources.values import parse_json
+
+    parsed = parse_json(data, f"{flag} {path} is not a JSON export file", f"{flag} {path}")
     if not isinstance(parsed, dict):
         raise UsageError(f"{flag} {path}: expected a JSON object")
     return name, data, parsed

@@ -8,7 +8,6 @@ import sys
 from typing import Annotated, Any
 
 import click
-import typer
 
 from gwctl.cli.context import get_app
 from gwctl.errors import UsageError
@@ -18,10 +17,23 @@ GATEWAY_HELP = "Gateway (ID or description) the destination belongs to."
 TOKEN_STDIN_HELP = ("Read the gateway's security token from stdin instead of taking it from the gateway listing "
                     "(for accounts whose API key may not list gateways); it is used for this call only.")
 
-GatewayArg = Annotated[str, typer.Argument(metavar="GATEWAY", help="Gateway ID or description.")]
-GatewayOpt = Annotated[str, typer.Option("--gateway", "-g", metavar="NAME|ID", help=GATEWAY_HELP)]
-DestArg = Annotated[str, typer.Argument(metavar="DEST", help="Destination ID or name (e.g. qCTv6Onseiy_qVuvq).")]
-GatewayTokenOpt = Annotated[bool, typer.Option("--gateway-token-stdin", help=TOKEN_STDIN_HELP)]
+
+
+def __getattr__(name: str) -> Any:
+    """The Typer parameter types of the product's own verbs, built on first use: the generic verbs'
+    hooks below load without Typer."""
+    if name not in ("GatewayArg", "GatewayOpt", "DestArg", "GatewayTokenOpt"):
+        raise AttributeError(name)
+    import typer
+
+    params = {
+        "GatewayArg": Annotated[str, typer.Argument(metavar="GATEWAY", help="Gateway ID or description.")],
+        "GatewayOpt": Annotated[str, typer.Option("--gateway", "-g", metavar="NAME|ID", help=GATEWAY_HELP)],
+        "DestArg": Annotated[str, typer.Argument(metavar="DEST", help="Destination ID or name (e.g. qCTv6Onseiy_qVuvq).")],
+        "GatewayTokenOpt": Annotated[bool, typer.Option("--gateway-token-stdin", help=TOKEN_STDIN_HELP)],
+    }
+    globals()[name] = params[name]
+    return params[name]
 
 
 def client(gateway_id: str | None = None, token_stdin: bool = False) -> Any:

@@ -1,0 +1,1 @@
+"""gwctl benchmarks: `python -m benchmarks` (see benchmarks/run.py)."""
