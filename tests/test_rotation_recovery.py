@@ -84,6 +84,7 @@ def test_recover_writes_to_out_when_asked(sandbox, monkeypatch, tmp_path):
         fail_the_store(case, m)
         assert case.box.run(*case.argv("--yes")).code == 12
     target = tmp_path / "elsewhere" / "token"
+    target.parent.mkdir()  # --out never creates directories
     result = case.box.run("auth", "recover", "-p", "sandbox-pomerium", "--out", str(target))
     assert result.code == 0, result.err
     assert target.read_text() == case.secret() + "\n" and mode(target) == 0o600

@@ -379,7 +379,7 @@ def _wait_resource(res: Any, hooks: Any, condition: Any, value: str | None, ref:
     from gwctl.cli.render import emit
     from gwctl.cli.waiting import PENDING, wait_for
 
-    client, values = _start(res, hooks, "get", extra)
+    client, values = _start(res, hooks, "get", extra, [ref])
     state: dict[str, Any] = {}
 
     def target() -> Target:
@@ -414,10 +414,16 @@ def _wait_resource(res: Any, hooks: Any, condition: Any, value: str | None, ref:
 
 # --- what the verbs do -------------------------------------------------------------------------
 
-def _start(res: Resource, hooks: Hooks, verb: str, extra: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-    """(client, path scope values): the prepare hook runs before the client is built."""
+def _start(res: Resource, hooks: Hooks, verb: str, extra: dict[str, Any],
+           refs: Any = ()) -> tuple[Any, dict[str, Any]]:
+    """(client, path scope values): the prepare hook runs before the client is built; ``refs`` (the IDs
+    or names given) are checked locally before the server is asked anything, its version included."""
     from gwctl.cli.context import get_app
+    from gwctl.cli.lookup import check_ref
 
+    for ref in refs:
+        if ref is not None:
+            check_ref(res, ref)
     prepare = hooks.get("prepare")
     values = (prepare(res, verb, extra) if prepare else None) or {}
     client = get_app().client(res.product)
@@ -483,7 +489,7 @@ def _list(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, An
 def _get(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
     from gwctl.cli.render import emit
 
-    client, values = _start(res, hooks, "get", extra)
+    client, values = _start(res, hooks, "get", extra, [args["ref"]])
     item_id = _target(res, client, values, args["ref"])
     item = client.read(res, item_id, **values)
     if not isinstance(item, dict):
@@ -507,7 +513,7 @@ def delete_items(res: Resource, hooks: Hooks, refs: Any, *, yes: bool, concurren
     from gwctl.cli.lookup import Lookup
 
     refs = read_ids(refs)
-    client, values = _start(res, hooks, "delete", extra)
+    client, values = _start(res, hooks, "delete", extra, refs)
     lookup = Lookup(client, res, **values)
     ids = lookup.resolve_many(refs)
     from gwctl.api.base import check_segment
@@ -703,7 +709,7 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
             _set(early, key, value)
         early.pop(res.id_field, None) if res.id_field in res.managed else None
         _validated(res, "update", early, "--from-file", given)  # before the lookup asks the server
-    client, values = _start(res, hooks, "update", extra)
+    client, values = _start(res, hooks, "update", extra, [args["ref"]])
     item_id = _target(res, client, values, args["ref"])
     if whole:
         body = file_body
@@ -748,7 +754,7 @@ def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, A
         _set(body, key, value)
     model_verb = "update" if res.update == "put-partial" and verb == "update" else "patch"
     body = _validated(res, model_verb, body, "--from-file" if from_file else "options", given)
-    client, values = _start(res, hooks, verb, extra)
+    client, values = _start(res, hooks, verb, extra, [args["ref"]])
     item_id = _target(res, client, values, args["ref"])
     body = _send_body(res, hooks, "patch", body, extra, client, values)
     result = client.patch_item(res, item_id, body, **values)
@@ -771,7 +777,7 @@ def _json_patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[s
         raise _nothing_to_change(res, "patch")
     operations = read_json_patch(from_file) if from_file is not None else []
     given = _checked(res, hooks, "patch", given, None)
-    client, values = _start(res, hooks, "patch", extra)
+    client, values = _start(res, hooks, "patch", extra, [args["ref"]])
     item_id = _target(res, client, values, args["ref"])
     given = _resolve_refs(res, client, dict(given), values)
     for key, value in given.items():

@@ -192,7 +192,7 @@ def test_portal_id_is_refused_below_3_8(sandbox):
         assert [m for m, _ in _sent(box)] in ([], ["GET"]) and all(p == "/api/version" for _, p in _sent(box))
     assert box.run("api7", "api-products", "list").code == 0  # without it, 3.6 has API products
     empty = box.run("api7", "api-products", "list", "--portal-id", " ")
-    assert (empty.code, empty.err) == (2, "error: invalid --portal-id: must not be empty\n")
+    assert (empty.code, empty.err) == (2, "error: invalid --portal-id value: it is blank\n")
     both = box.run("api7", "api-products", "list", "--portal", "developers", "--portal-id", "portal-default")
     assert (both.code, both.err) == (2, "error: --portal cannot be combined with --portal-id or --path\n")
 

@@ -177,6 +177,7 @@ def test_rotation_over_three_profiles_writes_one_0600_file_each(gw, fleet, tmp_p
         f"error: --out {tmp_path / 't.token'} would be written once per profile: put {{profile}} in it, "
         "e.g. --out 'tokens/{profile}.token'")
     assert all(not e.calls("POST") for e in emulators.values())
+    (tmp_path / "tokens").mkdir()  # --out never creates directories
     out = str(tmp_path / "tokens" / "{profile}.token")
     result = gw("-p", "team-*", "opa", "setup-tokens", "rotate", "-d", "nightly", "--out", out, "-o", "json")
     assert result.code == 0, result.err

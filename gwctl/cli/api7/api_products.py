@@ -70,9 +70,11 @@ def get(product: ProductArg, portal: PortalOpt = None, portal_id: PortalIdOpt = 
     """
     from gwctl.api.base import seg
     from gwctl.cli.catalogue import require_operation
+    from gwctl.cli.lookup import check_ref
 
-    query = _checked(portal, portal_id, path)
+    check_ref(PRODUCTS, product)  # before the server is asked anything
     override_path(PRODUCTS.item_path, path, id="x")  # a bad --path is refused before any request
+    query = _checked(portal, portal_id, path)
     if portal is not None:
         require_operation("api7", "GET", "/api/{portal_slug}/api_products/{api_product_id}")
         target = f"/api/{seg(portal, 'portal slug')}/api_products/{seg(resolve(PRODUCTS, product), 'API product ID')}"
