@@ -43,6 +43,14 @@ NAMED = [r for r in RESOURCES if "get" in r.verbs and r.name_fields and r.exampl
          and r.examples.get("get")]
 
 
+def _box(sandbox, res):
+    """The product's emulator, started as a version that has every verb of ``res``."""
+    from gwctl.cli.versions import needs_check, sandbox_version
+
+    later = [res.versions_of(verb) for verb in res.verbs if needs_check(res.versions_of(verb))]
+    return sandbox(res.product, **({"version": sandbox_version(later[0])} if later else {}))
+
+
 def _ids(resources):
     return [f"{r.product}:{r.noun}" for r in resources]
 
@@ -68,7 +76,7 @@ def _items(box, res, values):
 @pytest.mark.parametrize("res", DELETABLE, ids=_ids(DELETABLE))
 @pytest.mark.parametrize("bad", BAD_IDS, ids=repr)
 def test_a_bad_id_never_reaches_another_resource(sandbox, res, bad):
-    box = sandbox(res.product)
+    box = _box(sandbox, res)
     values = box.emulator.example_values()
     result = box.run(*_argv(res.examples["delete"], values, bad))
     assert result.code in (2, 3), result.err
@@ -83,7 +91,7 @@ def test_a_bad_id_never_reaches_another_resource(sandbox, res, bad):
 
 @pytest.mark.parametrize("res", DELETABLE, ids=_ids(DELETABLE))
 def test_delete_without_a_terminal_needs_yes(sandbox, res):
-    box = sandbox(res.product)
+    box = _box(sandbox, res)
     values = box.emulator.example_values()
     result = box.run(*_argv(res.examples["delete"], values, yes=False))
     assert result.code == 2, result.err
@@ -103,7 +111,7 @@ def _two(box, res, values):
 @pytest.mark.parametrize("res", LISTABLE, ids=_ids(LISTABLE))
 @pytest.mark.parametrize("via_stdin", [False, True], ids=["args", "stdin"])
 def test_delete_several_ids(sandbox, res, via_stdin):
-    box = sandbox(res.product)
+    box = _box(sandbox, res)
     values = box.emulator.example_values()
     first, second = _two(box, res, values)
     argv = _argv(res.examples["delete"], values, "-" if via_stdin else first)
@@ -120,7 +128,7 @@ def test_delete_several_ids(sandbox, res, via_stdin):
 
 @pytest.mark.parametrize("res", LISTABLE, ids=_ids(LISTABLE))
 def test_one_missing_id_among_good_ones_exits_10_and_deletes_the_good_one(sandbox, res):
-    box = sandbox(res.product)
+    box = _box(sandbox, res)
     values = box.emulator.example_values()
     first, _ = _two(box, res, values)
     missing = "no-such-" + res.noun
@@ -135,7 +143,7 @@ def test_one_missing_id_among_good_ones_exits_10_and_deletes_the_good_one(sandbo
 
 @pytest.mark.parametrize("res", NAMED, ids=_ids(NAMED))
 def test_get_by_name_finds_what_get_by_id_finds(sandbox, res):
-    box = sandbox(res.product)
+    box = _box(sandbox, res)
     values = box.emulator.example_values()
     items = _items(box, res, values)
     counts: dict[str, int] = {}

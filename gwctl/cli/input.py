@@ -31,6 +31,28 @@ def read_body_file(path: str | None, flag: str = "--from-file") -> Any:
     return load_json_or_yaml(read_text(path, f"{flag} {path}"), f"{flag} {path} is neither valid JSON nor YAML")
 
 
+JSON_PATCH_OPS = ("add", "remove", "replace", "move", "copy", "test")
+
+
+def read_json_patch(path: str, flag: str = "--from-file") -> list[dict[str, Any]]:
+    """An RFC 6902 JSON Patch document from FILE or - (stdin), checked before anything is sent."""
+    document = read_body_file(path, flag)
+    if not isinstance(document, list) or not document:
+        raise UsageError(f"invalid {flag}: a JSON Patch document is a non-empty list of operations")
+    for index, op in enumerate(document):
+        where = f"invalid {flag}: operation {index}"
+        if not isinstance(op, dict):
+            raise UsageError(f"{where}: expected an object")
+        if op.get("op") not in JSON_PATCH_OPS:
+            raise UsageError(f"{where}: op must be one of {', '.join(JSON_PATCH_OPS)}")
+        for key in ("path", "from") if op["op"] in ("move", "copy") else ("path",):
+            if not isinstance(op.get(key), str) or not (op[key] == "" or op[key].startswith("/")):
+                raise UsageError(f"{where}: {key} must be a JSON pointer like /name")
+        if op["op"] in ("add", "replace", "test") and "value" not in op:
+            raise UsageError(f"{where}: {op['op']} needs a value")
+    return document
+
+
 def validate_body(model: Any, body: Any, source: str = "--from-file", flag_names: dict[str, str] | None = None,
                   from_flags: Any = frozenset(), only: set[str] | None = None) -> dict[str, Any] | None:
     """Check ``body`` against a pydantic write model before anything is sent; exit 2 naming the

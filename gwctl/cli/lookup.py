@@ -37,12 +37,8 @@ class Lookup:
         return items
 
     def resolve(self, ref: str) -> str:
-        from gwctl.api.base import check_segment
-
         res = self.res
-        # A name may hold a '/'; an ID may not (resource_path checks the ID that comes out).
-        check_segment(ref, f"{res.singular} ID or name" if res.name_fields else f"{res.singular} ID",
-                      slash=bool(res.name_fields))
+        check_ref(res, ref)
         ref_id = ref
         if res.name_fields and not (res.id_pattern and re.fullmatch(res.id_pattern, ref)):
             ref_id = self._match(ref)
@@ -74,3 +70,12 @@ class Lookup:
 
     def label(self, item_id: str) -> str:
         return self.labels.get(item_id, item_id)
+
+
+def check_ref(res: Any, ref: str) -> None:
+    """The local check of an ID or name, before any request. A name may hold a '/'; an ID may not
+    (resource_path checks the ID that comes out)."""
+    from gwctl.api.base import check_segment
+
+    check_segment(ref, f"{res.singular} ID or name" if res.name_fields else f"{res.singular} ID",
+                  slash=bool(res.name_fields))

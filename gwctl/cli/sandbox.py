@@ -17,6 +17,7 @@ import click
 
 from gwctl.cli.context import get_app
 from gwctl.cli.render import Column, emit
+from gwctl.cli.versions import SANDBOX_VERSIONS as API7_VERSIONS
 from gwctl.errors import GwctlError, NotFoundError, UsageError
 from gwctl.products import PRODUCTS
 
@@ -153,6 +154,8 @@ def group() -> None:
     """
 
 
+
+
 def _port_base_option(fn):
     return click.option("--port-base", type=click.IntRange(1024, 65000), default=None,
                         help="First port; products use consecutive ports (default: free ports).")(fn)
@@ -164,11 +167,18 @@ def _fleet_option(fn):
                              "with profiles sandbox-PRODUCT-2 ... (for `gwctl status` and -p 'sandbox-*').")(fn)
 
 
+def _version_of(product: str, api7_version: str) -> dict[str, str]:
+    """The emulator's keyword arguments: the API7 emulator follows --api7-version."""
+    return {"version": api7_version} if product == "api7" else {}
+
+
 @group.command("serve")
 @_port_base_option
 @_fleet_option
 @click.option("--detached", is_flag=True, hidden=True, help="Internal: run as the background process of `start`.")
-def serve(port_base: int | None, fleet: int, detached: bool) -> None:
+@click.option("--api7-version", type=click.Choice(API7_VERSIONS), default="3.2.11", show_default=True,
+              help="The API7 Enterprise version the API7 emulator follows.")
+def serve(port_base: int | None, fleet: int, detached: bool, api7_version: str = "3.2.11") -> None:
     """Run the sandbox in the foreground until Ctrl-C (or SIGTERM).
 
     Example: gwctl sandbox serve
@@ -187,7 +197,7 @@ def serve(port_base: int | None, fleet: int, detached: bool) -> None:
     fixtures: dict[str, list[str]] = {}
     try:
         for offset, product in enumerate(products):
-            emulator = registry.load(product)()
+            emulator = registry.load(product)(**_version_of(product, api7_version))
             port = port_base + offset if port_base else 0
             try:
                 server = serve_app(emulator, port=port)
@@ -205,7 +215,7 @@ def serve(port_base: int | None, fleet: int, detached: bool) -> None:
         members: dict[str, tuple[str, str, dict, dict]] = {}
         for n in range(2, fleet + 2):
             for product in products:
-                member = registry.load(product).fleet_member(n)
+                member = registry.load(product).fleet_member(n, **_version_of(product, api7_version))
                 try:
                     server = serve_app(member)
                 except OSError as exc:
@@ -218,6 +228,7 @@ def serve(port_base: int | None, fleet: int, detached: bool) -> None:
             "pid": os.getpid(),
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "storage": storage,
+            "api7_version": api7_version,
             "products": {p: {"url": e[0], "profile": PROFILE_PREFIX + p, "fixtures": fixtures[p]}
                          for p, e in endpoints.items()},
         }
@@ -255,16 +266,25 @@ def _state_pid() -> int | None:
 
 @group.command("start")
 @_port_base_option
+@click.option("--api7-version", type=click.Choice(API7_VERSIONS), default=None,
+              help="The API7 Enterprise version the API7 emulator follows (default: 3.2.11; 3.9: API products, "
+                   "plugin catalogs, IAM policy references).")
 @_fleet_option
-def start(port_base: int | None, fleet: int) -> None:
+def start(port_base: int | None, fleet: int, api7_version: str | None = None) -> None:
     """Start the sandbox in the background (idempotent: reports a running one).
 
     Examples:
       gwctl sandbox start
+      gwctl sandbox start --api7-version 3.9
       gwctl sandbox start --fleet 2
     """
     state = read_state()
     if state:
+        running = state.get("api7_version") or API7_VERSIONS[0]
+        if api7_version and api7_version != running:
+            raise UsageError(f"the sandbox is already running, with API7 {running}",
+                             hint=f"stop it first: `gwctl sandbox stop`, then `gwctl sandbox start --api7-version "
+                                  f"{api7_version}`")
         _summary(state, "is already running")
         return
     from gwctl.config.files import ensure_parent
@@ -273,6 +293,7 @@ def start(port_base: int | None, fleet: int) -> None:
     argv = [sys.executable, "-m", "gwctl", "sandbox", "serve", "--detached"]
     if port_base:
         argv += ["--port-base", str(port_base)]
+    argv += ["--api7-version", api7_version or API7_VERSIONS[0]]
     if fleet:
         argv += ["--fleet", str(fleet)]
     # The log may show request paths and profile names: 0600 like every file gwctl writes.

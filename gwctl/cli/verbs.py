@@ -141,16 +141,25 @@ def _target(res: Resource, client: Any, values: dict[str, Any], ref: str | None)
     return Lookup(client, res, **values).resolve(ref)
 
 
+def _a(singular: str, capital: bool = False) -> str:
+    """"a user", "an API product", "an alert policy" ("An ..." with ``capital``)."""
+    article = "an" if singular[:1].lower() in "aeio" else "a"
+    return f"{article.capitalize() if capital else article} {singular}"
+
+
 def verb_summary(res: Resource, verb: str) -> str:
     plural = res.noun.replace("-", " ")
+    if res.singular.split()[0].isupper():  # "API product": the plural keeps the capitals
+        plural = res.singular + "s"
+    one = _a(res.singular)
     default = {
         "list": f"List {plural}",
-        "get": f"Show a {res.singular}",
-        "create": f"Create a {res.singular}",
-        "update": {"put": f"Replace a {res.singular}; flags alone change those fields of the current one",
-                   "put-merge": f"Update a {res.singular}: the fields given change, the others are kept",
-                   }.get(res.update, f"Change fields of a {res.singular}"),
-        "patch": f"Change fields of a {res.singular}",
+        "get": f"Show {one}",
+        "create": f"Create {one}",
+        "update": {"put": f"Replace {one}; flags alone change those fields of the current one",
+                   "put-merge": f"Update {one}: the fields given change, the others are kept",
+                   }.get(res.update, f"Change fields of {one}"),
+        "patch": f"Change fields of {one}",
         "delete": f"Delete {plural}; several IDs or names, or - to read them from stdin",
     }[verb]
     return res.summaries.get(verb, default)
@@ -159,9 +168,15 @@ def verb_summary(res: Resource, verb: str) -> str:
 def _help(res: Resource, verb: str, method: str, path: str) -> str:
     text = f"{verb_summary(res, verb)} ({method} {path})."
     if verb in ("get", "update", "patch", "delete") and res.name_fields:
-        text += f"\n\nA {res.singular} is named by its ID or its {' or '.join(res.name_fields)}."
+        text += f"\n\n{_a(res.singular, capital=True)} is named by its ID or its {' or '.join(res.name_fields)}."
     if verb in ("get", "update", "patch") and res.default_ref:
         text += f" Without one, the profile's {res.default_ref.replace('_', ' ')} (or --{res.default_ref})."
+    if res.versions:
+        from gwctl.cli.versions import needs_note
+
+        note = needs_note(res.versions_of(verb))
+        if note:
+            text += f"\n\n{note}"
     example = res.examples.get(verb)
     if example:
         import re
@@ -216,8 +231,10 @@ def build_verb(res: Resource, verb: str) -> click.Command:
         fields = [f for f in res.fields if verb in f.on]
         params += [_field_option(f, verb) for f in fields if f.argument and verb == "create"]
         params += [p for f in fields if not (f.argument and verb == "create") for p in _field_options(f, verb)]
-        params.append(click.Option(["--from-file", "-f"], metavar="FILE|-",
-                                   help="Request body as JSON or YAML (- for stdin); flags override its fields."))
+        file_help = ("A JSON Patch document: a list of RFC 6902 operations, as JSON or YAML (- for stdin); the "
+                     "flags add operations that set their fields." if verb == "patch" and res.patch_body == "json-patch"
+                     else "Request body as JSON or YAML (- for stdin); flags override its fields.")
+        params.append(click.Option(["--from-file", "-f"], metavar="FILE|-", help=file_help))
         callback = {"create": _create, "update": _update, "patch": _patch}[verb]
     params += extra_params
     extra_names = [p.name for p in extra_params]
@@ -332,9 +349,15 @@ def wait_verb(res: Resource) -> click.Command:
         _wait_resource(res, hooks, condition, value, ref, extra, timeout, first)
 
     names = " or ".join(res.name_fields)
-    text = (f"Wait until a {res.singular} reaches a condition, polling with back-off.\n\n"
-            + (f"A {res.singular} is named by its ID or its {names}. " if res.name_fields else "")
+    text = (f"Wait until {_a(res.singular)} reaches a condition, polling with back-off.\n\n"
+            + (f"{_a(res.singular, capital=True)} is named by its ID or its {names}. " if res.name_fields else "")
             + WAIT_EXITS)
+    if res.versions:
+        from gwctl.cli.versions import needs_note
+
+        note = needs_note(res.versions_of("get"))
+        if note:
+            text += f"\n\n{note}"
     example = res.examples.get("wait") or _declared(res, "EXAMPLES")
     if not example and res.example_ref is not None:
         args = f" {res.example_args}" if res.example_args else ""
@@ -356,7 +379,7 @@ def _wait_resource(res: Any, hooks: Any, condition: Any, value: str | None, ref:
     from gwctl.cli.render import emit
     from gwctl.cli.waiting import PENDING, wait_for
 
-    client, values = _start(res, hooks, "get", extra)
+    client, values = _start(res, hooks, "get", extra, [ref])
     state: dict[str, Any] = {}
 
     def target() -> Target:
@@ -391,13 +414,24 @@ def _wait_resource(res: Any, hooks: Any, condition: Any, value: str | None, ref:
 
 # --- what the verbs do -------------------------------------------------------------------------
 
-def _start(res: Resource, hooks: Hooks, verb: str, extra: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-    """(client, path scope values): the prepare hook runs before the client is built."""
+def _start(res: Resource, hooks: Hooks, verb: str, extra: dict[str, Any],
+           refs: Any = ()) -> tuple[Any, dict[str, Any]]:
+    """(client, path scope values): the prepare hook runs before the client is built; ``refs`` (the IDs
+    or names given) are checked locally before the server is asked anything, its version included."""
     from gwctl.cli.context import get_app
+    from gwctl.cli.lookup import check_ref
 
+    for ref in refs:
+        if ref is not None:
+            check_ref(res, ref)
     prepare = hooks.get("prepare")
     values = (prepare(res, verb, extra) if prepare else None) or {}
-    return get_app().client(res.product), values
+    client = get_app().client(res.product)
+    if res.versions:
+        from gwctl.cli.versions import require
+
+        require(client, " ".join(verb_call(res, verb)), res.versions_of(verb))
+    return client, values
 
 
 def _shown(res: Resource, hooks: Hooks, item: Any) -> Any:
@@ -455,7 +489,7 @@ def _list(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, An
 def _get(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
     from gwctl.cli.render import emit
 
-    client, values = _start(res, hooks, "get", extra)
+    client, values = _start(res, hooks, "get", extra, [args["ref"]])
     item_id = _target(res, client, values, args["ref"])
     item = client.read(res, item_id, **values)
     if not isinstance(item, dict):
@@ -479,7 +513,7 @@ def delete_items(res: Resource, hooks: Hooks, refs: Any, *, yes: bool, concurren
     from gwctl.cli.lookup import Lookup
 
     refs = read_ids(refs)
-    client, values = _start(res, hooks, "delete", extra)
+    client, values = _start(res, hooks, "delete", extra, refs)
     lookup = Lookup(client, res, **values)
     ids = lookup.resolve_many(refs)
     from gwctl.api.base import check_segment
@@ -675,7 +709,7 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
             _set(early, key, value)
         early.pop(res.id_field, None) if res.id_field in res.managed else None
         _validated(res, "update", early, "--from-file", given)  # before the lookup asks the server
-    client, values = _start(res, hooks, "update", extra)
+    client, values = _start(res, hooks, "update", extra, [args["ref"]])
     item_id = _target(res, client, values, args["ref"])
     if whole:
         body = file_body
@@ -706,6 +740,10 @@ def _update(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, 
 def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any], verb: str = "patch") -> None:
     from gwctl.cli.flows import report_done
 
+    if verb == "patch" and res.patch_body == "json-patch":
+        _json_patch(res, hooks, args, extra)
+        return
+
     given = _flags_of(res, verb, args)
     from_file = args.get("from_file")
     if not given and from_file is None:
@@ -716,7 +754,7 @@ def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, A
         _set(body, key, value)
     model_verb = "update" if res.update == "put-partial" and verb == "update" else "patch"
     body = _validated(res, model_verb, body, "--from-file" if from_file else "options", given)
-    client, values = _start(res, hooks, verb, extra)
+    client, values = _start(res, hooks, verb, extra, [args["ref"]])
     item_id = _target(res, client, values, args["ref"])
     body = _send_body(res, hooks, "patch", body, extra, client, values)
     result = client.patch_item(res, item_id, body, **values)
@@ -725,3 +763,29 @@ def _patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, A
     report_done("updated", res.singular, res.label(result if isinstance(result, dict) else {}, item_id))
     _finish(res, hooks, verb)
     _emit_result(res, hooks, verb, result, extra, client)
+
+
+def _json_patch(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, Any]) -> None:
+    """PATCH with an RFC 6902 document: --from-file's operations, then one `add` per flag (which sets
+    the field whether or not the object has it)."""
+    from gwctl.cli.flows import report_done
+    from gwctl.cli.input import read_json_patch
+
+    given = _flags_of(res, "patch", args)
+    from_file = args.get("from_file")
+    if not given and from_file is None:
+        raise _nothing_to_change(res, "patch")
+    operations = read_json_patch(from_file) if from_file is not None else []
+    given = _checked(res, hooks, "patch", given, None)
+    client, values = _start(res, hooks, "patch", extra, [args["ref"]])
+    item_id = _target(res, client, values, args["ref"])
+    given = _resolve_refs(res, client, dict(given), values)
+    for key, value in given.items():
+        pointer = "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in key.split("."))
+        operations.append({"op": "add", "path": pointer, "value": value})
+    result = client.patch_item(res, item_id, operations, **values)
+    if result is None:
+        result = client.read(res, item_id, **values)
+    report_done("updated", res.singular, res.label(result if isinstance(result, dict) else {}, item_id))
+    _finish(res, hooks, "patch")
+    _emit_result(res, hooks, "patch", result, extra, client)

@@ -101,6 +101,7 @@ class Resource:
         envelope: str | None = None,
         verbs: tuple[str, ...] = VERBS,
         update: str = "put",
+        patch_body: str = "merge",
         models: dict[str, str] | None = None,
         managed: tuple[str, ...] = ("id", "created_at", "updated_at"),
         secrets: tuple[str, ...] = (),
@@ -121,6 +122,7 @@ class Resource:
         extra: str | None = None,
         own_verbs: tuple[str, ...] = (),
         create_status: tuple[int, ...] = (),
+        versions: dict[str, dict[str, str]] | None = None,
     ) -> None:
         # --- API facts
         self.product = product
@@ -128,7 +130,7 @@ class Resource:
         self.singular = singular  # in messages: "route", "setup token"
         self.path = path  # collection path; {placeholders} are scope values (org, team, gateway_group...)
         self.item_path = item_path or path + "/{id}"
-        self.variants = variants or {}  # API version family -> collection path, where a version moved it
+        self.variants = variants or {}  # release that moved the collection -> its path from then on
         self.id_field = id_field
         self.id_pattern = id_pattern  # a ref that matches is an ID: no lookup
         self.name_fields = name_fields  # () when the resource has no name to look up
@@ -136,6 +138,7 @@ class Resource:
         self.paging = paging  # none | page (page/page_size) | offset (offset/limit) | link (RFC 5988) | product
         self.envelope = envelope  # key of the item list in a list answer, None for a bare array
         self.verbs = verbs
+        self.patch_body = patch_body  # what PATCH takes: merge (the fields to change) | json-patch (RFC 6902 operations)
         self.update = update  # put (full replace) | put-merge (PUT of current+changes) | put-partial (PUT of the changes only) | patch | json-patch
         self.models = models or {}  # verb -> "module:Class" write model, imported only when used
         self.managed = managed  # fields the server sets: never sent, ignored in diffs
@@ -146,6 +149,8 @@ class Resource:
         self.detail_all = detail_all  # one item (get, create, update) shows every column, not only the list's
         self.default_ref = default_ref  # profile scope whose value get/update/patch use when no ID is given
         self.create_status = create_status
+        # verb (or "*") -> {"since", "until", "source"}: the server versions that have the operation
+        self.versions = versions or {}
         # --- presentation
         self.help = help
         self.columns = columns
@@ -169,6 +174,9 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"Resource({self.product}:{self.noun})"
+
+    def versions_of(self, verb: str) -> dict[str, str]:
+        return dict(self.versions.get(verb) or self.versions.get("*") or {})
 
     @property
     def item_columns(self) -> tuple:

@@ -34,7 +34,7 @@ HOOKS = "gwctl.cli.api7.resource_hooks"
 
 ROUTES = Resource(
     "api7", "routes", "route", "/apisix/admin/routes",
-    variants={"3.2.14": "/api/routes/template"},
+    variants={"3.2.13": "/api/routes/template"},
     paging="page", envelope="list", search_param="search",
     update="put", models={"create": f"{MODELS}:RouteWrite", "update": f"{MODELS}:RouteReplace",
                           "patch": f"{MODELS}:RoutePatch"},
@@ -66,7 +66,7 @@ ROUTES = Resource(
 
 SERVICES = Resource(
     "api7", "services", "service", "/apisix/admin/services",
-    variants={"3.2.14": "/api/services/template"}, id_pattern=UUID,
+    variants={"3.2.13": "/api/services/template"}, id_pattern=UUID,
     paging="page", envelope="list", search_param="search",
     update="put", models={"create": f"{MODELS}:ServiceWrite", "update": f"{MODELS}:ServiceWrite",
                           "patch": f"{MODELS}:ServicePatch"},
@@ -181,7 +181,7 @@ GLOBAL_RULES = Resource(
 )
 
 PLUGIN_METADATA = Resource(
-    "api7", "plugin-metadata", "plugin metadata", "/apisix/admin/plugin_metadata", name_fields=(),
+    "api7", "plugin-metadata", "plugin metadata", "/apisix/admin/plugin_metadata", name_fields=(), versions={"delete": {"since": "3.2.11", "source": "API reference 3.2.11.1; path in the permission reference 3.2.14.0"}},
     verbs=("get", "delete"), scope=GG, managed=(),
     help="Plugin metadata of a gateway group (shared settings of a plugin).",
     summaries={"get": "Show a plugin's metadata in a gateway group (--default-if-unset: the default when none "
@@ -282,6 +282,11 @@ PUBLISHED_SERVICES = Resource(
 
 RESOURCES = (ROUTES, SERVICES, CONSUMERS, SSLS, GLOBAL_RULES, PLUGIN_METADATA, SECRETS, SERVICE_REGISTRIES,
              GATEWAY_GROUPS, PUBLISHED_SERVICES) + ADMIN_RESOURCES
+
+# `gwctl api7 operations`: the server versions of an operation without a range of its own (a declared
+# resource's `versions`, an operations.yaml row's since/until/source). The vendor's admin API specs of
+# 3.2.9 to 3.2.14 are one and the same document.
+DEFAULT_VERSIONS = {"since": "3.2.9", "source": "admin API specs 3.2.9-3.2.14"}
 
 # --- configuration as code (gwctl api7 config): the gateway group's configuration, dependencies first
 from gwctl.resources.config_code import ConfigSpec, Kind  # noqa: E402

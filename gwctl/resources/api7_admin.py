@@ -19,6 +19,11 @@ from gwctl.resources.values import expires_at, text_file
 
 HOOKS = "gwctl.cli.api7.admin_hooks"
 P = "gwctl.cli.api7."
+# Server versions of operations outside the admin API specs 3.2.9-3.2.14 (see gwctl.resources.api7).
+REFERENCE_3_2_11 = {"since": "3.2.11", "source": "API reference 3.2.11.1; path in the permission reference 3.2.14.0"}
+CHANGELOG = {"since": "3.6", "source": "API changelog 3.6-3.9"}
+# api-products --portal-id: the calls take a portal_id query parameter from 3.8 on.
+PORTAL_ID = {"since": "3.8", "source": "API changelog 3.6-3.9"}
 _CU = ("created_at", "updated_at")
 # Secret fields of login options' provider configs: never shown in tables, learned for redaction.
 LOGIN_CONFIG_KEYS = ("ldap_config", "oidc_config", "saml_config", "cas_config")
@@ -78,6 +83,7 @@ def _permissions(role: dict) -> str:
 ROLES = Resource(
     "api7", "roles", "role", "/api/roles", id_pattern=UUID, search_param="search", paging="page", envelope="list",
     verbs=("list", "get", "create", "update", "delete"),
+    versions={v: REFERENCE_3_2_11 for v in ("create", "update", "delete")},
     update="put", models={"create": f"{MODELS}:RoleWrite", "update": f"{MODELS}:RoleWrite"},
     managed=(*TIME_FIELDS, "type", "scope_type", "org_id"),
     help="RBAC roles: permissions granted to users (optionally per gateway group or service).",
@@ -99,7 +105,7 @@ ROLES = Resource(
                         "--permission gateway_group:read",
               "update": "api7 roles update {role_id} --permission consumer:write --permission ssl:read",
               "delete": "api7 roles delete {role_id} --yes"},
-    hooks=HOOKS, extra=P + "roles:app",
+    hooks=HOOKS,
 )
 
 
@@ -226,7 +232,7 @@ WEBHOOK_TEMPLATES = Resource(
 
 CUSTOM_PLUGINS = Resource(
     "api7", "custom-plugins", "custom plugin", "/api/custom_plugins", id_pattern=UUID, search_param="search",
-    paging="page", envelope="list", verbs=("list", "get", "create", "update", "delete"),
+    paging="page", envelope="list", verbs=("list", "get", "create", "update", "delete"), versions={"*": REFERENCE_3_2_11},
     update="put", models={"create": f"{MODELS}:CustomPluginWrite", "update": f"{MODELS}:CustomPluginWrite"},
     managed=(*TIME_FIELDS, "name", "version", "priority"),  # the server reads them from the source
     help="Custom Lua plugins: upload, update, parse, delete.",
@@ -254,8 +260,10 @@ CUSTOM_PLUGINS = Resource(
 
 API_PRODUCTS = Resource(
     "api7", "api-products", "API product", "/api/api_products", id_pattern=UUID, search_param="search",
-    paging="page", envelope="list", verbs=("list", "get", "create", "update", "delete"), own_verbs=("list", "get"),
-    update="put", models={"create": f"{MODELS}:ApiProductWrite", "update": f"{MODELS}:ApiProductWrite"},
+    paging="page", envelope="list", verbs=("list", "get", "create", "update", "patch", "delete"),
+    own_verbs=("list", "get"), versions={"*": CHANGELOG},
+    update="put", models={"create": f"{MODELS}:ApiProductWrite", "update": f"{MODELS}:ApiProductWrite",
+                          "patch": f"{MODELS}:ApiProductPatch"},
     managed=(*TIME_FIELDS, "status"),
     help="API products of the developer portal (provider and developer side).",
     columns=cols("id", "name", "server_url", "status", ts("updated-at"), ts("created-at", default=False)),
@@ -268,11 +276,13 @@ API_PRODUCTS = Resource(
     summaries={"create": "Create an API product from an OpenAPI document",
                "delete": "Delete API products (dashboards differ on the path: --path corrects it); several "
                          "IDs or names, or - to read them from stdin",
-               "update": "Replace an API product; fields not given keep their current value"},
+               "update": "Replace an API product; fields not given keep their current value",
+               "patch": "Change some fields of an API product (the others are kept by the server)"},
     example_ref='{api_product_id}',
     examples={'create': 'api7 api-products create --name Echo --openapi {openapi_file} --server-url '
                         'https://echo.example.com',
-              'update': 'api7 api-products update {api_product_id} --server-url https://api2.example.com/petstore'},
+              'update': 'api7 api-products update {api_product_id} --server-url https://api2.example.com/petstore',
+              'patch': 'api7 api-products patch {api_product_id} --name Petstore-v2'},
     hooks=HOOKS, extra=P + "api_products:app",
 )
 

@@ -21,6 +21,8 @@ ORG = "/organizations/{org}"
 CLUSTER = ORG + "/clusters/{cluster}"
 STAMPS = ("id", "createdAt", "updatedAt")
 NAMESPACED = ("org", "namespace")
+PATCH_SUMMARY = ("Change fields of a {} with a JSON Patch: the flags set their fields, --from-file adds any "
+                 "RFC 6902 operations")
 
 
 def names(items: Any) -> str:
@@ -60,8 +62,8 @@ ROUTES = Resource(
     "pomerium", "routes", "route", ORG + "/routes", paging="offset", scope=NAMESPACED,
     models={"create": f"{MODELS}:RouteCreate", "update": f"{MODELS}:RouteReplace"},
     managed=(*STAMPS, "policies", "enforcedPolicies", "enforcedPolicyIds"), refs={"policyIds": "policies"},
-    verbs=("list", "get", "create", "update", "delete"),
-    help="Routes: list, get, create, update, delete, matching certificates.",
+    verbs=("list", "get", "create", "update", "patch", "delete"), patch_body="json-patch",
+    help="Routes: list, get, create, update, patch, delete, matching certificates.",
     columns=(Column("id", "id"), Column("name", "name"), Column("from", "from"), Column("to", "to"),
              Column("policies", lambda r: names(r.get("policies"))),
              Column("enforced", lambda r: names(r.get("enforcedPolicies")), header="ENFORCED_POLICIES",
@@ -78,9 +80,11 @@ ROUTES = Resource(
     summaries={"list": "List routes of a namespace, paging with offset/limit",
                "create": "Create a route; without --namespace it goes to the cluster's namespace",
                "update": "Replace a route: --from-file is the full body; flags alone change those fields of the "
-                         "current route"},
+                         "current route",
+               "patch": PATCH_SUMMARY.format("route")},
     example_ref='{route}',
     examples={'list': 'pomerium routes list --order-by -updatedAt --limit 10',
+              'patch': 'pomerium routes patch {route} --description "Dashboards"',
               'create': 'pomerium routes create --name demo --from https://demo.happy-otter-1234.pomerium.app '
                         '--to http://demo.internal:8080 --policy employees',
               'update': 'pomerium routes update {route} --to http://grafana-v2.internal:3000'},
@@ -90,8 +94,9 @@ ROUTES = Resource(
 POLICIES = Resource(
     "pomerium", "policies", "policy", ORG + "/policies", paging="offset", scope=NAMESPACED,
     models={"create": f"{MODELS}:PolicyCreate", "update": f"{MODELS}:PolicyReplace"},
-    managed=(*STAMPS, "routes", "enforcedRoutes"), verbs=("list", "get", "create", "update", "delete"),
-    help="Policies (PPL): list, get, create, update, delete.",
+    managed=(*STAMPS, "routes", "enforcedRoutes"), verbs=("list", "get", "create", "update", "patch", "delete"),
+    patch_body="json-patch",
+    help="Policies (PPL): list, get, create, update, patch, delete.",
     columns=(Column("id", "id"), Column("name", "name"), Column("enforced", "enforced"),
              Column("routes", lambda p: names(p.get("routes"))), Column("namespace", "namespaceId"),
              Column("description", "description", default=False), Column("updated", "updatedAt")),
@@ -113,9 +118,11 @@ POLICIES = Resource(
                "create": "Create a policy; without --namespace it goes to the cluster's namespace",
                "update": "Replace a policy: --from-file is the full body; flags alone change those fields of the "
                          "current policy",
+               "patch": PATCH_SUMMARY.format("policy"),
                "delete": "Delete policies (one still used by a route is refused); several IDs or names, or - to "
                          "read them from stdin"},
     examples={"list": "pomerium policies list --order-by assigned",
+              "patch": "pomerium policies patch {policy} --not-enforced --explanation 'Employees only'",
               "get": "pomerium policies get employees",
               "create": "pomerium policies create --name testers --allow-domain example.com",
               "update": "pomerium policies update {policy} --description updated",
@@ -127,8 +134,8 @@ KEY_PAIRS = Resource(
     "pomerium", "key-pairs", "key pair", ORG + "/keyPairs", paging="offset", scope=NAMESPACED,
     models={"create": f"{MODELS}:KeyPairCreate", "update": f"{MODELS}:KeyPairReplace"},
     managed=(*STAMPS, "hasKey", "origin", "status", "certificateInfo"), secrets=("key",),
-    verbs=("list", "get", "create", "update", "delete"),
-    help="Certificates and keys: list, get, create, update, delete.",
+    verbs=("list", "get", "create", "update", "patch", "delete"), patch_body="json-patch",
+    help="Certificates and keys: list, get, create, update, patch, delete.",
     columns=(Column("id", "id"), Column("name", "name"), Column("status", "status"), Column("origin", "origin"),
              Column("has-key", "hasKey"), Column("subject", lambda k: (_cert(k).get("subject") or {}).get("commonName")),
              Column("issuer", lambda k: (_cert(k).get("issuer") or {}).get("commonName"), default=False),
@@ -142,10 +149,12 @@ KEY_PAIRS = Resource(
             NAMESPACE),
     filters=SCOPED_FILTERS,
     summaries={"create": "Upload a certificate and/or key",
-               "update": "Update a key pair; a certificate or key left out keeps its value"},
+               "update": "Update a key pair; a certificate or key left out keeps its value",
+               "patch": PATCH_SUMMARY.format("key pair")},
     examples={"list": "pomerium key-pairs list --order-by notAfter", "get": "pomerium key-pairs get wildcard",
               "create": "pomerium key-pairs create --name placeholder",
               "update": "pomerium key-pairs update {key_pair} --name renamed",
+              "patch": "pomerium key-pairs patch {key_pair} --name wildcard-2026",
               "delete": "pomerium key-pairs delete {unused_key_pair} --yes"},
     hooks=HOOKS,
 )
@@ -154,7 +163,7 @@ CLUSTERS = Resource(
     "pomerium", "clusters", "cluster", ORG + "/clusters", scope=("org",), default_ref="cluster",
     models={"create": f"{MODELS}:ClusterCreate", "update": f"{MODELS}:ClusterReplace"}, managed=STAMPS,
     secrets=("refreshToken",), verbs=("list", "get", "create", "update", "delete"),
-    help="Clusters: CRUD, replicas, health checks, cluster token rotation.",
+    help="Clusters: CRUD, replicas, health checks, logs, ping, cluster token rotation.",
     columns=(Column("id", "id"), Column("name", "name"), Column("fqdn", "fqdn"), Column("flavor", "flavor"),
              Column("namespace", "namespaceId"), Column("failing-checks", "hasFailingHealthChecks"),
              Column("domain", "domain", default=False),
@@ -202,26 +211,28 @@ ORGANIZATIONS = Resource(
 
 SERVICE_ACCOUNTS = Resource(
     "pomerium", "service-accounts", "service account", CLUSTER + "/serviceAccounts", paging="offset",
-    scope=("org", "cluster"), name_fields=(), secrets=("token",), verbs=("list", "get", "create", "delete"),
-    models={"create": f"{MODELS}:ServiceAccountCreate"},
+    scope=("org", "cluster"), name_fields=(), secrets=("token",), verbs=("list", "get", "create", "patch", "delete"),
+    models={"create": f"{MODELS}:ServiceAccountCreate"}, patch_body="json-patch",
     help="Cluster service accounts and their tokens.",
     columns=(Column("id", "id"), Column("description", "description"), Column("user-id", "userId"),
              Column("expires", "expiresAt"), Column("created", "createdAt")),
     fields=(Field("userId", "--user-id", "User ID the service account acts as.", metavar="USER_ID",
-                  required=True),
+                  required=True, on=("create",)),
             Field("description", "--description", "What the account is for.", short="-d", default=""),
             Field("expiresAt", "--expires-at", "Expiry, RFC 3339 (default: never).", metavar="TIME")),
     summaries={"list": "List the cluster's service accounts, paging with offset/limit",
-               "create": "Create a service account and print its token once (--out FILE: to FILE, 0600)"},
+               "create": "Create a service account and print its token once (--out FILE: to FILE, 0600)",
+               "patch": PATCH_SUMMARY.format("service account")},
     example_ref='{service_account}',
-    examples={'create': 'pomerium service-accounts create --user-id deploy-bot --description ci'},
+    examples={'create': 'pomerium service-accounts create --user-id deploy-bot --description ci',
+              'patch': 'pomerium service-accounts patch {service_account} --description "deploy bot (ci)"'},
     hooks=HOOKS, extra="gwctl.cli.pomerium.service_accounts:app",
 )
 
 CUSTOM_DOMAINS = Resource(
     "pomerium", "custom-domains", "custom domain", ORG + "/customDomains", scope=("org", "cluster"),
     name_fields=("domainName",), verbs=("list", "delete"),
-    help="Custom domains of a cluster: list, add, delete.",
+    help="Custom domains of a cluster: list, add, retry, delete.",
     columns=(Column("id", "id"), Column("domain", "domainName"), Column("cluster", "clusterId"),
              Column("key-pair", "keyPairId"), Column("expires", "expiresAt"), Column("last-error", "lastError")),
     summaries={"list": "List the cluster's custom domains (?clusterId= the profile's cluster, or --cluster)"},

@@ -16,9 +16,9 @@ get 400 `{"error_msg": ...}`.
 
 Version drift (§1.4, §4): `version="3.2.11.5"` (default) serves tokens at
 /api/settings/tokens and design-time services/routes at /apisix/admin/{services,routes};
-`version="3.2.14.3"` serves tokens at /api/tokens and templates at
-/api/{services,routes}/template, while /apisix/admin/{services,routes} list the published
-objects of a gateway group.
+from 3.2.13 (the 3.2.13.0 release notes) templates are at /api/{services,routes}/template,
+while /apisix/admin/{services,routes} list the published objects of a gateway group;
+`version="3.2.14.3"` also serves tokens at /api/tokens.
 
 The administration side (identity, RBAC, audit logs, users, roles, login options, alerts,
 settings, SCIM, custom plugins, API products, Prometheus proxy, SSO and data-plane
@@ -78,7 +78,7 @@ PEM_CERT = "-----BEGIN CERTIFICATE-----\n" + ("MIIBszCCAVmgAwIBAgIUSandboxCertif
 PEM_KEY = "-----BEGIN PRIVATE KEY-----\n" + ("MIGHAgEAMBMGByqGSM49AgEGCCqGSM49SandboxKey" * 4) + "\n-----END PRIVATE KEY-----\n"
 LABEL_TYPES = {"gateway_group": "gateway_groups", "consumer": "consumers", "ssl": "ssls", "service": "services",
                "route": "routes"}
-# 3.2.14 paths that are validated with the schema of their 3.2.11 twin.
+# 3.2.13+ paths that are validated with the schema of their 3.2.11 twin.
 SPEC_ALIASES = (("/api/services/template", "/apisix/admin/services"), ("/api/routes/template", "/apisix/admin/routes"),
                 ("/api/tokens", "/api/settings/tokens"))
 
@@ -86,17 +86,30 @@ SPEC_ALIASES = (("/api/services/template", "/apisix/admin/services"), ("/api/rou
 class Api7Emulator(Api7AdminMixin, Api7Base):
     product = "api7"
 
+    # `gwctl sandbox start --api7-version`: the release each short version stands for.
+    RELEASES = {"3.2.11": "3.2.11.5", "3.2.13": "3.2.13.0", "3.2.14": "3.2.14.3", "3.9": "3.9.3"}
+
     def __init__(self, *, version: str = "3.2.11.5", **kwargs: Any) -> None:
-        self.version = version
+        self.version = self.RELEASES.get(version, version)
         super().__init__(**kwargs)
+
+    def version_tuple(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.version.split(".") if p.isdigit())
+
+    def since(self, request: Request, first: str, message: str | None = None) -> None:
+        """404 (as for any unknown path) when this server's version predates ``first``."""
+        if self.version_tuple() < tuple(int(p) for p in first.split(".")):
+            if message:
+                self.abort(400, message)
+            self.abort(404, "404 page not found")
 
     @property
     def family(self) -> str:
-        parts = self.version.split(".")
-        try:
-            return "3.2.14" if (int(parts[0]), int(parts[1]), int(parts[2])) >= (3, 2, 14) else "3.2.11"
-        except (ValueError, IndexError):
+        """The release whose paths this version serves: 3.2.11, 3.2.13 (templates moved) or 3.2.14 (tokens too)."""
+        key = self.version_tuple()[:3]
+        if len(key) < 3:
             return "3.2.14"
+        return "3.2.14" if key >= (3, 2, 14) else "3.2.13" if key >= (3, 2, 13) else "3.2.11"
 
     # -- state ------------------------------------------------------------------------
 
@@ -210,7 +223,10 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
 
     def fixtures(self) -> list[str]:
         users = ", ".join(sorted(u["username"] for u in self.users.values()))
-        return ["gateway groups: default, staging; services: httpbin (published in default), petstore",
+        version = f"API7 Enterprise {self.version}"
+        if self.version_tuple() < (3, 6):
+            version += " (API products, plugin catalogs, IAM references: start the sandbox with --api7-version 3.9)"
+        return [version, "gateway groups: default, staging; services: httpbin (published in default), petstore",
                 f"dashboard users: {users}",
                 "publish a service: gwctl -p sandbox-api7 api7 services publish petstore --gateway-group default"]
 
@@ -267,6 +283,7 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
             "oidc_option_id": LOGIN_OPTION_OIDC, "saml_option_id": LOGIN_OPTION_SAML, "ldap_option_id": LOGIN_OPTION_LDAP,
             "alert_policy_id": ALERT_POLICY_5XX, "webhook_template_id": WEBHOOK_SLACK, "spare_template_id": WEBHOOK_SPARE,
             "custom_plugin_id": CUSTOM_PLUGIN_HELLO, "api_product_id": API_PRODUCT_PETS,
+            "policy_id": "pp-gateway-admin", "portal_id": "portal-default", "portal": "developers",
             # passwords read by --password-stdin examples: line 1 is the admin's (login, change-password old)
             "_stdin": f"{ADMIN_PASSWORD}\nN3w-Sandbox-Passw0rd\n",
         })
@@ -358,7 +375,7 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
         return lambda record: record.get("gateway_group_id") == gg_id
 
     def templates_only(self, request: Request) -> None:
-        """/api/{services,routes}/template exist from 3.2.14 on."""
+        """/api/{services,routes}/template exist from 3.2.13 on."""
         if self.family == "3.2.11":
             self.abort(404, "404 page not found")
 
@@ -1253,6 +1270,15 @@ class Api7Emulator(Api7AdminMixin, Api7Base):
     def list_tokens(self, request):
         self._tokens_gate(request)
         return self.page(request, [t for t in self.tokens.values() if self._visible(t)], order_default="created_at")
+
+    @route("/api/settings/tokens/check_name")
+    @route("/api/tokens/check_name")
+    def check_token_name(self, request):
+        self._tokens_gate(request)
+        name = request.args.get("name")
+        if not name:
+            self.abort(400, "name is required")
+        return self.value({"exist": any(t["name"] == name for t in self.tokens.values())})
 
     @route("/api/settings/tokens", "POST")
     @route("/api/tokens", "POST")

@@ -86,10 +86,10 @@ GG_FAMILIES = {f for f, _, scopes in FAMILIES if scopes == ["gateway_group"]}
 OPEN_PREFIXES = ("/api/login", "/api/oidc/", "/api/ldap/", "/api/saml/")
 SELF_SERVICE_PREFIXES = ("/api/logout", "/api/me", "/api/password", "/api/version", "/api/settings/tokens",
                          "/api/tokens", "/api/dataplane/", "/api/schema/", "/apisix/admin/plugins", "/api/plugins",
-                         "/apisix/admin/variables", "/api/labels", "/api/developer/", "/api/system_infos")
+                         "/apisix/admin/variables", "/api/labels", "/api/allow_access", "/api/system_infos")
 FAMILY_PREFIXES = (
     ("/api/users", "user"), ("/api/invites", "user"), ("/api/roles", "role"), ("/api/permissions", "role"),
-    ("/api/rbac/", "role"), ("/api/audit_logs", "audit_log"), ("/api/alert/", "alert"),
+    ("/api/permission_policies", "role"), ("/api/audit_logs", "audit_log"), ("/api/alert/", "alert"),
     ("/api/system_settings", "system_setting"), ("/api/login_options", "login_option"),
     ("/api/custom_plugins", "custom_plugin"), ("/api/api_products", "api_product"), ("/api/license", "license"),
     ("/api/control_plane/prometheus", "monitoring"), ("/api/instances", "gateway_instance"),
@@ -314,6 +314,9 @@ class Api7AdminMixin:
             if parts[3] not in ("publish", "conflict_check"):
                 return parts[3]
         return None
+
+    def caller_is_admin(self, request: Request) -> bool:
+        return self.caller is None or self.granted(self.caller["user"], "role:write", None)
 
     def granted(self, user: dict, permission: str, scope: str | None) -> bool:
         family, _, action = permission.partition(":")
@@ -746,21 +749,35 @@ class Api7AdminMixin:
                  for family, group, scopes in FAMILIES for action in ("read", "write")]
         return {"list": items, "total": len(items)}
 
-    @route("/api/rbac/label_impact", "POST")
-    def rbac_label_impact(self, request):
+    # IAM (3.6 on in the sandbox): which roles attach a permission policy, and what the caller may do.
+    PERMISSION_POLICIES = {"pp-gateway-admin": ("gateway-admin", ROLE_GG_OPERATOR),
+                           "pp-read-only": ("read-only", ROLE_VIEWER)}
+
+    @route("/api/permission_policies/<policy_id>/references")
+    def permission_policy_references(self, request, policy_id):
+        self.since(request, "3.6")
+        if policy_id not in self.PERMISSION_POLICIES:
+            self.abort(404, f"permission policy {policy_id} not found")
+        role_id = self.PERMISSION_POLICIES[policy_id][1]
+        role = self.roles.get(role_id) or {}
+        items = [{"type": "role", "id": role_id, "name": role.get("name", "")}] if role else []
+        return {"list": items, "total": len(items)}
+
+    @route("/api/allow_access", "POST")
+    def allow_access(self, request):
+        self.since(request, "3.6")
         body = self.body(request)
-        if not isinstance(body, list) or not body:
-            self.abort(400, "the body must be a non-empty array")
+        checks = body.get("list") if isinstance(body, dict) else None
+        if not isinstance(checks, list) or not checks:
+            self.abort(400, "list: a non-empty array of {action, resource} is required")
         out = []
-        for item in body:
-            if not isinstance(item, dict) or not item.get("id") or not item.get("labels"):
-                self.abort(400, "every item needs id and a non-empty labels object")
-            for user in self.users.values():
-                for view in user["roles"]:
-                    if any(s["id"] == item["id"] for s in view.get("scopes") or []):
-                        out.append({"resource_id": item["id"], "labels": item["labels"], "role_id": view["id"],
-                                    "role_name": view["name"], "user_id": user["id"], "username": user["username"]})
-        return {"list": out, "total": len(out)}
+        for check in checks:
+            if not isinstance(check, dict) or not isinstance(check.get("action"), str) or not check["action"]:
+                self.abort(400, "every check needs an action")
+            read_only = check["action"].split(":")[-1].startswith(("Get", "List"))
+            out.append({"action": check["action"], "resource": check.get("resource", ""),
+                        "allowed": read_only or self.caller_is_admin(request)})
+        return self.value(out)
 
     # -- login options ------------------------------------------------------------------------------------
 
@@ -849,6 +866,7 @@ class Api7AdminMixin:
 
     @route("/api/system_infos")
     def system_infos(self, request):
+        self.since(request, "3.8.7")
         return self.value({"dashboard_version": self.version, "api_family": self.family, "org_id": ORG_ID,
                            "license_status": self.license.get("status"), "users": len(self.users),
                            "gateway_groups": len(self.gateway_groups), "gateway_instances": len(self.instances),
@@ -980,9 +998,20 @@ class Api7AdminMixin:
     def create_custom_plugin(self, request):
         return self.insert(self.custom_plugins, self._plugin_fields(self.body(request)))
 
-    @route("/api/custom_plugins/parse", "POST")
+    @route("/api/custom_plugins/code/parse", "PUT")
     def parse_custom_plugin(self, request):
-        parsed = parse_plugin_source(self.body(request).get("source_code") or "")
+        import base64
+        import binascii
+
+        self.since(request, "3.6")
+        encoded = self.body(request).get("file")
+        if not isinstance(encoded, str) or not encoded:
+            self.abort(400, "file is required (the plugin's source code, base64)")
+        try:
+            source = base64.b64decode(encoded, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            self.abort(400, "file must be base64 of the plugin's UTF-8 source code")
+        parsed = parse_plugin_source(source)
         if parsed is None:
             self.abort(400, "cannot parse the plugin: the source code sets no name")
         return self.value({**parsed, "schema": {"type": "object"}})
@@ -1002,8 +1031,9 @@ class Api7AdminMixin:
 
     # -- plugin catalogue and usage ------------------------------------------------------------------------
 
-    @route("/api/plugins/catalog")
+    @route("/api/plugins/catalogs")
     def plugin_catalog(self, request):
+        self.since(request, "3.6")
         auth = {"basic-auth", "key-auth", "jwt-auth", "hmac-auth"}
         items = [{"name": p, "catalog": "Authentication" if p in auth else "General", "type": "built_in"}
                  for p in PLUGINS]
@@ -1013,6 +1043,7 @@ class Api7AdminMixin:
 
     @route("/api/plugins/<plugin_name>/usage")
     def plugin_usage(self, request, plugin_name):
+        self.since(request, "3.6")
         if len(plugin_name) > 64 or (plugin_name not in PLUGINS and
                                      all(p["name"] != plugin_name for p in self.custom_plugins.values())):
             self.abort(404, f"plugin {plugin_name} not found")
@@ -1035,32 +1066,68 @@ class Api7AdminMixin:
             self.abort(400, "name must be at most 255 characters")
         return body
 
+    PORTALS = {"portal-default": "developers"}  # portal ID -> slug (3.8 on: products belong to a portal)
+
+    def _products(self, request) -> dict:
+        """API products (3.6 on); from 3.8 calls may name their portal with ?portal_id=."""
+        self.since(request, "3.6")
+        portal = request.args.get("portal_id")
+        if portal is not None:
+            self.since(request, "3.8", "the portal_id parameter needs API7 Enterprise 3.8 or later")
+            if portal not in self.PORTALS:
+                self.abort(404, f"portal {portal} not found")
+        return self.api_products
+
     @route("/api/api_products")
-    @route("/api/developer/api_products")
     def list_api_products(self, request):
-        items = list(self.api_products.values())
-        if request.path.startswith("/api/developer/"):
-            items = [p for p in items if p.get("status") == "published"]
-        return self.page(request, items)
+        return self.page(request, list(self._products(request).values()))
+
+    @route("/api/<slug>/api_products")
+    def portal_api_products(self, request, slug):
+        self.since(request, "3.6")
+        if slug not in self.PORTALS.values():
+            self.abort(404, f"portal {slug} not found")
+        return self.page(request, [p for p in self.api_products.values() if p.get("status") == "published"])
+
+    @route("/api/<slug>/api_products/<product_id>")
+    def portal_api_product(self, request, slug, product_id):
+        self.since(request, "3.6")
+        if slug not in self.PORTALS.values():
+            self.abort(404, f"portal {slug} not found")
+        product = self.api_products.find(product_id)
+        if product.get("status") != "published":
+            self.abort(404, f"api product {product_id} not found")
+        return self.value(product)
 
     @route("/api/api_products", "POST")
     def create_api_product(self, request):
-        return self.insert(self.api_products, self._product_body(self.body(request)), {"status": "published"})
+        return self.insert(self._products(request), self._product_body(self.body(request)), {"status": "published"})
 
     @route("/api/api_products/<product_id>")
-    @route("/api/developer/api_products/<product_id>")
     def get_api_product(self, request, product_id):
-        return self.value(self.api_products.find(product_id))
+        return self.value(self._products(request).find(product_id))
 
     @route("/api/api_products/<product_id>", "PUT")
     def update_api_product(self, request, product_id):
-        product = self.api_products.find(product_id)
+        product = self._products(request).find(product_id)
         return self.rewrite(product, self._product_body(self.body(request)), replace=True,
                             keep=("id", "created_at", "status"))
 
+    @route("/api/api_products/<product_id>", "PATCH")
+    def patch_api_product(self, request, product_id):
+        product = self._products(request).find(product_id)
+        body = self.body(request)
+        if not isinstance(body, dict) or not body:
+            self.abort(400, "the body must be a non-empty object of the fields to change")
+        unknown = sorted(set(body) - {"name", "raw_openapi", "server_url", "desc", "labels", "status"})
+        if unknown:
+            self.abort(400, f"unknown field {unknown[0]}")
+        merged = self._product_body({**{k: product.get(k) for k in ("name", "raw_openapi", "server_url")}, **body})
+        return self.rewrite(product, merged, replace=False)
+
     @route("/api/api_products/<product_id>", "DELETE")
     def delete_api_product(self, request, product_id):
-        return self.remove(self.api_products, product_id)
+        return self.remove(self._products(request), product_id)
 
     # -- Prometheus proxy ------------------------------------------------------------------------------------
 

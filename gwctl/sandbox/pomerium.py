@@ -264,6 +264,9 @@ class PomeriumEmulator(Emulator):
         self.subscriptions: dict[str, dict] = {}
         self.checkout_sessions: set[str] = set()
         self.onboarded: set[str] = set()
+        self.logs: dict[str, list[dict]] = {}  # cluster id -> log entries, oldest first
+        self.billing: dict[str, dict] = {}  # org -> {"email", "invoices"}
+        self.feature_flags: dict[str, dict[str, bool]] = {}  # org -> flag -> enabled
         self._seq = 0
 
     def _now(self) -> str:
@@ -299,6 +302,8 @@ class PomeriumEmulator(Emulator):
         self.namespaces[org_id] = self._std(org_id, name=name, type="root", _org=org_id)
         self.subscriptions[org_id] = {"hasCustomerId": False, "status": "trialing",
                                       "nextInvoiceDate": "2026-12-01T00:00:00Z", "pricePerSeatPerMonthCents": 700}
+        self.billing[org_id] = {"email": None, "invoices": []}
+        self.feature_flags[org_id] = {"ssh": org_type != "personal", "custom_domains": True, "mcp": False}
         return org
 
     def add_member(self, org_id: str, user_id: str, role: str) -> None:
@@ -324,7 +329,20 @@ class PomeriumEmulator(Emulator):
             {"description": "TLS certificate is valid", "helpUrl": "https://www.pomerium.com/docs/certificates",
              "status": "success", "updatedAt": self._now()},
         ]
+        self.logs[cluster_id] = []
+        for age, message, route_id in ((3600, "pomerium started", None), (1800, "config updated", None),
+                                       (60, "http-request", "routeGrafana")):
+            self.add_log(cluster_id, message, route_id=route_id, at=self.clock() - age)
         return cluster
+
+    def add_log(self, cluster_id: str, message: str, *, route_id: str | None = None, at: float | None = None) -> dict:
+        """A log line of the cluster's Pomerium (tests add lines while a `logs --follow` polls)."""
+        labels = {"cluster_id": cluster_id, **({"route_id": route_id} if route_id else {})}
+        entry = {"insertId": random_id(16), "timestamp": rfc3339(self.clock() if at is None else at),
+                 "message": message, "labels": labels}
+        self.logs[cluster_id].append(entry)
+        self.logs[cluster_id].sort(key=lambda e: parse_time(e["timestamp"]) or 0)
+        return entry
 
     def _default_settings(self) -> dict:
         return self._std(
@@ -370,6 +388,13 @@ class PomeriumEmulator(Emulator):
         self.add_org("orgInitech", "Initech", "usrCarol")
         self.add_member("orgInitech", "usrCarol", "owner")
 
+        self.billing[self.org_id] = {"email": "billing@acme.example", "card": {"brand": "visa", "last4": "4242"},
+                                     "invoices": [{"currency": "usd", "date": "2026-08-01T00:00:00Z",
+                                                   "downloadUrl": "https://pay.stripe.com/invoice/acme-2026-08/pdf",
+                                                   "productName": "Pomerium Zero Business", "total": 2100},
+                                                  {"currency": "usd", "date": "2026-09-01T00:00:00Z",
+                                                   "downloadUrl": "https://pay.stripe.com/invoice/acme-2026-09/pdf",
+                                                   "productName": "Pomerium Zero Business", "total": 2800}]}
         self.add_cluster(self.org_id, self.cluster_id, "production", "happy-otter-1234", self.namespace_id)
         self.add_cluster(self.org_id, "clStaging", "staging", "brave-lynx-5678", "nsStaging")
         self.add_cluster(self.other_org_id, "clGlobex", "globex", "calm-heron-9012", "nsGlobex")
@@ -455,6 +480,11 @@ class PomeriumEmulator(Emulator):
             "route": "routeGrafana", "policy": "polEmployees", "unused_policy": "polUnused",
             "key_pair": "kpWildcard", "unused_key_pair": "kpCa", "service_account": "saDeploy", "custom_domain": "cdApps",
             "changeset": "csPending", "invitation": "invDave", "delete_cluster": "clStaging",
+            "user_invitation": "uinvInitech", "member_org": self.other_org_id,
+            # the help's INVITATION_ID and ORG_ID (leave, notifications): the sandbox user's invitation and
+            # the organization it is a plain member of
+            "invitation_id": "uinvInitech", "org_id": self.other_org_id,
+            "channel": f"private-org-{self.org_id}",
             "start": "2026-01-01T00:00:00Z", "end": "2026-01-02T00:00:00Z",
             "_stdin": '[{"op": "add", "path": "/sshAddress", "value": "0.0.0.0:22"}]',
         }
@@ -559,6 +589,33 @@ class PomeriumEmulator(Emulator):
         user, _ = self._access(request, org)
         record = store.find(key, self._of(org))
         self._replace(record, body(request, org))
+        self._log(org, user, "update", entity_type, record)
+        return view(record)
+
+    def _patched(self, request: Request, record: dict, computed: tuple = ()) -> dict:
+        """PATCH: the record (without computed and read-only fields) with the request's JSON Patch applied."""
+        operations = self._body(request, list)
+        if not operations:
+            self.abort(400, "request body must be a non-empty JSON Patch")
+        for op in operations:
+            if not isinstance(op, dict):
+                self.abort(400, "every JSON Patch operation must be an object")
+            if op.get("op") not in ("add", "remove", "replace", "copy", "move", "test"):
+                self.abort(400, f"op: must be one of add, remove, replace, copy, move, test (got {op.get('op')!r})")
+            if str(op.get("path", "")).lstrip("/").split("/")[0] in (*STD, *computed):
+                self.abort(400, f"path: {op['path']} is read-only")
+        current = {k: v for k, v in public(record).items() if k not in (*STD, *computed)}
+        try:
+            return apply_json_patch(current, operations)
+        except JsonPatchError as exc:
+            self.abort(400, f"invalid JSON patch: {exc}")
+
+    def _patch(self, request: Request, org: str, store: dict, key: str, entity_type: str, body: Callable,
+               view: Callable, computed: tuple) -> Any:
+        """PATCH of a namespaced object: the patched object must pass the same checks as a PUT body."""
+        user, _ = self._access(request, org)
+        record = store.find(key, self._of(org))
+        self._replace(record, body(request, org, self._patched(request, record, computed)))
         self._log(org, user, "update", entity_type, record)
         return view(record)
 
@@ -910,8 +967,8 @@ class PomeriumEmulator(Emulator):
                                  if policy["enforced"] else [])
         return out
 
-    def _policy_body(self, request: Request, org: str) -> dict:
-        body = self._body(request)
+    def _policy_body(self, request: Request, org: str, body: dict | None = None) -> dict:
+        body = self._body(request) if body is None else body
         self._required(body, *POLICY_REQUIRED)
         self._string(body, "name", max_len=128)
         self._bool(body, "enforced")
@@ -955,6 +1012,11 @@ class PomeriumEmulator(Emulator):
     def update_policy(self, request: Request, org: str, policy_id: str) -> Any:
         return self._update(request, org, self.policies, policy_id, "policy", self._policy_body, self._policy_view)
 
+    @route("/organizations/<org>/policies/<policy_id>", "PATCH")
+    def patch_policy(self, request: Request, org: str, policy_id: str) -> Any:
+        return self._patch(request, org, self.policies, policy_id, "policy", self._policy_body, self._policy_view,
+                           ("routes", "enforcedRoutes"))
+
     @route("/organizations/<org>/policies/<policy_id>", "DELETE")
     def delete_policy(self, request: Request, org: str, policy_id: str) -> Any:
         user, _ = self._access(request, org)
@@ -979,8 +1041,8 @@ class PomeriumEmulator(Emulator):
         out["enforcedPolicyIds"] = [p["id"] for p in enforced]
         return out
 
-    def _route_body(self, request: Request, org: str) -> dict:
-        body = self._body(request)
+    def _route_body(self, request: Request, org: str, body: dict | None = None) -> dict:
+        body = self._body(request) if body is None else body
         self._required(body, "namespaceId", "name", "from")
         self._string(body, "name", max_len=128)
         self._url(body["from"], "from")
@@ -1032,6 +1094,11 @@ class PomeriumEmulator(Emulator):
     def update_route(self, request: Request, org: str, route_id: str) -> Any:
         return self._update(request, org, self.routes, route_id, "route", self._route_body, self._route_view)
 
+    @route("/organizations/<org>/routes/<route_id>", "PATCH")
+    def patch_route(self, request: Request, org: str, route_id: str) -> Any:
+        return self._patch(request, org, self.routes, route_id, "route", self._route_body, self._route_view,
+                           ("policies", "enforcedPolicies", "enforcedPolicyIds"))
+
     @route("/organizations/<org>/routes/<route_id>", "DELETE")
     def delete_route(self, request: Request, org: str, route_id: str) -> Any:
         user, _ = self._access(request, org)
@@ -1057,8 +1124,8 @@ class PomeriumEmulator(Emulator):
     # key pairs
     # =====================================================================================
 
-    def _key_pair_body(self, request: Request, org: str) -> dict:
-        body = self._body(request)
+    def _key_pair_body(self, request: Request, org: str, body: dict | None = None) -> dict:
+        body = self._body(request) if body is None else body
         self._required(body, "namespaceId")
         for field in ("name", "certificate", "key"):
             self._string(body, field)
@@ -1116,6 +1183,20 @@ class PomeriumEmulator(Emulator):
         user, _ = self._access(request, org)
         record = self.key_pairs.find(key_pair_id, self._of(org))
         self._apply_key_pair(record, self._key_pair_body(request, org))
+        self._touch(record)
+        self._log(org, user, "update", "key_pair", record)
+        return public(record)
+
+    @route("/organizations/<org>/keyPairs/<key_pair_id>", "PATCH")
+    def patch_key_pair(self, request: Request, org: str, key_pair_id: str) -> Any:
+        user, _ = self._access(request, org)
+        record = self.key_pairs.find(key_pair_id, self._of(org))
+        computed = ("hasKey", "origin", "status", "certificateInfo")
+        before = {k: v for k, v in public(record).items() if k not in (*STD, *computed)}
+        patched = self._key_pair_body(request, org, self._patched(request, record, computed))
+        # Only what changed is applied: an unchanged certificate keeps its parsed details.
+        self._apply_key_pair(record, {"namespaceId": patched["namespaceId"],
+                                      **{k: v for k, v in patched.items() if before.get(k) != v}})
         self._touch(record)
         self._log(org, user, "update", "key_pair", record)
         return public(record)
@@ -1493,6 +1574,28 @@ class PomeriumEmulator(Emulator):
         self._access(request, org)
         return public(self._service_account(org, cluster_id, sa_id))
 
+    @route("/organizations/<org>/clusters/<cluster_id>/serviceAccounts/<sa_id>", "PATCH")
+    def patch_service_account(self, request: Request, org: str, cluster_id: str, sa_id: str) -> Any:
+        user, _ = self._access(request, org)
+        record = self._service_account(org, cluster_id, sa_id)
+        patched = self._patched(request, record)
+        self._required(patched, "description", "userId")
+        self._string(patched, "description")
+        self._string(patched, "userId")
+        if patched.get("expiresAt") is not None:
+            expires = parse_time(patched["expiresAt"]) if isinstance(patched["expiresAt"], str) else None
+            if expires is None:
+                self.abort(400, "expiresAt: must be an RFC 3339 date-time")
+        unknown = sorted(set(patched) - {"description", "userId", "expiresAt", "originatorId"})
+        if unknown:
+            self.abort(400, f"{unknown[0]}: unknown field")
+        record.pop("expiresAt", None)
+        record.update({k: v for k, v in patched.items() if v is not None})
+        self._touch(record)
+        self._record(org, user["id"], "update", "service_account", sa_id, {"name": record["description"]},
+                     self.clusters[cluster_id]["namespaceId"])
+        return public(record)
+
     @route("/organizations/<org>/clusters/<cluster_id>/serviceAccounts/<sa_id>", "DELETE")
     def delete_service_account(self, request: Request, org: str, cluster_id: str, sa_id: str) -> Any:
         self._access(request, org)
@@ -1637,6 +1740,150 @@ class PomeriumEmulator(Emulator):
         if body.get("requestParams") is not None and not isinstance(body["requestParams"], dict):
             self.abort(400, "requestParams: must be an object of strings")
         return {"success": not errors, **({"errors": errors} if errors else {})}
+
+    @route("/onboarding/complete", "POST")
+    def onboarding_complete(self, request: Request) -> Any:
+        user = self._user(request)
+        user["needsOnboarding"] = False
+        self.onboarded.add(user["id"])
+        return self.no_content()
+
+    # =====================================================================================
+    # version, logs, ping, domains, invitations, leaving, flags, billing, notifications
+    # =====================================================================================
+
+    @route("/version", "GET")
+    def get_version(self, request: Request) -> Any:
+        return {"version": "v0.30.0"}
+
+    @route("/organizations/<org>/clusters/<cluster_id>/logs", "GET")
+    def cluster_logs(self, request: Request, org: str, cluster_id: str) -> Any:
+        self._access(request, org)
+        self._cluster(org, cluster_id)
+        start, end = self._time_range(request)
+        route_id = request.args.get("routeId")
+        if route_id:
+            self.routes.find(route_id, self._of(org))
+        return [copy.deepcopy(e) for e in self.logs[cluster_id]
+                if start <= (parse_time(e["timestamp"]) or 0) < end
+                and (not route_id or e["labels"].get("route_id") == route_id)]
+
+    @route("/organizations/<org>/clusters/<cluster_id>/ping", "POST")
+    def ping_cluster(self, request: Request, org: str, cluster_id: str) -> Any:
+        self._access(request, org, write=False)
+        cluster = self._cluster(org, cluster_id)
+        if cluster.get("onboardingStatus") == "pending":
+            return {"success": False, "errorCode": "err_cluster_ping_no_identity",
+                    "errorMessage": "the cluster does not have an identity key yet"}
+        return {"success": True}
+
+    @route("/organizations/<org>/customDomains/<domain_id>/retry", "POST")
+    def retry_custom_domain(self, request: Request, org: str, domain_id: str) -> Any:
+        self._access(request, org)
+        record = self.custom_domains.find(domain_id, self._of(org))
+        record.pop("lastError", None)
+        self._touch(record)
+        return self.no_content()
+
+    def _user_invitation(self, request: Request, invitation_id: str) -> tuple[dict, dict]:
+        user = self._user(request)
+        invitation = self.user_invitations.get(invitation_id)
+        if invitation is None or invitation["_user"] != user["id"] or invitation["_org"] not in self.orgs:
+            self.abort(404, "invitation not found")
+        return user, invitation
+
+    @route("/user/invitations/<invitation_id>/accept", "POST")
+    def accept_invitation(self, request: Request, invitation_id: str) -> Any:
+        user, invitation = self._user_invitation(request, invitation_id)
+        self.add_member(invitation["_org"], user["id"], invitation["organizationRole"])
+        del self.user_invitations[invitation_id]
+        return self.no_content()
+
+    @route("/user/invitations/<invitation_id>/reject", "POST")
+    def reject_invitation(self, request: Request, invitation_id: str) -> Any:
+        self._user_invitation(request, invitation_id)
+        del self.user_invitations[invitation_id]
+        return self.no_content()
+
+    @route("/organizations/<org>/leave", "POST")
+    def leave_org(self, request: Request, org: str) -> Any:
+        user, _ = self._access(request, org, write=False)
+        if self.orgs[org]["ownerUserId"] == user["id"]:
+            self.abort(400, "the owner cannot leave the organization: transfer ownership first")
+        del self.members[org][user["id"]]
+        return self.no_content()
+
+    @route("/organizations/<org>/featureFlags", "GET")
+    def list_feature_flags(self, request: Request, org: str) -> Any:
+        self._access(request, org)
+        return [{"name": name, "enabled": enabled} for name, enabled in sorted(self.feature_flags[org].items())]
+
+    @route("/organizations/<org>/billing/invoices", "GET")
+    def invoices(self, request: Request, org: str) -> Any:
+        self._access(request, org)
+        return copy.deepcopy(self.billing[org]["invoices"])
+
+    @route("/organizations/<org>/billing/paymentInformation", "GET")
+    def payment_information(self, request: Request, org: str) -> Any:
+        self._access(request, org)
+        billing = self.billing[org]
+        out: dict[str, Any] = {}
+        if billing.get("email"):
+            out["billingEmail"] = billing["email"]
+        if billing.get("card"):
+            out["paymentMethod"] = "card"
+            out["card"] = dict(billing["card"])
+        return out
+
+    @route("/organizations/<org>/billing/usage", "GET")
+    def billing_usage(self, request: Request, org: str) -> Any:
+        self._access(request, org)
+        roles = [m["role"] for m in self.members[org].values()]
+        count = {role: roles.count(role) for role in ROLES}
+        return {"owners": count["owner"], "admins": count["admin"], "auditors": count["auditor"],
+                "members": count["member"], "users": len(roles), "time": self._now()}
+
+    @route("/organizations/<org>/billing/customer", "PUT")
+    def update_customer(self, request: Request, org: str) -> Any:
+        self._access(request, org)
+        body = self._body(request)
+        self._required(body, "email")
+        if not isinstance(body["email"], str) or not EMAIL_RE.match(body["email"]):
+            self.abort(400, "email: must be an email address")
+        self.billing[org]["email"] = body["email"]
+        return self.no_content()
+
+    @route("/generateSubdomainName", "GET")
+    def generate_subdomain(self, request: Request) -> Any:
+        self._user(request)
+        adjectives, animals = ("calm", "brave", "clever", "happy", "shiny"), ("otter", "lynx", "heron", "fox", "badger")
+        taken = {c["domain"] for c in self.clusters.values()}
+        for _ in range(50):
+            self._seq += 1
+            name = f"{adjectives[self._seq % 5]}-{animals[(self._seq // 5) % 5]}-{1000 + (self._seq * 7919) % 9000}"
+            if name not in taken:
+                return {"name": name}
+        self.abort(500, "could not generate a free subdomain name")
+
+    @route("/notifications/authorize", "POST")
+    def authorize_notifications(self, request: Request) -> Any:
+        user = self._user(request)
+        if request.mimetype != "application/x-www-form-urlencoded":
+            self.abort(400, "request body must be application/x-www-form-urlencoded")
+        channel, socket = request.form.get("channel_name", ""), request.form.get("socket_id", "")
+        if not channel:
+            self.abort(400, "channel_name: value is required")
+        if not re.match(r"^\d+\.\d+$", socket):
+            self.abort(400, "socket_id: must look like 1234.5678")
+        orgs = [o for o in self.orgs if user["id"] in self.members[o]]
+        if not any(channel in (f"private-org-{o}", f"private-user-{user['id']}") for o in orgs) \
+                and channel != f"private-user-{user['id']}":
+            self.abort(403, "not allowed to subscribe to this channel")
+        import hashlib
+        import hmac
+
+        signature = hmac.new(b"sandbox-notifications", f"{socket}:{channel}".encode(), hashlib.sha256).hexdigest()
+        return {"auth": f"pzn_sandbox:{signature}"}
 
 
 def _sort_key(value: Any) -> tuple:

@@ -6,21 +6,19 @@ import json
 
 import pytest
 
-from gwctl.sandbox.api7 import (ALERT_POLICY_5XX, API_PRODUCT_PETS, CUSTOM_PLUGIN_HELLO, ROLE_GG_OPERATOR, USER_OPS, WEBHOOK_SLACK, WEBHOOK_SPARE)
+from gwctl.sandbox.api7 import (ALERT_POLICY_5XX, API_PRODUCT_PETS, CUSTOM_PLUGIN_HELLO, ROLE_GG_OPERATOR, WEBHOOK_SLACK,
+                                WEBHOOK_SPARE)
 
 READ_COMMANDS = [
     ("users", "list"), ("users", "list", "--role", "viewer_id", "--login-option", "built-in"), ("users", "get", "ops"),
     ("me", "show"), ("roles", "list"), ("roles", "get", "gateway-operator"), ("roles", "get", ROLE_GG_OPERATOR),
     ("permissions", "list"), ("login-options", "list"), ("login-options", "get", "corp-ldap"),
-    ("system-settings", "get"), ("scim", "get"), ("system-info",),
+    ("system-settings", "get"), ("scim", "get"),
     ("alert-policies", "list"), ("alert-policies", "get", ALERT_POLICY_5XX), ("alert-history", "list"),
     ("webhook-templates", "list"), ("webhook-templates", "get", WEBHOOK_SLACK),
     ("webhook-templates", "refers", WEBHOOK_SLACK),
     ("audit-logs", "list"), ("audit-logs", "event-types"),
-    ("custom-plugins", "list"), ("custom-plugins", "get", CUSTOM_PLUGIN_HELLO),
-    ("api-products", "list"), ("api-products", "get", API_PRODUCT_PETS), ("api-products", "list", "--developer"),
-    ("api-products", "get", API_PRODUCT_PETS, "--developer"),
-    ("plugins", "catalog"), ("plugins", "usage", "key-auth"),
+    ("custom-plugins", "list"), ("custom-plugins", "get", CUSTOM_PLUGIN_HELLO), ("tokens", "check-name", "ci"),
     ("prometheus", "query", "api/v1/query", "--param", "query=up"),
     ("prometheus", "query", "api/v1/query", "--param", "query=up", "--post"),
 ]
@@ -37,7 +35,17 @@ WRITE_COMMANDS = [
     ("alert-policies", "patch", ALERT_POLICY_5XX, "--disable", "-g", "staging"),
     ("webhook-templates", "update", WEBHOOK_SLACK, "--url", "https://hooks.example.com/new", "-H", "X-A:b"),
     ("custom-plugins", "update", CUSTOM_PLUGIN_HELLO, "--description", "updated"),
+]
+# Commands of operations later API7 versions introduced: run against the emulator started as 3.9.
+LATER_READS = [
+    ("system-info",), ("api-products", "list"), ("api-products", "get", API_PRODUCT_PETS),
+    ("api-products", "list", "--portal", "developers"), ("api-products", "get", API_PRODUCT_PETS, "--portal", "developers"),
+    ("api-products", "list", "--portal-id", "portal-default"), ("plugins", "catalog"), ("plugins", "usage", "key-auth"),
+    ("permission-policies", "references", "pp-gateway-admin"), ("allow-access", "--action", "gateway:GetGatewayGroup"),
+]
+LATER_WRITES = [
     ("api-products", "update", API_PRODUCT_PETS, "--server-url", "https://api2.example.com"),
+    ("api-products", "patch", API_PRODUCT_PETS, "--name", "Petstore v2"),
 ]
 
 
@@ -45,13 +53,14 @@ def _argv(args, json_out):
     return ("api7", *args, *(("-o", "json") if json_out else ()))
 
 
-@pytest.mark.parametrize("args", READ_COMMANDS + WRITE_COMMANDS, ids=lambda a: " ".join(a[:4]))
+@pytest.mark.parametrize("args", READ_COMMANDS + WRITE_COMMANDS + LATER_READS + LATER_WRITES,
+                         ids=lambda a: " ".join(a[:4]))
 def test_admin_command_table_and_json(sandbox, args):
-    box = sandbox("api7")
+    box = sandbox("api7", **({"version": "3.9"} if args in LATER_READS + LATER_WRITES else {}))
     table = box.run(*_argv(args, False), tty=True)
     assert table.code == 0, table.err
     assert table.out.strip() and "Traceback" not in table.err
-    if args in WRITE_COMMANDS:
+    if args in WRITE_COMMANDS + LATER_WRITES:
         box.emulator.reset()
     as_json = box.run(*_argv(args, True))
     assert as_json.code == 0, as_json.err
@@ -192,11 +201,15 @@ def test_alert_policy_create_resolves_gateway_group_names(sandbox):
 
 
 def test_custom_plugin_create_parse_and_refusals(sandbox, tmp_path):
-    box = sandbox("api7")
+    import base64
+
+    box = sandbox("api7", version="3.9")
     source = tmp_path / "rate.lua"
     source.write_text('local _M = {version = 1.2, priority = 500, name = "my-rate"}\nreturn _M\n')
     parsed = box.run("api7", "custom-plugins", "parse", str(source), tty=True)
     assert parsed.code == 0 and "my-rate" in parsed.out and "1.2" in parsed.out
+    sent = box.emulator.calls("PUT", "/api/custom_plugins/code/parse")[0]
+    assert sent.json == {"file": base64.b64encode(source.read_bytes()).decode()} and not sent.query
     created = box.run("api7", "custom-plugins", "create", "--source", str(source), "--catalog", "Traffic",
                       "--description", "Rate", "--doc-link", "https://d.example.com", "--author", "me", "-o", "json")
     assert created.code == 0, created.err
@@ -211,11 +224,17 @@ def test_custom_plugin_create_parse_and_refusals(sandbox, tmp_path):
     assert usage.json()["global_rules"] and usage.json()["plugin_name"] == "prometheus"
     override = box.run("api7", "custom-plugins", "parse", str(source), "--path", "/api/custom_plugin_parse")
     assert override.code == 3  # the operator's path is used as given
-    assert box.emulator.requests[-1].path == "/api/custom_plugin_parse"
+    assert (box.emulator.requests[-1].method, box.emulator.requests[-1].path) == ("PUT", "/api/custom_plugin_parse")
+    box.emulator.clear_log()
+    empty = tmp_path / "empty.lua"
+    empty.write_text("  \n")
+    refused = box.run("api7", "custom-plugins", "parse", str(empty))
+    assert (refused.code, refused.err) == (2, f"error: FILE {empty} is empty\n")
+    assert box.emulator.requests == []
 
 
-def test_api_products_provider_and_developer_side(sandbox, tmp_path):
-    box = sandbox("api7")
+def test_api_products_provider_and_portal_side(sandbox, tmp_path):
+    box = sandbox("api7", version="3.9")
     spec = tmp_path / "echo.yaml"
     spec.write_text("openapi: 3.0.0\ninfo: {title: Echo, version: '1'}\npaths: {}\n")
     created = box.run("api7", "api-products", "create", "--name", "Echo", "--openapi", str(spec), "--server-url",
@@ -223,9 +242,9 @@ def test_api_products_provider_and_developer_side(sandbox, tmp_path):
     assert created.code == 0, created.err
     pid = created.json()["id"]
     assert box.emulator.calls("POST", "/api/api_products")[0].json["raw_openapi"] == spec.read_text()
-    dev = box.run("api7", "api-products", "list", "--developer", "-o", "json")
-    assert pid in [p["id"] for p in dev.json()]
-    assert box.emulator.calls("GET", "/api/developer/api_products")
+    portal = box.run("api7", "api-products", "list", "--portal", "developers", "-o", "json")
+    assert pid in [p["id"] for p in portal.json()]
+    assert box.emulator.calls("GET", "/api/developers/api_products")
     deleted = box.run("api7", "api-products", "delete", pid, "--yes", "--path", "/api/api_products/{id}")
     assert deleted.code == 0 and deleted.err == f"deleted API product {pid}\n"
     bad = box.run("api7", "api-products", "delete", pid, "--yes", "--path", "api_products/{id}")
@@ -291,23 +310,12 @@ def test_saml_callback_form_body_and_dataplane_reports_via_api(sandbox):
     assert redirect.code != 0 and "307" in redirect.err
 
 
-def test_rbac_label_impact_lists_affected_assignments(sandbox, tmp_path):
-    from gwctl.sandbox.api7 import GG_STAGING
-
-    box = sandbox("api7")
-    assert box.run("api7", "users", "assign-roles", "ops", "--role", "gateway-operator:staging").code == 0
-    table = box.run("api7", "roles", "label-impact", "--resource", GG_STAGING, "--label", "env=staging")
+def test_permission_policy_references_list_the_roles_that_attach_it(sandbox):
+    box = sandbox("api7", version="3.9")
+    table = box.run("api7", "permission-policies", "references", "pp-gateway-admin")
     assert table.code == 0, table.err
-    assert table.out == ("RESOURCE_ID\tROLE_NAME\tUSERNAME\tROLE_ID\tUSER_ID\n"
-                         f"{GG_STAGING}\tgateway-operator\tops\t{ROLE_GG_OPERATOR}\t{USER_OPS}\n")
-    assert box.emulator.calls("POST", "/api/rbac/label_impact")[0].json == [{"id": GG_STAGING,
-                                                                             "labels": {"env": "staging"}}]
-    body = tmp_path / "impact.yaml"
-    body.write_text(f"- id: {GG_STAGING}\n  labels: {{env: staging}}\n")
-    as_json = box.run("api7", "roles", "label-impact", "--from-file", str(body), "-o", "json")
-    assert [i["username"] for i in as_json.json()] == ["ops"]
-    box.emulator.clear_log()
-    empty = tmp_path / "empty.yaml"
-    empty.write_text("- id: x\n  labels: {}\n")
-    refused = box.run("api7", "roles", "label-impact", "--from-file", str(empty))
-    assert refused.code == 2 and "field 'items.0.labels'" in refused.err and box.emulator.requests == []
+    assert table.out == f"TYPE\tID\tNAME\nrole\t{ROLE_GG_OPERATOR}\tgateway-operator\n"
+    sent = box.emulator.calls("GET", "/api/permission_policies/pp-gateway-admin/references")
+    assert len(sent) == 1 and sent[0].body == b""
+    missing = box.run("api7", "permission-policies", "references", "pp-nope")
+    assert missing.code == 3 and "permission policy pp-nope not found" in missing.err

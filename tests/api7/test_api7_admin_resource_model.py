@@ -83,7 +83,7 @@ def test_one_bad_id_among_good_ones_exits_10_and_deletes_the_good_one(sandbox):
 @pytest.mark.parametrize("noun", ["users", "tokens", "roles", "login-options", "alert-policies", "webhook-templates",
                                   "custom-plugins", "api-products"])
 def test_delete_without_a_terminal_needs_yes(sandbox, noun):
-    box = sandbox("api7")
+    box = sandbox("api7", **({"version": "3.9"} if noun == "api-products" else {}))
     target = {"users": USER_OPS, "tokens": TOKEN_CI, "roles": ROLE_GG_OPERATOR, "login-options": LOGIN_OPTION_LDAP,
               "alert-policies": ALERT_POLICY_5XX, "webhook-templates": WEBHOOK_SPARE,
               "custom-plugins": CUSTOM_PLUGIN_HELLO, "api-products": API_PRODUCT_PETS}[noun]
@@ -101,7 +101,7 @@ def test_delete_without_a_terminal_needs_yes(sandbox, noun):
     ("api-products", "Petstore API", API_PRODUCT_PETS),
 ])
 def test_get_by_name(sandbox, noun, name, expected):
-    box = sandbox("api7")
+    box = sandbox("api7", **({"version": "3.9"} if noun == "api-products" else {}))
     result = box.run("api7", noun, "get", name, "-o", "json")
     assert result.code == 0, result.err
     assert result.json()["id"] == expected

@@ -102,6 +102,8 @@ def test_label_filter_and_default_page_size(sandbox):
 
 @pytest.mark.parametrize(("version", "family", "tokens", "services"), [
     ("3.2.11.5", "3.2.11", "/api/settings/tokens", "/apisix/admin/services"),
+    # the 3.2.13.0 release notes move the service and route templates; tokens stay until 3.2.14
+    ("3.2.13.0", "3.2.13", "/api/settings/tokens", "/api/services/template"),
     ("3.2.14.3", "3.2.14", "/api/tokens", "/api/services/template"),
 ])
 def test_version_detection_picks_paths(sandbox, version, family, tokens, services):

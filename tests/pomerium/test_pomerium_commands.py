@@ -14,7 +14,9 @@ OPERATIONS = catalogue("pomerium")
 
 EXAMPLES = [op for op in OPERATIONS if op.example]
 # Commands that print nothing on stdout (the API answers without a body); they say what they did on stderr.
-NO_BODY = {"clusters recheck", "billing complete-checkout", "users delete-me"}
+NO_BODY = {"clusters recheck", "billing complete-checkout", "users delete-me", "custom-domains retry",
+           "invitations accept", "invitations reject", "organizations leave", "billing update-customer",
+           "onboarding complete"}
 # Bulk deletes: a per-item report in JSON, only stderr lines in tables.
 BULK = {"users remove", "invitations delete", "policies delete", "routes delete", "key-pairs delete",
         "clusters delete", "service-accounts delete", "custom-domains delete", "organizations delete"}

@@ -118,3 +118,18 @@ def test_status_json_when_not_running(gw):
 def test_stop_when_not_running_is_fine(gw):
     result = gw("sandbox", "stop")
     assert (result.code, result.err) == (0, "the sandbox is not running\n")
+
+
+def test_start_as_api7_3_9_and_refuse_another_version_while_running(headless, gw, tmp_path):
+    started = gw("sandbox", "start", "--api7-version", "3.9")
+    assert started.code == 0, started.err
+    assert "  api7: API7 Enterprise 3.9.3" in started.err.splitlines()
+    assert json.loads(state_path(tmp_path).read_text())["api7_version"] == "3.9"
+    products = gw("-p", "sandbox-api7", "api7", "api-products", "list", "--portal", "developers", "-o", "json")
+    assert products.code == 0, products.err
+    assert [p["name"] for p in products.json()] == ["Petstore API"]
+    assert gw("sandbox", "start").err.startswith("sandbox is already running")  # no version asked: the running one
+    other = gw("sandbox", "start", "--api7-version", "3.2.11")
+    assert (other.code, other.out) == (2, "")
+    assert other.err == ("error: the sandbox is already running, with API7 3.9\n"
+                         "hint: stop it first: `gwctl sandbox stop`, then `gwctl sandbox start --api7-version 3.2.11`\n")

@@ -7,8 +7,9 @@ kept in `client.warnings`) or `{"list", "total"}` (paged with page/page_size).
 Errors are `{"error_msg": ...}`.
 
 Version drift: `GET /api/version` is read once per profile (cached for a day) and
-decides the paths that moved in 3.2.14 (tokens, design-time services and routes). A
-server without /api/version (the 3.2.11 spec has none) is treated as 3.2.11.
+decides the paths that moved: design-time services and routes in 3.2.13 (the 3.2.13.0
+release notes), tokens by 3.2.14. A server without /api/version (the 3.2.11 spec has
+none) is treated as 3.2.11.
 
 Gateway groups: the profile's `gateway_group` (or `--gateway-group`) may be a name or an
 ID; a name is resolved once through the list endpoint and cached for a day.
@@ -52,12 +53,30 @@ def parse_error(response: httpx.Response) -> str | None:
     return None
 
 
+FAMILIES = ("3.2.11", "3.2.13", "3.2.14")  # the releases that moved paths (see `paths`)
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
 def family_of(version: str) -> str:
-    """'3.2.14' for 3.2.14 and later (and dev builds), else '3.2.11'."""
+    """The latest of FAMILIES at or before ``version``: '3.2.13' for 3.2.13.x, '3.2.14' for 3.2.14
+    and later (and dev builds), else '3.2.11'."""
     match = re.match(r"v?(\d+)\.(\d+)\.(\d+)", version or "")
     if not match:
-        return "3.2.14" if version.strip().lower() == "dev" else "3.2.11"
-    return "3.2.14" if tuple(int(p) for p in match.groups()) >= (3, 2, 14) else "3.2.11"
+        return FAMILIES[-1] if version.strip().lower() == "dev" else FAMILIES[0]
+    key = tuple(int(p) for p in match.groups())
+    return max((f for f in FAMILIES if key >= _key(f)), key=_key, default=FAMILIES[0])
+
+
+def at_family(moved: dict[str, str], family: str, default: str | None = None) -> str:
+    """The path in force for ``family``: ``moved`` maps each release that moved it to its path from
+    then on (``default``: the path before the first of them)."""
+    found = [path for first, path in sorted(moved.items(), key=lambda kv: _key(kv[0])) if _key(family) >= _key(first)]
+    if found:
+        return found[-1]
+    return default if default is not None else moved[min(moved, key=_key)]
 
 
 class paths:
@@ -88,18 +107,16 @@ class paths:
     prometheus = "/api/control_plane/prometheus"
     # Paths dashboards differ on: the most likely ones, overridable with --path.
     guessed = {
-        "plugin_catalog": "/api/plugins/catalog",
+        "plugin_catalog": "/api/plugins/catalogs",
         "plugin_usage": "/api/plugins/{name}/usage",
-        "rbac_label_impact": "/api/rbac/label_impact",
         "api_product_delete": "/api/api_products/{id}",
-        "developer_api_products": "/api/developer/api_products",
-        "developer_api_product": "/api/developer/api_products/{id}",
         "system_infos": "/api/system_infos",
-        "custom_plugin_parse": "/api/custom_plugins/parse",
+        "custom_plugin_parse": "/api/custom_plugins/code/parse",
     }
+    # release that moved it -> path (templates: 3.2.13.0 release notes; tokens: seen from 3.2.14)
     tokens = {"3.2.11": "/api/settings/tokens", "3.2.14": "/api/tokens"}
-    services = {"3.2.11": "/apisix/admin/services", "3.2.14": "/api/services/template"}
-    routes = {"3.2.11": "/apisix/admin/routes", "3.2.14": "/api/routes/template"}
+    services = {"3.2.11": "/apisix/admin/services", "3.2.13": "/api/services/template"}
+    routes = {"3.2.11": "/apisix/admin/routes", "3.2.13": "/api/routes/template"}
 
     @staticmethod
     def gg(gg_id: str, *rest: str) -> str:
@@ -136,6 +153,7 @@ class Api7Client(ResourceCalls, ProductClient):
             self.http.redactor.add(secret)
         self.warnings: list[str] = []
         self._version: str | None = None
+        self.version_cached = False  # the version came from the cache, not from the server just now
         self._gg: dict[str, str] = {}
 
     # -- envelopes ------------------------------------------------------------------------------
@@ -234,6 +252,7 @@ class Api7Client(ResourceCalls, ProductClient):
         if self._version is None:
             cache, key = self.conn.token_cache, self.conn.cache_key("api7-version")
             cached = cache.get(key) if cache is not None else None
+            self.version_cached = bool(cached)
             if cached:
                 self._version = cached[0]
             else:
@@ -274,15 +293,15 @@ class Api7Client(ResourceCalls, ProductClient):
 
     @property
     def tokens_path(self) -> str:
-        return paths.tokens[self.family]
+        return at_family(paths.tokens, self.family)
 
     @property
     def services_path(self) -> str:
-        return paths.services[self.family]
+        return at_family(paths.services, self.family)
 
     @property
     def routes_path(self) -> str:
-        return paths.routes[self.family]
+        return at_family(paths.routes, self.family)
 
     # -- the resource model's hooks -------------------------------------------------------------
 
@@ -295,7 +314,7 @@ class Api7Client(ResourceCalls, ProductClient):
         return self._value(body)
 
     def path_template(self, res: Any, item: bool) -> str:
-        collection = res.variants.get(self.family, res.path) if res.variants else res.path
+        collection = at_family(res.variants, self.family, res.path) if res.variants else res.path
         if not item:
             return collection
         return collection + res.item_path[len(res.path):]

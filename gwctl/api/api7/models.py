@@ -88,7 +88,7 @@ class _ServiceFields(Model):
 
 
 class ServiceWrite(_ServiceFields):
-    """POST/PUT /apisix/admin/services (and the 3.2.14 templates)."""
+    """POST/PUT /apisix/admin/services (and the 3.2.13+ templates)."""
 
     name: Name
 
@@ -621,3 +621,9 @@ class ApiProductWrite(Model):
     name: Name
     raw_openapi: Annotated[str, StringConstraints(min_length=1)]
     server_url: Annotated[str, StringConstraints(min_length=1)]
+
+
+class ApiProductPatch(Model):
+    name: Optional[Name] = None
+    raw_openapi: Optional[Annotated[str, StringConstraints(min_length=1)]] = None
+    server_url: Optional[Annotated[str, StringConstraints(min_length=1)]] = None

@@ -506,6 +506,56 @@ class PomeriumClient(ResourceCalls, ProductClient):
             self.http.redactor.add(body["clientSecret"])
         return self.http.post("/checkIdentityProviderSettings", json=body)
 
+    def complete_onboarding(self) -> Any:
+        return self.http.post("/onboarding/complete")
+
+    # -- version, logs, ping, notifications ----------------------------------------------
+
+    def server_version(self) -> dict:
+        return self.http.get("/version")
+
+    def cluster_logs(self, cluster: str, start: str, end: str, route: str | None = None) -> list:
+        params = {"startTime": start, "endTime": end, **({"routeId": route} if route else {})}
+        return self.http.get(self.org_path("clusters", cluster, "logs"), params=params)
+
+    def ping_cluster(self, cluster: str) -> dict:
+        return self.http.post(self.org_path("clusters", cluster, "ping"))
+
+    def generate_subdomain_name(self) -> dict:
+        return self.http.get("/generateSubdomainName")
+
+    def authorize_notifications(self, channel: str, socket_id: str) -> dict:
+        # The SDK sends this one form-encoded (the Pusher channel-auth convention).
+        return self.http.post("/notifications/authorize", data={"channel_name": channel, "socket_id": socket_id})
+
+    # -- custom domains, invitations, organizations -----------------------------------------
+
+    def retry_custom_domain(self, domain_id: str) -> Any:
+        return self.http.post(self.org_path("customDomains", domain_id, "retry"))
+
+    def answer_invitation(self, invitation_id: str, answer: str) -> Any:
+        return self.http.post("/user/invitations/" + seg(invitation_id, "invitation ID") + "/" + answer)
+
+    def leave_organization(self, org: str) -> Any:
+        return self.http.post("/organizations/" + seg(org, "organization ID") + "/leave")
+
+    def feature_flags(self) -> list:
+        return self.http.get(self.org_path("featureFlags"))
+
+    # -- billing -----------------------------------------------------------------------------
+
+    def invoices(self) -> list:
+        return self.http.get(self.org_path("billing", "invoices"))
+
+    def payment_information(self) -> dict:
+        return self.http.get(self.org_path("billing", "paymentInformation"))
+
+    def billing_usage(self) -> dict:
+        return self.http.get(self.org_path("billing", "usage"))
+
+    def update_customer(self, email: str) -> Any:
+        return self.http.put(self.org_path("billing", "customer"), json={"email": email})
+
 
 class _RefreshTokenAuth(ExchangedTokenAuth):
     def __init__(self, client: PomeriumClient, *args: Any, **kwargs: Any) -> None:

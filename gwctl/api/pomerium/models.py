@@ -424,3 +424,7 @@ class IdpCheck(Strict):
     clientSecret: Optional[str] = None
     requestParams: Optional[dict[str, str]] = None
     scopes: Optional[list[str]] = None
+
+
+class CustomerUpdate(Strict):
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]

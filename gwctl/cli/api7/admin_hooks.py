@@ -13,9 +13,18 @@ import click
 PATH_HELP = "Use this API path instead (dashboards differ here; {id} is filled in)."
 
 
+def _portal_help() -> str:
+    from gwctl.resources.api7_admin import PORTAL_ID
+
+    return f"The developer portal the product belongs to (API7 Enterprise {PORTAL_ID['since']} and later)."
+
+
 def options(res: Any, verb: str) -> list[click.Parameter]:
-    if res.noun == "api-products" and verb == "delete":
-        return [click.Option(["--path", "path"], metavar="PATH", help=PATH_HELP)]
+    if res.noun == "api-products":
+        portal = [click.Option(["--portal-id", "portal_id"], metavar="PORTAL_ID", help=_portal_help())]
+        if verb == "delete":
+            return [click.Option(["--path", "path"], metavar="PATH", help=PATH_HELP), *portal]
+        return portal
     if res.noun == "tokens" and verb == "create":
         from pathlib import Path
 
@@ -37,7 +46,33 @@ def prepare(res: Any, verb: str, extra: dict[str, Any]) -> dict[str, Any]:
     from gwctl.cli.secret_output import check_out
 
     check_out(extra.get("out"))  # before the token is minted
-    return {}
+    portal = extra.get("portal_id")
+    if portal is None:
+        return {}
+    if not str(portal).strip():
+        from gwctl.errors import UsageError
+
+        raise UsageError("invalid --portal-id: must not be empty")
+    _require_portal_id(res, verb)
+    return {"query": {"portal_id": portal}}
+
+
+def _require_portal_id(res: Any, verb: str) -> None:
+    """--portal-id: the operation itself, then its portal_id parameter, must be in the server's version."""
+    from gwctl.cli.context import get_app
+    from gwctl.cli.verbs import verb_call
+    from gwctl.cli.versions import require
+    from gwctl.resources.api7_admin import PORTAL_ID
+
+    client = get_app().client("api7")
+    require(client, " ".join(verb_call(res, verb)), res.versions_of(verb))
+    require(client, "the portal_id parameter (--portal-id)", PORTAL_ID)
+
+
+def list_params(res: Any, params: dict[str, Any], extra: dict[str, Any], client: Any) -> dict[str, Any]:
+    if res.noun == "api-products" and extra.get("portal_id"):
+        params["portal_id"] = extra["portal_id"]
+    return params
 
 
 def body(res: Any, verb: str, body: dict[str, Any], extra: dict[str, Any], client: Any) -> dict[str, Any]:

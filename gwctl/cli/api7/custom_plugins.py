@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from gwctl.cli.api7.options import PathOpt
-from gwctl.cli.api7.calls import build_body, client, override_path, show
+from gwctl.cli.api7.calls import client, override_path, show
 from gwctl.cli.render import cols
 from gwctl.cli.options import product_app
 from gwctl.resources.values import read_text
@@ -22,12 +22,23 @@ PARSE_COLUMNS = cols("name", "version", "priority")
 
 @app.command("parse")
 def parse(file: Annotated[str, typer.Argument(metavar="FILE|-", help="Lua source file (- for stdin).")], path: PathOpt = None) -> None:
-    """Check a plugin's source and show its name, version and priority (POST /api/custom_plugins/parse).
+    """Check a plugin's source and show its name, version and priority (PUT /api/custom_plugins/code/parse).
 
-    Dashboards differ on this path: correct it with --path if yours does.
+    The source is sent base64-encoded in the body's `file` field.
+
+    Needs API7 Enterprise 3.6 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
     Example: gwctl api7 custom-plugins parse PLUGIN_FILE
     """
-    from gwctl.api.api7.client import paths
+    import base64
 
-    body = build_body("CustomPluginParse", None, {"source_code": read_text(file, f"--source {file}")})
-    show(client().create(override_path(paths.guessed["custom_plugin_parse"], path), body), PARSE_COLUMNS)
+    from gwctl.api.api7.client import paths
+    from gwctl.cli.catalogue import require_operation
+    from gwctl.errors import UsageError
+
+    source = read_text(file, f"FILE {file}")
+    if not source.strip():
+        raise UsageError(f"invalid FILE {file}: the plugin source is empty")
+    target = override_path(paths.guessed["custom_plugin_parse"], path)
+    require_operation("api7", "PUT", "/api/custom_plugins/code/parse")
+    body = {"file": base64.b64encode(source.encode()).decode()}
+    show(client().replace(target, body), PARSE_COLUMNS)

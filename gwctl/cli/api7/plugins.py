@@ -52,21 +52,26 @@ PathOpt = Annotated[Optional[str], typer.Option("--path", metavar="PATH", help="
 
 @app.command("catalog")
 def catalog(path: PathOpt = None, limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> None:
-    """List the plugin catalogue, built-in and custom (GET /api/plugins/catalog; dashboards differ here, see --path).
+    """List the plugin catalogue, built-in and custom (GET /api/plugins/catalogs).
 
+    Needs API7 Enterprise 3.6 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
     Example: gwctl api7 plugins catalog
     """
     from gwctl.api.api7.client import paths
     from gwctl.cli.api7.calls import override_path
+    from gwctl.cli.catalogue import require_operation
 
-    show_items(client().items(override_path(paths.guessed["plugin_catalog"], path)),
+    target = override_path(paths.guessed["plugin_catalog"], path)
+    require_operation("api7", "GET", "/api/plugins/catalogs")
+    show_items(client().items(target),
                cols("name", "catalog", "type"), limit, all_)
 
 
 @app.command("usage")
 def usage(plugin: Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin name (1..64 chars).")], path: PathOpt = None) -> None:
-    """Show where a plugin is used (GET /api/plugins/{name}/usage; dashboards differ here, see --path).
+    """Show where a plugin is used (GET /api/plugins/{name}/usage).
 
+    Needs API7 Enterprise 3.6 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
     Example: gwctl api7 plugins usage key-auth
     """
     from gwctl.api.api7.client import paths
@@ -76,6 +81,9 @@ def usage(plugin: Annotated[str, typer.Argument(metavar="PLUGIN", help="Plugin n
 
     if not 1 <= len(plugin) <= 64:
         raise UsageError("invalid PLUGIN: 1..64 characters")
+    from gwctl.cli.catalogue import require_operation
+
+    require_operation("api7", "GET", "/api/plugins/{plugin_name}/usage")
     value = client().get(override_path(paths.guessed["plugin_usage"], path, name=plugin))
     if isinstance(value, dict) and not get_app().machine_output:
         rows = [{"kind": kind, "id": item.get("id"), "name": item.get("name")}

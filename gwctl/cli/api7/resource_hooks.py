@@ -46,7 +46,7 @@ def prepare(res: Any, verb: str, extra: dict[str, Any]) -> dict[str, Any]:
 
 def list_params(res: Any, params: dict[str, Any], extra: dict[str, Any], client: Any) -> dict[str, Any]:
     if res.noun == "services" and params.get("gateway_group_id"):
-        # --published-in: the 3.2.11 list filter; 3.2.14 lists templates only and has no such filter.
+        # --published-in: the 3.2.11 list filter; 3.2.13 and later list templates only and has no such filter.
         group = client.resolve_gateway_group(str(params.pop("gateway_group_id")))
         if client.family == "3.2.11":
             params["gateway_group_id"] = group

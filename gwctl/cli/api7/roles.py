@@ -1,6 +1,6 @@
-"""`gwctl api7 roles` label-impact and `gwctl api7 permissions`: the product verbs of RBAC roles.
+"""`gwctl api7 permissions`, `permission-policies` and `allow-access`: what roles and IAM policies grant.
 
-list/get/create/update/delete come from the declaration (gwctl.resources.api7_admin)."""
+roles list/get/create/update/delete come from the declaration (gwctl.resources.api7_admin)."""
 
 from __future__ import annotations
 
@@ -8,49 +8,14 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from gwctl.cli.options import AllOpt, FromFileOpt, LimitOpt, DEFAULT_LIMIT, product_app
-from gwctl.cli.api7.options import PathOpt
+from gwctl.cli.options import AllOpt, LimitOpt, DEFAULT_LIMIT, product_app
 from gwctl.cli.render import Column, cols
-from gwctl.cli.api7.calls import client, override_path, show_items
-from gwctl.cli.input import parse_labels
+from gwctl.cli.api7.calls import client, show, show_items
 from gwctl.errors import UsageError
 
-app = product_app("roles", "RBAC roles: permissions granted to users (optionally per gateway group or service).")
 permissions_app = product_app("permissions", "The permissions a role can grant.")
 
 PERMISSION_COLUMNS = cols("key", "group", Column("scope_types", lambda p: ",".join(p.get("scope_types") or [])))
-IMPACT_COLUMNS = cols("resource_id", "role_name", "username", "role_id", "user_id", Column("labels", "labels", default=False))
-
-
-@app.command("label-impact")
-def label_impact(resource: Annotated[Optional[str], typer.Option("--resource", metavar="ID", help="ID of the object whose labels would be removed.")] = None,
-                 label: Annotated[Optional[List[str]], typer.Option("--label", "-l", metavar="KEY=VALUE", help="A label that would be removed (repeatable).")] = None,
-                 from_file: FromFileOpt = None, path: PathOpt = None, limit: LimitOpt = DEFAULT_LIMIT,
-                 all_: AllOpt = False) -> None:
-    """Show which role assignments removing labels from objects would affect (RBAC tag-impact analysis).
-
-    The body is an array of {"id", "labels"}; --from-file takes that array. The 3.2.11 path is
-    unconfirmed (POST /api/rbac/label_impact): correct it with --path if your dashboard differs.
-    Example: gwctl api7 roles label-impact --resource GATEWAY_GROUP_ID --label env=prod
-    """
-    from gwctl.api.api7.client import paths
-    from gwctl.cli.input import read_body_file, validate_body
-    from gwctl.api.api7 import models
-
-    if from_file is not None:
-        items = read_body_file(from_file)
-        if not isinstance(items, list):
-            raise UsageError("--from-file: expected a JSON/YAML array of {id, labels}")
-    else:
-        if not resource or not label:
-            raise UsageError("missing --resource ID and --label KEY=VALUE (or --from-file)")
-        items = [{"id": resource, "labels": parse_labels(label)}]
-    body = validate_body(models.LabelImpact, {"items": items}, "--from-file" if from_file else "flags")["items"]
-    target = override_path(paths.guessed["rbac_label_impact"], path)
-    api = client()
-    answer = api.http.post(target, json=body)
-    rows = answer.get("list", []) if isinstance(answer, dict) and "list" in answer else api._value(answer)
-    show_items(rows, IMPACT_COLUMNS, limit, all_)
 
 
 @permissions_app.command("list")
@@ -60,3 +25,47 @@ def permissions_list(limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> N
     Example: gwctl api7 permissions list
     """
     show_items(client().items("/api/permissions"), PERMISSION_COLUMNS, limit, all_)
+
+
+policies_app = product_app("permission-policies", "IAM permission policies: what refers to them.")
+access_app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
+REFERENCE_COLUMNS = cols("type", "id", "name")
+ACCESS_COLUMNS = cols("action", "resource", "allowed")
+
+
+@policies_app.command("references")
+def policy_references(policy_id: Annotated[str, typer.Argument(metavar="POLICY_ID", help="Permission policy ID.")],
+                      limit: LimitOpt = DEFAULT_LIMIT, all_: AllOpt = False) -> None:
+    """List what refers to a permission policy, e.g. the roles that attach it
+    (GET /api/permission_policies/{id}/references).
+
+    Needs API7 Enterprise 3.6 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
+    Example: gwctl api7 permission-policies references POLICY_ID
+    """
+    from gwctl.api.base import seg
+    from gwctl.cli.catalogue import require_operation
+
+    target = f"/api/permission_policies/{seg(policy_id, 'permission policy ID')}/references"
+    require_operation("api7", "GET", "/api/permission_policies/{permission_policy_id}/references")
+    show_items(client().items(target), REFERENCE_COLUMNS, limit, all_)
+
+
+@access_app.command("allow-access")
+def allow_access(action: Annotated[List[str], typer.Option("--action", metavar="ACTION", help="IAM action, e.g. gateway:GetGatewayGroup (repeatable).")],
+                 resource: Annotated[Optional[List[str]], typer.Option("--resource", metavar="ARN", help="The resource of the action at the same position (repeatable; default: any).")] = None) -> None:
+    """Check which actions the calling user may perform (POST /api/allow_access).
+
+    Needs API7 Enterprise 3.6 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
+    Example: gwctl api7 allow-access --action gateway:GetGatewayGroup --action iam:UpdateCustomRole
+    """
+    from gwctl.cli.catalogue import require_operation
+
+    resources = list(resource or [])
+    if len(resources) > len(action):
+        raise UsageError("more --resource than --action: give one --resource per --action (or none)")
+    if any(not a.strip() for a in action):
+        raise UsageError("invalid --action: must not be empty")
+    checks = [{"action": a, **({"resource": resources[i]} if i < len(resources) else {})} for i, a in enumerate(action)]
+    require_operation("api7", "POST", "/api/allow_access")
+    api = client()
+    show(api._value(api.http.post("/api/allow_access", json={"list": checks})), ACCESS_COLUMNS)

@@ -92,12 +92,12 @@ def version(refresh: Annotated[bool, typer.Option("--refresh", help="Ask the das
 
     Example: gwctl api7 version
     """
-    from gwctl.api.api7.client import paths
+    from gwctl.api.api7.client import at_family, paths
 
     api = client()
     value = api.refresh_version() if refresh else api.version()
     family = api.family
-    record = {"version": value, "api_family": family, "tokens_path": paths.tokens[family],
-              "services_path": paths.services[family], "routes_path": paths.routes[family],
+    record = {"version": value, "api_family": family, "tokens_path": at_family(paths.tokens, family),
+              "services_path": at_family(paths.services, family), "routes_path": at_family(paths.routes, family),
               "auth": "X-API-KEY" if api.auth_kind == "api_key" else "basic"}
     show(record, cols("version", "api_family", "tokens_path", "services_path", "routes_path", "auth"))

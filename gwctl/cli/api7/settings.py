@@ -96,13 +96,18 @@ def scim_generate_token(out: OutFileOpt = None) -> None:
 
 @info_app.command("system-info")
 def system_info(path: PathOpt = None) -> None:
-    """Show the dashboard's system information (GET /api/system_infos; dashboards differ here, see --path).
+    """Show the dashboard's system information (GET /api/system_infos).
 
+    Needs API7 Enterprise 3.8.7 or later; the sandbox has it when started with `gwctl sandbox start --api7-version 3.9`.
     Example: gwctl api7 system-info -o json
     """
     from gwctl.api.api7.client import paths
+    from gwctl.cli.catalogue import require_operation
 
-    value = client().get(override_path(paths.guessed["system_infos"], path))
+    target = override_path(paths.guessed["system_infos"], path)
+
+    require_operation("api7", "GET", "/api/system_infos")
+    value = client().get(target)
     if isinstance(value, dict) and value and all(not isinstance(v, (dict, list)) for v in value.values()):
         from gwctl.cli.context import get_app
 

@@ -140,3 +140,20 @@ def _old_key_refused(api, token_id: str, rotation) -> bool:
         except AuthError:
             return True
     return False
+
+
+@app.command("check-name")
+def check_name(name: Annotated[str, typer.Argument(metavar="NAME", help="Token name (1..40 chars).")]) -> None:
+    """Say whether a token name is already taken (GET /api/settings/tokens/check_name; 3.2.14+: /api/tokens/check_name).
+
+    Example: gwctl api7 tokens check-name ci
+    """
+    from gwctl.cli.api7.calls import client, show
+    from gwctl.cli.render import cols
+    from gwctl.errors import UsageError
+
+    if not 1 <= len(name) <= 40:
+        raise UsageError("invalid NAME: 1..40 characters")
+    api = client()
+    value = api.get(api.tokens_path + "/check_name", {"name": name})
+    show({"name": name, **value} if isinstance(value, dict) else value, cols("name", "exist"))

@@ -100,6 +100,8 @@ def assign_roles(user: UserArg,
     from gwctl.cli.input import read_body_file
 
     loaded = read_body_file(from_file)  # before the role and gateway group lookups ask the server
+    if from_file is not None and not isinstance(loaded, dict):
+        raise UsageError(f"--from-file: expected an object, got {type(loaded).__name__}")
     body = build_body("AssignRoles", from_file, {"roles": _assignments(list(role)) if role else None}, loaded=loaded)
     show(client().replace(_user_path(user, "assigned_roles"), body), USERS.columns)
 

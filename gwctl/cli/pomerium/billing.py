@@ -12,7 +12,7 @@ from gwctl.cli.pomerium import client
 from gwctl.cli.pomerium.bodies import body_from
 from gwctl.cli.render import Column, emit
 
-app = product_app("billing", "Subscription and billing sessions.")
+app = product_app("billing", "Subscription, invoices, payment details, usage and billing sessions.")
 
 SUBSCRIPTION_COLUMNS = (Column("status", "status"), Column("has-customer", "hasCustomerId"),
                         Column("next-invoice", "nextInvoiceDate"),
@@ -75,3 +75,54 @@ def complete_checkout(
     """
     client().complete_checkout_session(session_id)
     get_app().err(f"completed checkout session {session_id}")
+
+
+INVOICE_COLUMNS = (Column("date", "date"), Column("product", "productName"), Column("total", "total"),
+                   Column("currency", "currency"), Column("download-url", "downloadUrl"))
+PAYMENT_COLUMNS = (Column("billing-email", "billingEmail"), Column("payment-method", "paymentMethod"),
+                   Column("card-brand", "card.brand"), Column("card-last4", "card.last4"))
+USAGE_COLUMNS = (Column("users", "users"), Column("owners", "owners"), Column("admins", "admins"),
+                 Column("auditors", "auditors"), Column("members", "members"), Column("time", "time"))
+
+
+@app.command("invoices")
+def invoices() -> None:
+    """List the organization's invoices (GET .../billing/invoices).
+
+    Example: gwctl pomerium billing invoices
+    """
+    emit(client().invoices(), INVOICE_COLUMNS)
+
+
+@app.command("payment-info")
+def payment_info() -> None:
+    """Show the billing email and payment method (GET .../billing/paymentInformation).
+
+    Example: gwctl pomerium billing payment-info
+    """
+    emit(client().payment_information(), PAYMENT_COLUMNS)
+
+
+@app.command("usage")
+def usage() -> None:
+    """Show the billed seats by role (GET .../billing/usage).
+
+    Example: gwctl pomerium billing usage
+    """
+    emit(client().billing_usage(), USAGE_COLUMNS)
+
+
+@app.command("update-customer")
+def update_customer(
+    email: Annotated[str, typer.Option("--email", metavar="EMAIL", help="Billing contact email.")],
+) -> None:
+    """Change the billing contact email (PUT .../billing/customer).
+
+    Example: gwctl pomerium billing update-customer --email billing@example.com
+    """
+    from gwctl.api.pomerium.models import CustomerUpdate
+    from gwctl.cli.flows import report_done
+
+    body = body_from(CustomerUpdate, None, {"email": email}, flag_names={"email": "--email"})
+    client().update_customer(body["email"])
+    report_done("updated", "billing email to", body["email"])

@@ -14,7 +14,7 @@ from gwctl.cli.pomerium.bodies import body_from
 from gwctl.cli.render import Column, emit
 from gwctl.resources.pomerium import INVITATIONS
 
-app = product_app("invitations", "Invitations: create, the ones you received.")
+app = product_app("invitations", "Invitations: create, the ones you received (accept, reject).")
 
 MINE_COLUMNS = (Column("id", "id"), Column("organization", "organization.name"),
                 Column("organization-id", "organization.id", default=False), Column("role", "organizationRole"),
@@ -50,3 +50,31 @@ def create_invites(
         if isinstance(invite, dict):
             report_done("created", INVITATIONS.singular, INVITATIONS.label(invite))
     emit(created, INVITATIONS.columns)
+
+
+InvitationArg = Annotated[str, typer.Argument(metavar="INVITATION_ID", help="An invitation you received (see `invitations mine`).")]
+
+
+@app.command("accept")
+def accept(invitation_id: InvitationArg) -> None:
+    """Accept an invitation you received: you join its organization (POST /user/invitations/{id}/accept).
+
+    Example: gwctl pomerium invitations accept INVITATION_ID
+    """
+    _answer(invitation_id, "accept", "accepted")
+
+
+@app.command("reject")
+def reject(invitation_id: InvitationArg) -> None:
+    """Reject an invitation you received (POST /user/invitations/{id}/reject).
+
+    Example: gwctl pomerium invitations reject INVITATION_ID
+    """
+    _answer(invitation_id, "reject", "rejected")
+
+
+def _answer(invitation_id: str, answer: str, done: str) -> None:
+    from gwctl.cli.flows import report_done
+
+    client().answer_invitation(invitation_id, answer)
+    report_done(done, "invitation", invitation_id)

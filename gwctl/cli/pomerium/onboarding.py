@@ -13,7 +13,7 @@ from gwctl.cli.pomerium.bodies import body_from
 from gwctl.cli.pomerium.secret_records import emit_secret_record
 from gwctl.cli.render import Column, emit
 
-app = product_app("onboarding", "Start and configure onboarding of a new organization.")
+app = product_app("onboarding", "Start, configure and complete onboarding of a new organization.")
 
 START_COLUMNS = (Column("organization", "organizationId"), Column("cluster", "clusterId"),
                  Column("cluster-token", "clusterToken"))
@@ -55,3 +55,13 @@ def configure(
         emit(result)
     else:
         app_ctx.err("configured onboarding")
+
+
+@app.command("complete")
+def complete() -> None:
+    """Mark your onboarding as complete (POST /onboarding/complete).
+
+    Example: gwctl pomerium onboarding complete
+    """
+    client().complete_onboarding()
+    get_app().err("completed onboarding")

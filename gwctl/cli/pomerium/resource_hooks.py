@@ -72,7 +72,8 @@ def check(res: Any, verb: str, given: dict[str, Any], file_body: dict[str, Any] 
     """Shortcut PPL flags become ppl; an update's flags (or file) are checked before any request."""
     if res.noun == "policies":
         given = _shortcut_ppl(given)
-    model = res.model("update") if verb == "update" else None
+    # A patch's flags are checked as an update's would be (a JSON Patch document is checked on its own).
+    model = res.model("update") if verb == "update" or (verb == "patch" and given) else None
     if model is not None:
         from gwctl.cli.input import validate_body
 
