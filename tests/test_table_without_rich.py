@@ -34,8 +34,8 @@ class _App:
         pass
 
 
-def _draw(headers, rows, color, no_headers, monkeypatch, rich: bool) -> str:
-    columns = [Column(h.lower(), h.lower(), header=h) for h in headers]
+def _draw(headers, rows, color, no_headers, monkeypatch, rich: bool, columns=None) -> str:
+    columns = columns or [Column(h.lower(), h.lower(), header=h) for h in headers]
     out, saved = io.StringIO(), sys.stdout
     with monkeypatch.context() as patch:
         if rich:
@@ -104,18 +104,6 @@ def test_state_colours_as_rich_draws_them(color, monkeypatch):
     columns = [Column("id", "id"), Column("status", "status", kind="state", header="STATUS"), Column("desc", "desc")]
     rows = [["a1", "ENABLED", "x"], ["b2", "DISABLED", "yy"], ["c3", "other", "z"], ["d4", "", "q"]]
 
-    def draw(rich: bool) -> str:
-        out, saved = io.StringIO(), sys.stdout
-        with monkeypatch.context() as patch:
-            if rich:
-                patch.setattr(render, "plain_table", lambda *args, **kwargs: None)
-            sys.stdout = out
-            try:
-                Renderer(_App(color, False))._table(columns, [list(r) for r in rows])
-            finally:
-                sys.stdout = saved
-        return out.getvalue()
-
-    drawn = draw(False)
-    assert drawn == draw(True)
+    drawn = _draw(None, rows, color, False, monkeypatch, rich=False, columns=columns)
+    assert drawn == _draw(None, rows, color, False, monkeypatch, rich=True, columns=columns)
     assert ("\x1b[32mENABLED" in drawn) is color
