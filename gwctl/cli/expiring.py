@@ -36,23 +36,13 @@ def parse_window(text: str) -> float:
 
 
 def remaining(seconds: float | None) -> str:
-    """`12d 3h`, `5h 20m`, `40s`, `expired 2d ago`, `unknown`."""
+    """`12d3h`, `5h20m`, `40s` (the one duration style of tables), `expired 2d ago`, `unknown`."""
     if seconds is None:
         return "unknown"
-    past = seconds < 0
-    left = int(abs(seconds))
-    days, rest = divmod(left, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        text = f"{days}d {hours}h"
-    elif hours:
-        text = f"{hours}h {minutes}m"
-    elif minutes:
-        text = f"{minutes}m {secs}s"
-    else:
-        text = f"{secs}s"
-    return f"expired {text} ago" if past else text
+    from gwctl.columns import duration_text
+
+    text = duration_text(abs(seconds))
+    return f"expired {text} ago" if seconds < 0 else text
 
 
 def _timestamp(value: Any, fmt: str) -> float | None:

@@ -120,7 +120,9 @@ def _credentials(app: Any, profile: Any) -> tuple[str, str]:
     entries = token_entries(TokenCache(), profile)
     now = time.time()
     fresh = [expires - now for expires in entries.values() if expires > now]
-    token = f"fresh {int(max(fresh))}s" if fresh else ("stale" if entries else "none cached")
+    from gwctl.columns import duration_text
+
+    token = f"fresh {duration_text(max(fresh))}" if fresh else ("stale" if entries else "none cached")
     if not spec.secret_sets:
         token = "-"
     return source, token
