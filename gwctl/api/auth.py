@@ -76,7 +76,7 @@ class ExchangedTokenAuth(httpx.Auth):
         exchange: Callable[[], tuple[str, float]],
         *,
         cache: TokenCache | None,
-        cache_key: str,
+        cache_key: str | Callable[[], str],
         header: str = "Authorization",
         scheme: str | None = "Bearer",
         refresh_margin: float = 60.0,
@@ -85,7 +85,7 @@ class ExchangedTokenAuth(httpx.Auth):
     ) -> None:
         self._exchange = exchange
         self.cache: TokenCache = cache if cache is not None else MemoryTokenCache()
-        self.cache_key = cache_key
+        self._cache_key = cache_key
         self.header = header
         self.scheme = scheme
         self.refresh_margin = refresh_margin
@@ -93,6 +93,12 @@ class ExchangedTokenAuth(httpx.Auth):
         self.on_token = on_token
         self.exchanges = 0
         self._lock = threading.Lock()
+
+    @property
+    def cache_key(self) -> str:
+        """Where the token is cached; a callable key is asked each time (it follows the client's
+        current credentials, e.g. after a rotation stored a new secret)."""
+        return self._cache_key() if callable(self._cache_key) else self._cache_key
 
     def _token(self, rejected: str | None = None) -> tuple[str, bool]:
         """(token, freshly exchanged). ``rejected`` is a token the server just answered 401 to."""

@@ -110,11 +110,10 @@ class OpaClient(ResourceCalls, ProductClient):
         config.throttle_wait = THROTTLE_WAIT
         self.base_url = conn.url
         self.cache_prefix = conn.cache_key("bearer")
-        self.auth = _OpaTokenAuth(
-            self,
+        self.auth = ExchangedTokenAuth(
             self._exchange,
             cache=conn.token_cache,
-            cache_key=self.cache_prefix,
+            cache_key=self.token_cache_key,
             refresh_margin=0.0,  # _exchange() returns the refresh time, margin included
             clock=config.clock,
             on_token=self._learn,
@@ -257,15 +256,6 @@ class OpaClient(ResourceCalls, ProductClient):
     def gateway_status(self, gateway_id: str) -> dict[str, Any]:
         return self.http.get(self._gateway_path(gateway_id) + "/status", expect=dict)
 
-
-class _OpaTokenAuth(ExchangedTokenAuth):
-    def __init__(self, client: OpaClient, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.client = client
-
-    def _token(self, rejected: str | None = None) -> tuple[str, bool]:
-        self.cache_key = self.client.token_cache_key()
-        return super()._token(rejected)
 
 
 def connect(conn: Connection) -> OpaClient:

@@ -89,11 +89,10 @@ class PomeriumClient(ResourceCalls, ProductClient):
         self.conn = conn
         self.secrets = conn.secrets
         self.options = conn.options
-        self.auth = _RefreshTokenAuth(
-            self,
+        self.auth = ExchangedTokenAuth(
             self._exchange_profile_token,
             cache=conn.token_cache,
-            cache_key=conn.cache_key(CACHE_KIND),
+            cache_key=self.token_cache_key,
             refresh_margin=REFRESH_MARGIN,
             on_token=lambda token: self.http.redactor.add(token),
         )
@@ -556,15 +555,6 @@ class PomeriumClient(ResourceCalls, ProductClient):
     def update_customer(self, email: str) -> Any:
         return self.http.put(self.org_path("billing", "customer"), json={"email": email})
 
-
-class _RefreshTokenAuth(ExchangedTokenAuth):
-    def __init__(self, client: PomeriumClient, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.client = client
-
-    def _token(self, rejected: str | None = None) -> tuple[str, bool]:
-        self.cache_key = self.client.token_cache_key()
-        return super()._token(rejected)
 
 
 def connect(conn: Connection) -> PomeriumClient:
