@@ -12,10 +12,26 @@ import http.client
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 
 _CHUNK = 65536
+
+
+@contextmanager
+def _as_httpx(timeout: type[Exception], failure: type[Exception], protocol: bool = False) -> Iterator[None]:
+    """Socket errors of one step (connect, write, read) as the httpx exceptions its transport raises."""
+    try:
+        yield
+    except socket.timeout as exc:
+        raise timeout(str(exc) or "timed out") from exc
+    except (http.client.HTTPException, ValueError) as exc:
+        if not protocol:
+            raise
+        raise httpx.RemoteProtocolError(str(exc) or type(exc).__name__) from exc
+    except OSError as exc:
+        raise failure(str(exc) or type(exc).__name__) from exc
 
 
 class _Body(httpx.SyncByteStream):
@@ -100,14 +116,10 @@ class PlainHTTPTransport(httpx.BaseTransport):
     @staticmethod
     def _send(conn: http.client.HTTPConnection, request: httpx.Request, target: str, body: bytes,
               timeout: dict) -> http.client.HTTPResponse:
-        try:
+        with _as_httpx(httpx.ConnectTimeout, httpx.ConnectError):
             if conn.sock is None:
                 conn.connect()
-        except socket.timeout as exc:
-            raise httpx.ConnectTimeout(str(exc) or "timed out") from exc
-        except OSError as exc:
-            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
-        try:
+        with _as_httpx(httpx.WriteTimeout, httpx.WriteError):
             conn.sock.settimeout(timeout.get("write"))
             conn.putrequest(request.method, target, skip_host=True, skip_accept_encoding=True)
             for name, value in request.headers.raw:
@@ -115,19 +127,9 @@ class PlainHTTPTransport(httpx.BaseTransport):
                     name, value = b"Content-Length", str(len(body)).encode()
                 conn.putheader(name.decode("latin-1"), value.decode("latin-1"))
             conn.endheaders(body or None)
-        except socket.timeout as exc:
-            raise httpx.WriteTimeout(str(exc) or "timed out") from exc
-        except OSError as exc:
-            raise httpx.WriteError(str(exc) or type(exc).__name__) from exc
-        try:
+        with _as_httpx(httpx.ReadTimeout, httpx.ReadError, protocol=True):
             conn.sock.settimeout(timeout.get("read"))
             return conn.getresponse()
-        except socket.timeout as exc:
-            raise httpx.ReadTimeout(str(exc) or "timed out") from exc
-        except (http.client.HTTPException, ValueError) as exc:
-            raise httpx.RemoteProtocolError(str(exc) or type(exc).__name__) from exc
-        except OSError as exc:
-            raise httpx.ReadError(str(exc) or type(exc).__name__) from exc
 
     def close(self) -> None:
         with self._lock:
