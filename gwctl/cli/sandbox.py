@@ -208,10 +208,7 @@ def serve(port_base: int | None, fleet: int, detached: bool, api7_version: str =
             endpoints[product] = (emulator.profile_url(server.url), emulator.profile_options(server.url),
                                   emulator.credentials())
             fixtures[product] = emulator.fixtures()
-            if product == "gatekeeper":  # HA peers on free ports, so `status --peers` has peers to ask
-                from gwctl.sandbox.gatekeeper import start_peers
-
-                servers += [peer_server for _, peer_server in start_peers(emulator, server.url, serve_app)]
+            servers += emulator.start_companions(server.url, serve_app)  # e.g. Gatekeeper's HA peers
         members: dict[str, tuple[str, str, dict, dict]] = {}
         for n in range(2, fleet + 2):
             for product in products:

@@ -196,6 +196,10 @@ class Emulator:
     def profile_url(self, server_url: str) -> str:
         return server_url.rstrip("/") + self.base_path
 
+    def start_companions(self, url: str, serve: Any) -> list[Any]:
+        """Servers the sandbox runs beside this emulator (served at ``url``); their servers, to stop."""
+        return []
+
     def fixtures(self) -> list[str]:
         """What a newcomer needs to try this emulator (task IDs, users, names), one line each."""
         return []

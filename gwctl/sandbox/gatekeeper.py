@@ -166,6 +166,10 @@ class GatekeeperEmulator(Emulator):
         member.peers = []  # a standalone instance: no HA peers
         return member
 
+    def start_companions(self, url: str, serve: Any) -> list[Any]:
+        """Two HA peers on free ports, so `status --peers` has peers to ask."""
+        return [server for _, server in start_peers(self, url, serve)]
+
     def fixtures(self) -> list[str]:
         tasks = ", ".join(f"{task_id} ({scheduler})" for scheduler, task_id in self.tasks)
         return [f"task IDs: {tasks}",

@@ -565,3 +565,11 @@ def session_logout(conn: Connection, cookie: str, path: str = "/api/logout") -> 
         pass
     finally:
         http.close()
+
+
+def prove_recovered(client: Any, record: dict, secret: str) -> bool:
+    """A recovered API token works (`gwctl auth recover`): True when proven; AuthError when refused."""
+    if not record.get("token_id"):
+        return False
+    client.token_with_key(str(record["token_id"]), secret)
+    return True

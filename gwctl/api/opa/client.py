@@ -265,3 +265,13 @@ def connect(conn: Connection) -> OpaClient:
 def verify(client: OpaClient) -> None:
     """`gwctl auth login`: exchange the key for a token (and check its team) before storing it."""
     client.current_token()
+
+
+def prove_recovered(client: Any, record: dict, secret: str) -> bool:
+    """A recovered setup token is the one the server still holds (`gwctl auth recover`)."""
+    if not record.get("token_id"):
+        return False
+    value = client.setup_token_value(str(record["token_id"]))
+    if (value or {}).get("token") != secret:
+        raise errors.AuthError("the setup token no longer has this value")
+    return True

@@ -475,3 +475,13 @@ def connect(conn: Connection) -> SecureGatewayClient:
 def verify(client: SecureGatewayClient) -> None:
     """Exchange the API key and list the resource group's gateways (raises on failure)."""
     client.list_gateways()
+
+
+def prove_recovered(client: Any, record: dict, secret: str) -> bool:
+    """A recovered gateway security token works (`gwctl auth recover`): True when proven."""
+    gateway = record.get("proof_gateway")
+    if not gateway:
+        return False
+    client.use_gateway_token(str(gateway), secret)
+    client.get_gateway(str(gateway))
+    return True
