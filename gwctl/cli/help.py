@@ -11,6 +11,7 @@ Imports only click: help and completion stay light.
 
 from __future__ import annotations
 
+import inspect
 import re
 
 import click
@@ -24,7 +25,8 @@ _EXAMPLE = re.compile(r"(?:^|(?<=\s))Examples?(?: \(([^)]*)\))?:[ \t]*")
 
 def split_help(text: str) -> tuple[str, list[str], list[str]]:
     """(description, API paths, examples) of a help text."""
-    text = (text or "").replace("\b\n", "").replace("\b", "")
+    # A plain click command's help is its raw docstring: indented after the first line.
+    text = inspect.cleandoc(text or "").replace("\b\n", "").replace("\b", "")
     paragraphs = re.split(r"\n\s*\n", text.strip())
     kept: list[str] = []
     examples: list[str] = []

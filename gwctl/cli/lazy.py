@@ -42,11 +42,12 @@ def _installed(target: str) -> bool:
 
 class LazyGroup(click.Group):
     def __init__(self, *args: Any, entries: Entries, sections: dict[str, list[str]] | None = None,
-                 **kwargs: Any) -> None:
+                 aliases: dict[str, str] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("no_args_is_help", True)
         super().__init__(*args, **kwargs)
         self.entries = entries
         self.sections = sections or {}
+        self.aliases = aliases or {}  # other names of an entry, accepted but not listed
         self._loaded: dict[str, click.Command] = {}
 
     def available(self) -> dict[str, tuple[Any, ...]]:
@@ -57,6 +58,7 @@ class LazyGroup(click.Group):
         return list(self.available())
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cmd_name = self.aliases.get(cmd_name, cmd_name)
         if cmd_name in self._loaded:
             return self._loaded[cmd_name]
         entry = self.entries.get(cmd_name)  # only this entry's module is looked for

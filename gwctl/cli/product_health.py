@@ -54,7 +54,7 @@ def _sg(client: Any) -> Health:
 
 
 def _gatekeeper(client: Any) -> Health:
-    from gwctl.cli.gatekeeper import peer_states
+    from gwctl.cli.gatekeeper.status import peer_states
 
     rows = peer_states(client)
     own, peers = rows[0], rows[1:]

@@ -145,8 +145,8 @@ class GatekeeperEmulator(Emulator):
         self.peers = [
             {"id": peer_id, "address": address, "unsealed": unsealed, "version": self.version}
             for peer_id, address, unsealed in (
-                ("1xGkS6rTq8Wm3Yb5Zc7Ld9Nf2Hj", "https://10.0.10.12:9201/", True),
-                ("1xGkS8uVn1Xp4Ac6Bd8Me0Qg3Kl", "https://10.0.10.13:9201/", False),
+                ("1xGkS6rTq8Wm3Yb5Zc7Ld9Nf2Hj", "https://127.0.0.1:9212/", True),
+                ("1xGkS8uVn1Xp4Ac6Bd8Me0Qg3Kl", "https://127.0.0.1:9213/", False),
             )
         ]
         self.wrapped_token = self.wrap(self.vault_token, ["default", "gatekeeper"])

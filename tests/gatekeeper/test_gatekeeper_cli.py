@@ -30,8 +30,8 @@ STATUS_TSV = (
     "PEERS\t2\n"
     "\n"
     "PEER_ID\tADDRESS\tSTATE\n"
-    "1xGkS6rTq8Wm3Yb5Zc7Ld9Nf2Hj\thttps://10.0.10.12:9201/\tunsealed\n"
-    "1xGkS8uVn1Xp4Ac6Bd8Me0Qg3Kl\thttps://10.0.10.13:9201/\tSEALED\n"
+    "1xGkS6rTq8Wm3Yb5Zc7Ld9Nf2Hj\thttps://127.0.0.1:9212/\tunsealed\n"
+    "1xGkS8uVn1Xp4Ac6Bd8Me0Qg3Kl\thttps://127.0.0.1:9213/\tSEALED\n"
 )
 
 
@@ -49,7 +49,7 @@ def test_status_json_is_the_api_body(gk, clock):
     assert body["id"] == "1xGkS4nDbXq2Vh7pLr9TzWc3Ya0"
     assert body["unsealed"] is True
     assert body["stats"] == {"requests": 0, "successful": 0, "denied": 0, "failed": 0}
-    assert [p["address"] for p in body["peers"]] == ["https://10.0.10.12:9201/", "https://10.0.10.13:9201/"]
+    assert [p["address"] for p in body["peers"]] == ["https://127.0.0.1:9212/", "https://127.0.0.1:9213/"]
 
 
 def test_status_tty_is_a_table(gk):

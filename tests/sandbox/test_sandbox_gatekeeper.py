@@ -42,8 +42,8 @@ def test_status_unsealed(client, clock, gk):
         "ok": True,
         "version": "1.1.3",
         "peers": [
-            {"id": gk.peers[0]["id"], "address": "https://10.0.10.12:9201/", "unsealed": True, "version": "1.1.3"},
-            {"id": gk.peers[1]["id"], "address": "https://10.0.10.13:9201/", "unsealed": False, "version": "1.1.3"},
+            {"id": gk.peers[0]["id"], "address": "https://127.0.0.1:9212/", "unsealed": True, "version": "1.1.3"},
+            {"id": gk.peers[1]["id"], "address": "https://127.0.0.1:9213/", "unsealed": False, "version": "1.1.3"},
         ],
     }
     assert client.get("/").json() == response.json()

@@ -13,7 +13,7 @@ from gwctl.cli.root import PRODUCT_COMMANDS
 HAND_WRITTEN = {
     "api7": "gwctl.cli.api7.instances:wait_instances",
     "pomerium": "gwctl.cli.pomerium.changesets:wait_changeset",
-    "gatekeeper": "gwctl.cli.gatekeeper:wait",
+    "gatekeeper": "gwctl.cli.gatekeeper.commands:wait",
 }
 
 
