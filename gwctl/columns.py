@@ -21,7 +21,7 @@ KINDS = ("id", "name", "secret", "timestamp", "duration", "state")
 class Column:
     """One table column: `name` (or its header) is what --columns accepts; `path` a dotted key or a function."""
 
-    __slots__ = ("name", "path", "header", "fmt", "default", "kind", "states")
+    __slots__ = ("name", "path", "header", "fmt", "default", "kind", "states", "_reader")
 
     def __init__(self, name: str, path: str | Callable[[Any], Any] = "", header: str = "",
                  fmt: Callable[[Any], str] | None = None, default: bool = True, kind: str | None = None,
@@ -35,6 +35,7 @@ class Column:
         self.default = default
         self.kind = kind if kind is not None else _inferred_kind(name, path, states)
         self.states = states
+        self._reader: Callable[[Any], str] | None = None
 
     def __repr__(self) -> str:
         return f"Column({self.name!r})"
@@ -66,6 +67,26 @@ class Column:
             return format_duration(value)
         return value if type(value) is str else format_cell(value)
 
+    def reader(self) -> Callable[[Any], str]:
+        """``cell`` as one function, specialised for a plain key (a long list calls it once per cell)."""
+        if self._reader is None:
+            key = self.path or self.name
+            if self.fmt or callable(key) or "." in key or self.kind in ("timestamp", "duration"):
+                plain = None
+                fmt = self.fmt or {"timestamp": format_timestamp, "duration": format_duration}.get(self.kind or "")
+                if fmt is not None and not callable(key) and "." not in key:
+                    def plain(item: Any) -> str:  # a formatted plain key
+                        return fmt(item.get(key)) if type(item) is dict else self.cell(item)
+                self._reader = plain or self.cell
+            else:
+                def read(item: Any) -> str:
+                    if type(item) is not dict:
+                        return self.cell(item)
+                    value = item.get(key)
+                    return value if type(value) is str else format_cell(value)
+                self._reader = read
+        return self._reader
+
     def colour(self, text: str) -> str | None:
         """The colour of a state cell on a terminal (None: plain)."""
         if self.kind != "state" or not text:
@@ -74,7 +95,7 @@ class Column:
         return (self.states or {}).get(key) or STATE_COLOURS.get(key)
 
     def copy(self, **changes: Any) -> Column:
-        values = {slot: getattr(self, slot) for slot in self.__slots__}
+        values = {slot: getattr(self, slot) for slot in self.__slots__ if not slot.startswith("_")}
         values.update(changes)
         return Column(**values)
 
@@ -148,18 +169,34 @@ def compact(value: Any) -> str:
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2}|UTC)?$",
                   re.IGNORECASE)
 _ZERO_TIMES = ("0001-01-01T00:00:00Z",)  # Go's zero time: never set
+_EPOCH = re.compile(r"\d{9,14}(\.\d+)?")
+# Already as shown (what most APIs send): the long way would give the same text back.
+_SHOWN = re.compile(r"[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_SHOWN_WITH_FRACTION = re.compile(r"([1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.\d+Z")
 
 
 def format_timestamp(value: Any) -> str:
     """ISO 8601 UTC with Z, to the second: from ISO strings (fractions, offsets, or no zone: UTC) and from
     Unix seconds or milliseconds (0 and Go's zero time: never). Anything else as the server sent it."""
+    if type(value) is str:
+        if _SHOWN.fullmatch(value):
+            return value
+        fraction = _SHOWN_WITH_FRACTION.fullmatch(value)
+        if fraction:
+            from datetime import datetime
+
+            try:
+                datetime.fromisoformat(fraction.group(1))
+            except ValueError:
+                return value
+            return fraction.group(1) + "Z"
     from datetime import datetime, timedelta, timezone
 
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\d{9,14}(\.\d+)?", value)):
+    if isinstance(value, (int, float)) or (isinstance(value, str) and _EPOCH.fullmatch(value)):
         number = float(value)
         if number == 0:
             return "never"

@@ -79,6 +79,30 @@ def _screen_safe(text: str, multiline: bool = False) -> str:
     return _escape_controls(text)
 
 
+class _TsvLines:
+    """TSV lines written in batches, at the latest when a page ends (a long list spends its time here)."""
+
+    def __init__(self, readers: list[Callable[[Any], str]]) -> None:
+        self.readers = readers
+        self.tabs = len(readers) - 1
+        self.batch: list[str] = []
+
+    def add(self, item: Any) -> None:
+        cells = [read(item) for read in self.readers]
+        line = "\t".join(cells)
+        # Checked on the whole line: a cell that needs escaping is rare.
+        if line.count("\t") != self.tabs or "\n" in line or "\r" in line or "\\" in line:
+            line = "\t".join(map(_tsv_escape, cells))
+        self.batch.append(line)
+        if len(self.batch) == 512:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            lines, self.batch = self.batch, []
+            sys.stdout.write("\n".join(lines) + "\n")
+
+
 def _tsv_escape(text: str) -> str:
     if "\t" in text or "\n" in text or "\r" in text or "\\" in text:  # rare: most cells go as they are
         return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
@@ -247,9 +271,15 @@ class Renderer:
             if not self.opts.no_headers:
                 self._write("\t".join(c.title for c in chosen))
             if first is not _NOTHING:
-                self._write("\t".join(_tsv_escape(c.cell(first)) for c in chosen))
-            for item in stream:
-                self._write("\t".join(_tsv_escape(c.cell(item)) for c in chosen))
+                lines = _TsvLines([c.reader() for c in chosen])
+                if isinstance(data, _Pages):
+                    data.page_done = lines.flush
+                try:
+                    lines.add(first)
+                    for item in stream:
+                        lines.add(item)
+                finally:  # what was read before a failed page is written, as line by line would have
+                    lines.flush()
             return
         items = data.all() if isinstance(data, _Pages) else list(data)
         if items and not all(isinstance(i, dict) for i in items):
@@ -461,6 +491,7 @@ class _Pages:
         self._items: list | None = None
         self.count = 0
         self._progress = progress
+        self.page_done: Callable[[], None] | None = None  # an output that batches lines writes them
 
     def __iter__(self) -> Iterator[Any]:
         for page in self._pages:
@@ -470,6 +501,8 @@ class _Pages:
             else:  # an iterator of items rather than pages: never iterate an object's keys
                 self.count += 1
                 yield page
+            if self.page_done:
+                self.page_done()
             if self._progress:
                 self._progress(self.count)
 
