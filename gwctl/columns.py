@@ -13,6 +13,7 @@ secrets.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone  # click imports it anyway; not in the per-cell path
 from typing import Any, Callable
 
 KINDS = ("id", "name", "secret", "timestamp", "duration", "state")
@@ -83,7 +84,9 @@ class Column:
                     if type(item) is not dict:
                         return self.cell(item)
                     value = item.get(key)
-                    return value if type(value) is str else format_cell(value)
+                    if type(value) is str:
+                        return value
+                    return "" if value is None else format_cell(value)
                 self._reader = read
         return self._reader
 
@@ -159,9 +162,13 @@ def format_cell(value: Any) -> str:
 
 
 def compact(value: Any) -> str:
-    import json
+    global _json
+    if _json is None:  # a list of nested values calls this per cell; `import` in the body costs each time
+        import json as _json
+    return _json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
 
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+
+_json: Any = None
 
 
 # --- timestamps and durations -------------------------------------------------------------------
@@ -171,27 +178,21 @@ _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)
 _ZERO_TIMES = ("0001-01-01T00:00:00Z",)  # Go's zero time: never set
 _EPOCH = re.compile(r"\d{9,14}(\.\d+)?")
 # Already as shown (what most APIs send): the long way would give the same text back.
-_SHOWN = re.compile(r"[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-_SHOWN_WITH_FRACTION = re.compile(r"([1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.\d+Z")
+_SHOWN = re.compile(r"([1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z")
 
 
 def format_timestamp(value: Any) -> str:
     """ISO 8601 UTC with Z, to the second: from ISO strings (fractions, offsets, or no zone: UTC) and from
     Unix seconds or milliseconds (0 and Go's zero time: never). Anything else as the server sent it."""
-    if type(value) is str:
-        if _SHOWN.fullmatch(value):
+    shown = _SHOWN.fullmatch(value) if type(value) is str else None
+    if shown:
+        if shown.group(2) is None:
             return value
-        fraction = _SHOWN_WITH_FRACTION.fullmatch(value)
-        if fraction:
-            from datetime import datetime
-
-            try:
-                datetime.fromisoformat(fraction.group(1))
-            except ValueError:
-                return value
-            return fraction.group(1) + "Z"
-    from datetime import datetime, timedelta, timezone
-
+        try:
+            datetime.fromisoformat(shown.group(1))
+        except ValueError:
+            return value
+        return shown.group(1) + "Z"
     if value is None or value == "":
         return ""
     if isinstance(value, bool):

@@ -479,10 +479,12 @@ def _list(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, An
     list_params = hooks.get("list_params")
     if list_params:
         params = list_params(res, params, extra, client)
-    from gwctl.api.paging import MappedPages
-
     pages = client.list_pages(res, params or None, limit, **values)
-    emit(MappedPages(pages, lambda item: _shown(res, hooks, item)), res.columns)
+    if hooks.get("shown"):
+        from gwctl.api.paging import MappedPages
+
+        pages = MappedPages(pages, lambda item: _shown(res, hooks, item))
+    emit(pages, res.columns)
     _finish(res, hooks, "list")
 
 
