@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from gwctl.cli import render
@@ -95,7 +95,7 @@ _cell = st.one_of(
               st.lists(_spaces, min_size=8, max_size=8), st.sampled_from(["", "", "", " ", "    "])),
 )
 _title = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ_", min_size=1, max_size=14)
-_KINDS = ["id", "name", "state", "timestamp", "duration", None, None]
+_KINDS = ["id", "name", "state", "timestamp", "duration", None, None, None, None]
 
 
 @st.composite
@@ -115,7 +115,12 @@ def test_a_list_table_is_the_same_text_as_rich(table, width, color, no_headers, 
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("COLUMNS", str(width))
         monkeypatch.setenv("TERM", "xterm-256color")
-        _same_as_rich(columns, rows, color, no_headers, monkeypatch, tty=tty)
+        drawn, notes = _draw(columns, rows, color, no_headers, monkeypatch, None, tty)
+        assert (drawn, notes) == _draw(columns, rows, color, no_headers, monkeypatch, True, tty)
+    event("columns hidden" if notes else "no column hidden")
+    event("a row over several lines" if drawn.count("\n") > len(rows) + (not no_headers) else "one line a row")
+    event("wider than the terminal" if tty and max(map(len, drawn.splitlines())) > width + 40 * color
+          else "within the terminal")
 
 
 def _random_value(lines: list[str]) -> str:

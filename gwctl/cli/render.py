@@ -387,10 +387,6 @@ def _cell_len(text: str) -> int:
     return cell_len(text)
 
 
-def _natural(headers: list[str], rows: list[list[str]], i: int) -> int:
-    return max([_cell_len(headers[i])] + [_cell_len(r[i]) for r in rows if i < len(r)])
-
-
 def _terminal_has_styles() -> bool:
     """Rich draws no bold nor colour on a terminal that says it has none, even when told it is one."""
     import os
@@ -434,7 +430,7 @@ def _cell_lines(text: str, width: int, wrap: bool) -> list[str]:
     """The lines of an ASCII cell `width` wide as Rich draws them (Text.wrap, left-justified, fold)."""
     lines = []
     for line in text.split("\n"):
-        if not wrap:
+        if not wrap or len(line) <= width:  # a line that fits is never broken
             lines.append(line[:width].ljust(width))
             continue
         edges = [0, *_divide_line(line, width), len(line)]
@@ -482,11 +478,16 @@ def plain_table(headers: list[str], rows: list[list[str]], widths: list[int], *,
                 return None
             starts.append(_ANSI[colour] if colour else "")
             cells.append(_cell_lines(text, widths[i], wrap[i]))
-        # A row is as tall as its tallest cell; the others get blank lines below, never coloured.
         for n in range(max(len(lines) for lines in cells)):
-            out.append("  ".join(f"{starts[i]}{lines[n]}{_RESET}" if starts[i] and n < len(lines)
-                                 else lines[n] if n < len(lines) else " " * widths[i]
-                                 for i, lines in enumerate(cells)) + "\n")
+            parts = []
+            for i, lines in enumerate(cells):
+                if n >= len(lines):  # a row is as tall as its tallest cell; blank below the others, never coloured
+                    parts.append(" " * widths[i])
+                elif starts[i]:
+                    parts.append(f"{starts[i]}{lines[n]}{_RESET}")
+                else:
+                    parts.append(lines[n])
+            out.append("  ".join(parts) + "\n")
     return "".join(out)
 
 
@@ -510,10 +511,11 @@ def plain_vertical(titles: list[str], values: list[str], width: int | None, *, b
         colour = colours[i](text) if colours and colours[i] else None
         if colour is not None and colour not in _ANSI:
             return None
-        head = [f"{_BOLD}{title.ljust(field - 1)}{_RESET}{_BOLD} {_RESET}" if bold else title.ljust(field)]
+        # The title and its right padding are two bold pieces; the blank under a title is one.
+        head = f"{_BOLD}{title.ljust(field - 1)}{_RESET}{_BOLD} {_RESET}" if bold else title.ljust(field)
         blank = f"{_BOLD}{' ' * field}{_RESET}" if bold else " " * field
         for n, line in enumerate(_cell_lines(text, value - 1, True)):
-            out.append(f"{head[0] if n == 0 else blank} {_ANSI[colour] + line + _RESET if colour else line}\n")
+            out.append(f"{blank if n else head} {_ANSI[colour] + line + _RESET if colour else line}\n")
     return "".join(out)
 
 
