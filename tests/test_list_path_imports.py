@@ -1,6 +1,7 @@
 """A list loads only what it needs: no Typer, no pydantic, no keyring (its secrets come from the
 environment here), no Rich even for a table on a terminal (nor for one object's FIELD/VALUE view), and
-for an http:// profile no SSL context and not httpx's own transport (httpcore, h11): the standard library's http.client does plain HTTP."""
+for an http:// profile no SSL context and not httpx's own transport (httpcore, h11): the standard
+library's http.client does plain HTTP."""
 
 from __future__ import annotations
 

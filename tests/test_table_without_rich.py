@@ -123,10 +123,6 @@ def test_a_list_table_is_the_same_text_as_rich(table, width, color, no_headers, 
           else "within the terminal")
 
 
-def _random_value(lines: list[str]) -> str:
-    return "\n".join(lines)
-
-
 @st.composite
 def _objects(draw):
     count = draw(st.integers(1, 8))
