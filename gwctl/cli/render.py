@@ -325,15 +325,20 @@ class Renderer:
         return shutil.get_terminal_size((80, 24)).columns
 
     def _vertical(self, columns: list[Column], values: list[str]) -> None:
-        from rich.table import Table
-        from rich.text import Text
-
         color = self.app.color
         cells = [_screen_safe(v, multiline=True) for v in values]
         width = self._terminal_width()
-        from rich.cells import cell_len
-
         titles = [_escape_controls(c.title) for c in columns]
+        colours = [c.colour if color else None for c in columns]
+        styled = color and _terminal_has_styles()
+        text = plain_vertical(titles, cells, width, bold=styled, colours=colours if styled else None)
+        if text is not None:  # plain ASCII: drawn without Rich (importing it costs about twice starting Python)
+            sys.stdout.write(text)
+            return
+        from rich.cells import cell_len
+        from rich.table import Table
+        from rich.text import Text
+
         natural = max([cell_len(t) for t in titles] + [0]) + 2 + max(
             [cell_len(line) for v in cells for line in v.split("\n")] + [0])
         console = self._console(width if width is not None else max(natural, 1))
@@ -362,15 +367,16 @@ class Renderer:
         width = self._terminal_width()
         widths, shown = _layout(columns, titles, cells, width)
         hidden = [titles[i] for i in range(len(columns)) if i not in shown]
-        whole = not hidden and all(widths[i] is None or widths[i] >= _natural(titles, cells, i) for i in shown)
-        if whole and width is not None:
-            # Everything fits as it is: drawn without Rich (importing it costs about twice starting Python).
-            colours = [c.colour if color and c.kind == "state" else None for c in columns]
-            text = plain_table(titles, cells, width, show_header=not self.opts.no_headers, bold=color,
-                               colours=colours)
-            if text is not None:
-                sys.stdout.write(text)
-                return
+        # Drawn without Rich when the text is plain ASCII (importing Rich costs about twice starting Python).
+        styled = color and _terminal_has_styles()
+        colours = [c.colour if styled and c.kind == "state" else None for c in columns]
+        text = plain_table([titles[i] for i in shown], [[row[i] for i in shown] for row in cells],
+                           [widths[i] for i in shown], wrap=[not columns[i].keep for i in shown],
+                           show_header=not self.opts.no_headers, bold=styled, colours=[colours[i] for i in shown])
+        if text is not None:
+            sys.stdout.write(text)
+            self._note_hidden(hidden)
+            return
         from rich.table import Table
         from rich.text import Text
 
@@ -388,6 +394,9 @@ class Renderer:
                 texts.append(Text(row[i], style=colour or ""))
             table.add_row(*texts)
         console.print(table)
+        self._note_hidden(hidden)
+
+    def _note_hidden(self, hidden: list[str]) -> None:
         if hidden:
             self.app.err(f"note: {len(hidden)} column{'s' if len(hidden) > 1 else ''} hidden to fit the terminal "
                          f"({', '.join(hidden)}); -o wide shows every column")
@@ -408,42 +417,136 @@ def _cell_len(text: str) -> int:
     return cell_len(text)
 
 
-def _natural(headers: list[str], rows: list[list[str]], i: int) -> int:
-    return max([_cell_len(headers[i])] + [_cell_len(r[i]) for r in rows if i < len(r)])
+def _terminal_has_styles() -> bool:
+    """Rich draws no bold nor colour on a terminal that says it has none, even when told it is one."""
+    import os
+
+    return os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
+
+
+def _plain(texts: Iterable[str]) -> bool:
+    """ASCII without control characters (a newline aside): one character, one cell, as Rich measures it."""
+    return all(t.isascii() and (t.isprintable() or t.replace("\n", "").isprintable()) for t in texts)
+
+
+def _divide_line(text: str, width: int) -> list[int]:
+    """Where Rich breaks a line of ASCII text to fit `width` (rich._wrap.divide_line, fold=True): words
+    are runs of spaces, non-spaces, spaces; filled greedily; a word wider than a line is cut in pieces."""
+    import re
+
+    breaks: list[int] = []
+    offset = 0
+    for match in re.finditer(r"\s*\S+\s*", text):
+        start, word = match.start(), match.group()
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:
+            pieces = [word[i:i + width] for i in range(0, len(word), width)]
+            for piece in pieces[:-1]:
+                if start:
+                    breaks.append(start)
+                start += len(piece)
+            if start:
+                breaks.append(start)
+            offset = len(pieces[-1])
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return breaks
+
+
+def _cell_lines(text: str, width: int, wrap: bool) -> list[str]:
+    """The lines of an ASCII cell `width` wide as Rich draws them (Text.wrap, left-justified, fold)."""
+    lines = []
+    for line in text.split("\n"):
+        if not wrap or len(line) <= width:  # a line that fits is never broken
+            lines.append(line[:width].ljust(width))
+            continue
+        edges = [0, *_divide_line(line, width), len(line)]
+        for start, end in zip(edges, edges[1:]):
+            piece = line[start:end]
+            excess = len(piece) - width
+            if excess > 0:  # spaces past the edge go first (Text.rstrip_end), then the rest is cut
+                piece = piece[:len(piece) - min(excess, len(piece) - len(piece.rstrip()))]
+            lines.append(piece[:width].ljust(width))
+    return lines
 
 
 _ANSI = {"red": "\x1b[31m", "green": "\x1b[32m", "yellow": "\x1b[33m"}
 
 
-def plain_table(headers: list[str], rows: list[list[str]], width: int, *, show_header: bool = True,
-                bold: bool = False, colours: list[Callable[[str], str | None] | None] | None = None) -> str | None:
-    """A list table exactly as Rich draws ours when every cell fits whole (no box, two spaces between
-    columns, a bold header in colour), without importing Rich. None when Rich must draw it: text
-    that is not plain ASCII, or a table wider than ``width``."""
-    if not all(t.isascii() for t in headers) or not all(c.isascii() for row in rows for c in row):
+def plain_table(headers: list[str], rows: list[list[str]], widths: list[int], *, wrap: list[bool] | None = None,
+                show_header: bool = True, bold: bool = False,
+                colours: list[Callable[[str], str | None] | None] | None = None) -> str | None:
+    """A list table exactly as Rich draws ours (no box, two spaces between columns, a bold header in
+    colour, text wrapped in the columns `wrap` allows), without importing Rich. `widths`: each column's
+    width (from _layout); a table wider than the terminal is drawn all the same, as Rich draws it.
+    None when Rich must draw it: text that is not plain ASCII, a colour we do not know, an empty column."""
+    if not _plain(headers) or not all(_plain(row) for row in rows) or not all(w > 0 for w in widths):
         return None
     count = len(headers)
-    # Sized with the headers even when they are not shown, as the Rich path sizes them.
-    widths = [max([len(headers[i])] + [len(row[i]) for row in rows if i < len(row)]) for i in range(count)]
-    if sum(widths) + 2 * (count - 1) > width:
-        return None
-
-    def line(texts: list[str], header: bool) -> str:
-        out = []
-        for i, text in enumerate(texts):
-            fill = " " * (widths[i] - len(text))
-            colour = None if header or not colours or not colours[i] else colours[i](text)
-            if colour in _ANSI and text:  # a state's colour over its cell, as Rich draws it
-                text, fill = f"{_ANSI[colour]}{text}{fill}{_RESET}", ""
-            elif colour is not None and text:
+    if not count:  # every column hidden: Rich draws an empty line
+        return "\n"
+    wrap = wrap or [True] * count
+    out = []
+    if show_header:
+        heads = [_cell_lines(h, widths[i], wrap[i]) for i, h in enumerate(headers)]
+        if any(len(lines) > 1 for lines in heads):  # never: a column is at least as wide as its title
+            return None
+        segments = []
+        for i, lines in enumerate(heads):
+            segments.extend(seg for seg in (" " if i else "", lines[0], " " if i < count - 1 else "") if seg)
+        out.append("".join(f"{_BOLD}{seg}{_RESET}" if bold else seg for seg in segments) + "\n")
+    for row in rows:
+        row = row + [""] * (count - len(row))
+        starts = []
+        cells = []
+        for i, text in enumerate(row):
+            colour = colours[i](text) if colours and colours[i] else None
+            if colour is not None and colour not in _ANSI:
                 return None
-            segments = [" " if i else "", text + fill, " " if i < count - 1 else ""]
-            out.extend(f"{_BOLD}{seg}{_RESET}" if header and bold else seg for seg in segments if seg)
-        return "".join(out) + "\n"
+            starts.append(_ANSI[colour] if colour else "")
+            cells.append(_cell_lines(text, widths[i], wrap[i]))
+        for n in range(max(len(lines) for lines in cells)):
+            parts = []
+            for i, lines in enumerate(cells):
+                if n >= len(lines):  # a row is as tall as its tallest cell; blank below the others, never coloured
+                    parts.append(" " * widths[i])
+                elif starts[i]:
+                    parts.append(f"{starts[i]}{lines[n]}{_RESET}")
+                else:
+                    parts.append(lines[n])
+            out.append("  ".join(parts) + "\n")
+    return "".join(out)
 
-    lines = [line(headers, True)] if show_header else []
-    lines.extend(line(row + [""] * (count - len(row)), False) for row in rows)
-    return None if None in lines else "".join(lines)
+
+def plain_vertical(titles: list[str], values: list[str], width: int | None, *, bold: bool = False,
+                   colours: list[Callable[[str], str | None] | None] | None = None) -> str | None:
+    """One object as Rich draws our FIELD/VALUE table (titles in bold, values folded to the terminal's
+    `width`, multiline values kept), without importing Rich. None when Rich must draw it: text that is
+    not plain ASCII, a colour we do not know, a terminal too narrow for the titles."""
+    if not titles or not _plain(titles) or not _plain(values):
+        return None
+    field = max(len(t) for t in titles) + 1  # with the space to its right
+    longest = max(len(line) for v in values for line in v.split("\n"))
+    if width is None:
+        width = field + longest + 1
+    # Rich's widths: the titles whole, the values in what is left (the titles never shrink here).
+    value = min(longest + 1, width - field)
+    if field < 2 or longest < 1 or value < 2:
+        return None
+    out = []
+    for i, (title, text) in enumerate(zip(titles, values)):
+        colour = colours[i](text) if colours and colours[i] else None
+        if colour is not None and colour not in _ANSI:
+            return None
+        # The title and its right padding are two bold pieces; the blank under a title is one.
+        head = f"{_BOLD}{title.ljust(field - 1)}{_RESET}{_BOLD} {_RESET}" if bold else title.ljust(field)
+        blank = f"{_BOLD}{' ' * field}{_RESET}" if bold else " " * field
+        for n, line in enumerate(_cell_lines(text, value - 1, True)):
+            out.append(f"{blank if n else head} {_ANSI[colour] + line + _RESET if colour else line}\n")
+    return "".join(out)
 
 
 def _layout(columns: list[Column], headers: list[str], rows: list[list[str]],
