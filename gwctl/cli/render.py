@@ -165,12 +165,13 @@ class Renderer:
         flat however long the list). The first page is fetched before anything is written."""
         import json
 
+        encode = json.JSONEncoder(indent=2, ensure_ascii=False, default=str).encode  # one for all items
+        write = sys.stdout.write
         opening = "["
         for item in data:
-            text = json.dumps(item, indent=2, ensure_ascii=False, default=str)
-            sys.stdout.write(opening + "\n  " + text.replace("\n", "\n  "))
+            write(opening + "\n  " + encode(item).replace("\n", "\n  "))
             opening = ","
-        sys.stdout.write("[]\n" if opening == "[" else "\n]\n")
+        write("[]\n" if opening == "[" else "\n]\n")
 
     def _progress_line(self) -> Callable[[int], None] | None:
         """`fetched N items…` on stderr after about a second, for output that waits for the whole list.
