@@ -241,7 +241,8 @@ def large(bench: Bench, runs: int, sizes: tuple[int, int, int, int]) -> None:
                           bench.env, False),
                 "raw": (raw + [emulator.url, "sandbox", TEAM_GATEWAYS, fmt], bench.env, False),
             }
-            quick = max(min(runs, 3), runs // 3) if count > small else runs
+            # Fewer runs for the big ones, but enough that one slow run does not move the median.
+            quick = runs if count <= small else max(min(runs, 3), runs // 2 if count <= medium else runs // 3)
             times = medians(cases, quick)
             rss[(count, fmt)] = peak_rss(cases["gwctl"][0], bench.env)
             ratio = times["gwctl"] / times["raw"]

@@ -12,7 +12,8 @@ A product's quirks are hook functions in the module named by ``Resource.hooks``:
   may refuse them (e.g. check the flags of an update before the current object is read) or return the
   flags' fields adjusted (e.g. shortcut flags that build one field);
 - ``body(res, verb, body, extra, client) -> dict``: the body after validation, before sending;
-- ``shown(res, item) -> item``: what is printed of an item (e.g. without its secret);
+- ``shown(res) -> function | None``: what is printed of an item of ``res`` (e.g. without its secret),
+  as one function asked once per command; None: items print as they are;
 - ``finish(res, verb)``: after output (e.g. server warnings);
 - ``result(res, verb, item, extra, client) -> bool``: after a create/update/patch succeeded, before
   its output: may act on the answer (keep a returned secret, write it to --out) and print it itself
@@ -434,9 +435,19 @@ def _start(res: Resource, hooks: Hooks, verb: str, extra: dict[str, Any],
     return client, values
 
 
-def _shown(res: Resource, hooks: Hooks, item: Any) -> Any:
+def _shown_of(res: Resource, hooks: Hooks) -> Callable[[Any], Any] | None:
+    """What is printed of an item, or None when items print as they are (asked once: a list calls
+    it for every item)."""
     shown = hooks.get("shown")
-    return shown(res, item) if shown and isinstance(item, dict) else item
+    show = shown(res) if shown else None
+    if show is None:
+        return None
+    return lambda item: show(item) if isinstance(item, dict) else item
+
+
+def _shown(res: Resource, hooks: Hooks, item: Any) -> Any:
+    show = _shown_of(res, hooks)
+    return show(item) if show else item
 
 
 def _emit_result(res: Resource, hooks: Hooks, verb: str, item: Any, extra: dict[str, Any], client: Any) -> None:
@@ -480,10 +491,11 @@ def _list(res: Resource, hooks: Hooks, args: dict[str, Any], extra: dict[str, An
     if list_params:
         params = list_params(res, params, extra, client)
     pages = client.list_pages(res, params or None, limit, **values)
-    if hooks.get("shown"):
+    show = _shown_of(res, hooks)
+    if show is not None:
         from gwctl.api.paging import MappedPages
 
-        pages = MappedPages(pages, lambda item: _shown(res, hooks, item))
+        pages = MappedPages(pages, show)
     emit(pages, res.columns)
     _finish(res, hooks, "list")
 

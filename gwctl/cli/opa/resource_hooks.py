@@ -87,8 +87,8 @@ def prepare(res: Any, verb: str, extra: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def shown(res: Any, item: Any) -> Any:
-    return without_token(item) if res.noun == "setup-tokens" else item
+def shown(res: Any) -> Any:
+    return without_token if res.noun == "setup-tokens" else None
 
 
 def result(res: Any, verb: str, item: Any, extra: dict[str, Any], api: Any) -> bool:

@@ -137,8 +137,8 @@ def list_params(res: Any, params: dict[str, Any], extra: dict[str, Any], api: An
     return params
 
 
-def shown(res: Any, item: Any) -> Any:
-    return masked(item) if res.noun == "gateways" else item
+def shown(res: Any) -> Any:
+    return masked if res.noun == "gateways" else None
 
 
 def result(res: Any, verb: str, item: Any, extra: dict[str, Any], api: Any) -> bool:
