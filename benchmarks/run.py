@@ -246,8 +246,10 @@ def large(bench: Bench, runs: int, sizes: tuple[int, int, int, int]) -> None:
             times = medians(cases, quick)
             rss[(count, fmt)] = peak_rss(cases["gwctl"][0], bench.env)
             ratio = times["gwctl"] / times["raw"]
-            target = "<= 1.1x raw" if fmt in ("jsonl", "tsv") else ""
-            ok = ratio <= 1.1 if fmt in ("jsonl", "tsv") else True
+            # The target is for 10,000 items and more; at 1,000 both sides are mostly their start-up.
+            targeted = fmt in ("jsonl", "tsv") and count > small
+            target = "<= 1.1x raw" if targeted else ""
+            ok = ratio <= 1.1 if targeted else True
             rows.append((f"{count:,} gateways -o {fmt} (peak RSS {rss[(count, fmt)] / 1024:.0f} MiB)",
                          times["gwctl"], ratio, target, verdict(ok) if target else ""))
     report("Large lists vs a raw httpx paging loop (medians; fewer runs for the big ones)", rows)
