@@ -14,7 +14,7 @@ from gwctl.cli.render import Column, cols, emit
 from gwctl.cli.flows import confirm_change
 from gwctl.cli.secret_output import emit_secret
 from gwctl.cli.error_hints import explain
-from gwctl.cli.gatekeeper.status import SEALED_HINT, _peer_row, _probe, peer_states
+from gwctl.cli.gatekeeper.status import SEALED_HINT, peer_row, peer_states, probe
 from gwctl.errors import ServerError, UsageError
 
 app = product_app("gatekeeper", "Vault Gatekeeper: task tokens, status, seal/unseal, policy reload.")
@@ -293,7 +293,7 @@ class _Peers:
         client = self.client()
         if self.all_peers:
             return peer_states(client)
-        return [_peer_row(get_app().profile("gatekeeper").url, _probe(client.status))]
+        return [peer_row(get_app().profile("gatekeeper").url, probe(client.status))]
 
 
 @token_app.command("request")

@@ -25,7 +25,6 @@ PEER_COLUMNS = (
     Column("state", lambda p: "unsealed" if p.get("unsealed") else "SEALED", header="STATE", kind="state"),
     Column("version", "version", default=False),
 )
-
 PEERS_STATUS_COLUMNS = (Column("address", "address"), Column("id", "id", header="PEER_ID"),
                         Column("state", "state", kind="state"), Column("version", "version"),
                         Column("uptime", "uptime"), Column("error", "error"))
@@ -35,14 +34,14 @@ SEALED_HINT = ("unseal it with a Vault token on stdin: "
 
 def peer_states(client) -> list[dict]:
     """Each HA peer's own /status, this instance first: reachable or not, sealed or not."""
-    own = _probe(client.status)
-    rows = [_peer_row(get_app().profile("gatekeeper").url, own)]
+    own = probe(client.status)
+    rows = [peer_row(get_app().profile("gatekeeper").url, own)]
     for address in client.peer_addresses(own.get("status") or {"peers": []}):
-        rows.append(_peer_row(address, _probe(lambda: client.peer_status(address))))
+        rows.append(peer_row(address, probe(lambda: client.peer_status(address))))
     return rows
 
 
-def _probe(call) -> dict:
+def probe(call) -> dict:
     """{"status": body} or, when the peer cannot answer (refused, timed out, a proxy's 5xx), {"error": ...}."""
     from gwctl.errors import NetworkError, ServerError, TimeoutError_
 
@@ -52,7 +51,7 @@ def _probe(call) -> dict:
         return {"error": exc.message}
 
 
-def _peer_row(address: str, probed: dict) -> dict:
+def peer_row(address: str, probed: dict) -> dict:
     body = probed.get("status")
     if not isinstance(body, dict):
         return {"address": address, "id": None, "reachable": False, "unsealed": False, "state": "UNREACHABLE",
