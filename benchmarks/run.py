@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import pty
+import random
 import shutil
 import statistics
 import subprocess
@@ -111,8 +112,13 @@ def medians(cases: dict[str, tuple[list[str], dict[str, str], bool]], runs: int)
     samples: dict[str, list[float]] = {name: [] for name in cases}
     for argv, env, tty in cases.values():  # warm the OS cache and the bytecode cache
         run_once(argv, env, tty)
+    names = list(cases)
+    order = random.Random(0)  # the same orders in every run of the benchmark
     for _ in range(runs):
-        for name, (argv, env, tty) in cases.items():
+        # A new order each round: no case always runs right after the same other one.
+        order.shuffle(names)
+        for name in names:
+            argv, env, tty = cases[name]
             samples[name].append(run_once(argv, env, tty)[0])
     return {name: statistics.median(values) for name, values in samples.items()}
 
