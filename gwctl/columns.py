@@ -60,35 +60,33 @@ class Column:
 
     def cell(self, item: Any) -> str:
         value = self.value(item)
-        if self.fmt:
-            return self.fmt(value)
-        if self.kind == "timestamp":
-            return format_timestamp(value)
-        if self.kind == "duration":
-            return format_duration(value)
+        fmt = self.fmt or _KIND_FORMATS.get(self.kind)
+        if fmt:
+            return fmt(value)
         return value if type(value) is str else format_cell(value)
 
     def reader(self) -> Callable[[Any], str]:
         """``cell`` as one function, specialised for a plain key (a long list calls it once per cell)."""
         if self._reader is None:
-            key = self.path or self.name
-            if self.fmt or callable(key) or "." in key or self.kind in ("timestamp", "duration"):
-                plain = None
-                fmt = self.fmt or {"timestamp": format_timestamp, "duration": format_duration}.get(self.kind or "")
-                if fmt is not None and not callable(key) and "." not in key:
-                    def plain(item: Any) -> str:  # a formatted plain key
-                        return fmt(item.get(key)) if type(item) is dict else self.cell(item)
-                self._reader = plain or self.cell
-            else:
-                def read(item: Any) -> str:
-                    if type(item) is not dict:
-                        return self.cell(item)
-                    value = item.get(key)
-                    if type(value) is str:
-                        return value
-                    return "" if value is None else format_cell(value)
-                self._reader = read
+            self._reader = self._specialised_cell()
         return self._reader
+
+    def _specialised_cell(self) -> Callable[[Any], str]:
+        key = self.path or self.name
+        if callable(key) or "." in key:
+            return self.cell
+        fmt = self.fmt or _KIND_FORMATS.get(self.kind)
+        if fmt is not None:
+            def formatted(item: Any) -> str:
+                return fmt(item.get(key)) if type(item) is dict else self.cell(item)
+            return formatted
+
+        def plain(item: Any) -> str:
+            if type(item) is not dict:
+                return self.cell(item)
+            value = item.get(key)
+            return value if type(value) is str else format_cell(value)
+        return plain
 
     def colour(self, text: str) -> str | None:
         """The colour of a state cell on a terminal (None: plain)."""
@@ -271,3 +269,7 @@ def format_duration(value: Any) -> str:
         hours, minutes, secs = (float(g or 0) for g in match.groups())
         return duration_text(hours * 3600 + minutes * 60 + secs)
     return text
+
+
+# How a column of a kind shows its value (the other kinds show it as it is).
+_KIND_FORMATS: dict[str | None, Callable[[Any], str]] = {"timestamp": format_timestamp, "duration": format_duration}

@@ -16,8 +16,9 @@ from gwctl.cli.secret_output import emit_secret
 from gwctl.cli.error_hints import explain
 from gwctl.cli.gatekeeper.status import SEALED_HINT, peer_row, peer_states, probe
 from gwctl.errors import ServerError, UsageError
+from gwctl.products import PRODUCTS
 
-app = product_app("gatekeeper", "Vault Gatekeeper: task tokens, status, seal/unseal, policy reload.")
+app = product_app("gatekeeper", PRODUCTS["gatekeeper"].help)  # only holds the commands: see command()
 policies_app = product_app("policies", "Gatekeeper policies (kept in Vault).")
 token_app = product_app("token", "Wrapped Vault tokens for scheduled tasks.")
 
@@ -28,6 +29,7 @@ def command(name: str):
 
     return typer.main.get_command(app).commands[name]
 
+
 MESSAGE_COLUMNS = cols("unsealed", "message")
 TOKEN_COLUMNS = cols("token", Column("ttl", "ttl", kind="duration"), "vault_addr")
 CLIENT_TOKEN_COLUMNS = (Column("accessor", "accessor"), Column("ttl", "ttl", header="TTL", kind="duration"),
@@ -37,6 +39,7 @@ CLIENT_TOKEN_COLUMNS = (Column("accessor", "accessor"), Column("ttl", "ttl", hea
                         Column("client_token", "client_token"))
 POLICY_COLUMNS = (Column("key", "key"), Column("roles", "roles"), Column("num_uses", "num_uses"),
                   Column("regexp", "regexp"))
+
 
 def _client():
     return get_app().client("gatekeeper")
